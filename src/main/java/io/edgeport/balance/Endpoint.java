@@ -1,0 +1,60 @@
+package io.edgeport.balance;
+
+import io.vertx.core.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One node's nodePort: where a backend's requests go. An instance lives as long as its node and
+ * port stay in the cluster, across routing snapshots, so its counters keep meaning.
+ */
+public final class Endpoint {
+  private final String host;
+  private final int port;
+  private final SocketAddress address;
+  private final String label;
+  private final long hash;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public Endpoint(String host, int port) {
+    this.host = host;
+    this.port = port;
+    this.address = SocketAddress.inetSocketAddress(port, host);
+    this.label = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    this.hash = Hashing.hash64(label);
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public SocketAddress address() {
+    return address;
+  }
+
+  /** Stable identity for consistent hashing. */
+  long hash() {
+    return hash;
+  }
+
+  /** Requests being served by this endpoint now (for least-request). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  public void requestStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  public void requestEnded() {
+    inFlight.decrementAndGet();
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}

@@ -1,0 +1,4 @@
+package io.edgeport.config;
+
+/** A NodePort service, reached on every node; two routes with equal refs share one backend. */
+public record BackendRef(int nodePort, LoadBalancing loadBalancing) {}

@@ -1,0 +1,477 @@
+package io.edgeport.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.edgeport.config.PathRule.PathMatch;
+import io.edgeport.config.Problem.Severity;
+import io.edgeport.config.YamlTree.Entry;
+import io.edgeport.config.YamlTree.ListNode;
+import io.edgeport.config.YamlTree.MapNode;
+import io.edgeport.config.YamlTree.Node;
+import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.routing.HostNames;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * YAML file → validated {@link EdgeportConfig}. Strict: unknown keys, wrong types and bad values
+ * are all collected (not just the first) and reported as {@code FILE:LINE:COL: message}.
+ */
+public final class ConfigLoader {
+
+  /** A usable config and the warnings found on the way. */
+  public record Loaded(EdgeportConfig config, List<Problem> warnings) {}
+
+  static final int NODE_PORT_MIN = 30000;
+  static final int NODE_PORT_MAX = 32767;
+
+  private final List<Problem> problems = new ArrayList<>();
+
+  private ConfigLoader() {}
+
+  public static Loaded load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(),
+          List.of(new Problem(Severity.ERROR, 0, 0, "cannot read: " + describe(e))));
+    }
+    return parse(file.toString(), text);
+  }
+
+  public static Loaded parse(String fileName, String yaml) throws ConfigException {
+    return new ConfigLoader().run(fileName, new StringReader(yaml));
+  }
+
+  private static String describe(IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+  }
+
+  private Loaded run(String fileName, Reader in) throws ConfigException {
+    Node root;
+    try {
+      root = YamlTree.parse(in, problems);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new ConfigException(fileName, List.of(new Problem(Severity.ERROR,
+          at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "YAML syntax: " + e.getOriginalMessage())));
+    } catch (IOException e) {
+      throw new ConfigException(fileName, List.of(new Problem(Severity.ERROR, 0, 0, "cannot read: " + e)));
+    }
+    EdgeportConfig config = root == null ? null : readRoot(root);
+    if (root == null) {
+      error(1, 1, "the file is empty; it needs at least 'nodes' and 'domains'");
+    }
+    if (config == null || problems.stream().anyMatch(Problem::isError)) {
+      throw new ConfigException(fileName, problems);
+    }
+    return new Loaded(config, List.copyOf(problems));
+  }
+
+  // ------------------------------------------------------------------ sections
+
+  private EdgeportConfig readRoot(Node root) {
+    MapNode map = asMap(root, "the config");
+    if (map == null) {
+      return null;
+    }
+    checkKeys(map, "the config", "listen", "timeouts", "trustedProxies", "nodes", "domains");
+    ListenAddress listen = readListen(map.entries().get("listen"));
+    Timeouts timeouts = readTimeouts(map.entries().get("timeouts"));
+    List<Cidr> trusted = readTrustedProxies(map.entries().get("trustedProxies"));
+    List<String> nodes = readNodes(map, map.entries().get("nodes"));
+    List<DomainConfig> domains = readDomains(map, map.entries().get("domains"));
+    return new EdgeportConfig(listen, timeouts, trusted, nodes, domains);
+  }
+
+  private ListenAddress readListen(Entry entry) {
+    ListenAddress fallback = new ListenAddress("", 80);
+    if (entry == null) {
+      return fallback;
+    }
+    MapNode map = asMap(entry.value(), "listen");
+    if (map == null) {
+      return fallback;
+    }
+    checkKeys(map, "listen", "http");
+    Entry http = map.entries().get("http");
+    if (http == null) {
+      return fallback;
+    }
+    Scalar s = asScalar(http.value(), "listen.http", JsonToken.VALUE_STRING, JsonToken.VALUE_NUMBER_INT);
+    if (s == null) {
+      return fallback;
+    }
+    ListenAddress parsed = parseListen(s.text());
+    if (parsed == null) {
+      error(s, "listen.http: '" + s.text() + "' is not \"[host]:port\" or a port number (like \":80\" or \"127.0.0.1:8080\")");
+      return fallback;
+    }
+    return parsed;
+  }
+
+  static ListenAddress parseListen(String text) {
+    String t = text.trim();
+    String host = "";
+    String port = t;
+    int colon = t.lastIndexOf(':');
+    if (colon >= 0) {
+      host = t.substring(0, colon);
+      port = t.substring(colon + 1);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      if (!host.isEmpty() && Cidr.IpLiterals.parse(host) == null && !host.equals("localhost")) {
+        return null;
+      }
+    }
+    if (!port.matches("\\d{1,5}")) {
+      return null;
+    }
+    int p = Integer.parseInt(port);
+    return p > 65535 ? null : new ListenAddress(host, p);
+  }
+
+  private Timeouts readTimeouts(Entry entry) {
+    Timeouts d = Timeouts.DEFAULTS;
+    if (entry == null) {
+      return d;
+    }
+    MapNode map = asMap(entry.value(), "timeouts");
+    if (map == null) {
+      return d;
+    }
+    checkKeys(map, "timeouts", "connect", "response", "idle");
+    return new Timeouts(
+        readDuration(map, "connect", "timeouts.", d.connect()),
+        readDuration(map, "response", "timeouts.", d.response()),
+        readDuration(map, "idle", "timeouts.", d.idle()));
+  }
+
+  private Duration readDuration(MapNode map, String key, String prefix, Duration fallback) {
+    Entry e = map.entries().get(key);
+    if (e == null) {
+      return fallback;
+    }
+    Scalar s = asScalar(e.value(), prefix + key, JsonToken.VALUE_STRING);
+    if (s == null) {
+      return fallback;
+    }
+    Duration d = Durations.parse(s.text());
+    if (d == null || d.isZero()) {
+      error(s, prefix + key + ": '" + s.text() + "' is not a positive duration (like 500ms, 2s, 1m)");
+      return fallback;
+    }
+    return d;
+  }
+
+  private List<Cidr> readTrustedProxies(Entry entry) {
+    List<Cidr> out = new ArrayList<>();
+    for (Scalar s : stringList(entry, "trustedProxies")) {
+      try {
+        out.add(Cidr.parse(s.text()));
+      } catch (IllegalArgumentException e) {
+        error(s, "trustedProxies: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private List<String> readNodes(MapNode root, Entry entry) {
+    if (entry == null) {
+      error(root, "'nodes' is missing: list the cluster's node addresses");
+      return List.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    List<Scalar> items = stringList(entry, "nodes");
+    for (Scalar s : items) {
+      String n = s.text().trim();
+      boolean ip = Cidr.IpLiterals.parse(n) != null;
+      if (!ip && HostNames.configHostError(n) != null || n.startsWith("*")) {
+        error(s, "nodes: '" + s.text() + "' is not an IP address or host name");
+      } else if (!out.add(ip ? n : HostNames.canonical(n))) {
+        error(s, "nodes: '" + s.text() + "' is listed twice");
+      }
+    }
+    if (items.isEmpty() && entry.value() instanceof ListNode) {
+      error(entry.value(), "nodes: the list is empty; at least one node address is required");
+    }
+    return List.copyOf(out);
+  }
+
+  private List<DomainConfig> readDomains(MapNode root, Entry entry) {
+    if (entry == null) {
+      error(root, "'domains' is missing: map at least one host to a nodePort");
+      return List.of();
+    }
+    ListNode list = asList(entry.value(), "domains");
+    if (list == null) {
+      return List.of();
+    }
+    if (list.items().isEmpty()) {
+      error(list, "domains: the list is empty; map at least one host to a nodePort");
+    }
+    List<DomainConfig> out = new ArrayList<>();
+    Map<String, Scalar> seen = new HashMap<>();
+    for (Node item : list.items()) {
+      DomainConfig d = readDomain(item, seen);
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private DomainConfig readDomain(Node item, Map<String, Scalar> seen) {
+    MapNode map = asMap(item, "a domain");
+    if (map == null) {
+      return null;
+    }
+    checkKeys(map, "a domain", "host", "nodePort", "loadBalancing", "paths");
+    Entry hostEntry = map.entries().get("host");
+    if (hostEntry == null) {
+      error(map, "domain without 'host'");
+      return null;
+    }
+    Scalar hostNode = asScalar(hostEntry.value(), "host", JsonToken.VALUE_STRING);
+    if (hostNode == null) {
+      return null;
+    }
+    String where = "domain '" + hostNode.text() + "'";
+    String hostError = HostNames.configHostError(hostNode.text().trim());
+    if (hostError != null) {
+      error(hostNode, "host: " + hostError);
+      return null;
+    }
+    String host = HostNames.canonical(hostNode.text().trim());
+    Scalar first = seen.putIfAbsent(host, hostNode);
+    if (first != null) {
+      error(hostNode, "host '" + host + "' is already configured at line " + first.line());
+    }
+    LoadBalancing lb = readLoadBalancing(map, LoadBalancing.ROUND_ROBIN);
+    Entry nodePort = map.entries().get("nodePort");
+    Entry paths = map.entries().get("paths");
+    if (nodePort != null && paths != null) {
+      error(paths.line(), paths.column(), where + " has both 'nodePort' and 'paths'; put the default in a path with 'prefix: /'");
+      return null;
+    }
+    if (nodePort == null && paths == null) {
+      error(map, where + " has no backend: set 'nodePort' or 'paths'");
+      return null;
+    }
+    if (nodePort != null) {
+      Integer port = readNodePort(nodePort);
+      return port == null ? null : new DomainConfig(host, List.of(PathRule.everything(new BackendRef(port, lb))));
+    }
+    List<PathRule> rules = readPaths(paths, lb, where);
+    return rules.isEmpty() ? null : new DomainConfig(host, rules);
+  }
+
+  private List<PathRule> readPaths(Entry entry, LoadBalancing domainLb, String where) {
+    ListNode list = asList(entry.value(), where + " paths");
+    List<PathRule> out = new ArrayList<>();
+    if (list == null) {
+      return out;
+    }
+    if (list.items().isEmpty()) {
+      error(list, where + " has an empty 'paths' list: it has no backend");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (Node item : list.items()) {
+      MapNode map = asMap(item, "a path");
+      if (map == null) {
+        continue;
+      }
+      checkKeys(map, "a path", "prefix", "exact", "nodePort", "loadBalancing");
+      Entry prefix = map.entries().get("prefix");
+      Entry exact = map.entries().get("exact");
+      if ((prefix == null) == (exact == null)) {
+        error(map, "a path needs exactly one of 'prefix' or 'exact'");
+        continue;
+      }
+      PathMatch kind = prefix != null ? PathMatch.PREFIX : PathMatch.EXACT;
+      Entry pathEntry = prefix != null ? prefix : exact;
+      Scalar p = asScalar(pathEntry.value(), pathEntry.key(), JsonToken.VALUE_STRING);
+      Entry nodePort = map.entries().get("nodePort");
+      if (nodePort == null) {
+        error(map, "path without 'nodePort'");
+        continue;
+      }
+      Integer port = readNodePort(nodePort);
+      LoadBalancing lb = readLoadBalancing(map, domainLb);
+      if (p == null || port == null) {
+        continue;
+      }
+      String path = p.text().trim();
+      if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains(" ")) {
+        error(p, pathEntry.key() + ": '" + p.text() + "' must be a path starting with '/' (no query)");
+        continue;
+      }
+      if (kind == PathMatch.PREFIX && path.length() > 1 && path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1); // Ingress: "/api/" and "/api" are the same prefix
+      }
+      Integer firstLine = seen.putIfAbsent(kind + path, p.line());
+      if (firstLine != null) {
+        error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
+        continue;
+      }
+      out.add(new PathRule(kind, path, new BackendRef(port, lb)));
+    }
+    return out;
+  }
+
+  private LoadBalancing readLoadBalancing(MapNode map, LoadBalancing fallback) {
+    Entry e = map.entries().get("loadBalancing");
+    if (e == null) {
+      return fallback;
+    }
+    Scalar s = asScalar(e.value(), "loadBalancing", JsonToken.VALUE_STRING);
+    if (s == null) {
+      return fallback;
+    }
+    LoadBalancing lb = LoadBalancing.fromConfigName(s.text().trim());
+    if (lb == null) {
+      error(s, "loadBalancing: '" + s.text() + "' is not one of " + LoadBalancing.choices());
+      return fallback;
+    }
+    return lb;
+  }
+
+  private Integer readNodePort(Entry e) {
+    Scalar s = asScalar(e.value(), "nodePort", JsonToken.VALUE_NUMBER_INT);
+    if (s == null) {
+      return null;
+    }
+    long port;
+    try {
+      port = Long.parseLong(s.text());
+    } catch (NumberFormatException ex) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      error(s, "nodePort: " + s.text() + " is outside 1-65535");
+      return null;
+    }
+    if (port < NODE_PORT_MIN || port > NODE_PORT_MAX) {
+      problems.add(new Problem(Severity.WARNING, s.line(), s.column(), "nodePort " + port
+          + " is outside Kubernetes' default NodePort range " + NODE_PORT_MIN + "-" + NODE_PORT_MAX
+          + " (fine if your cluster widened it)"));
+    }
+    return (int) port;
+  }
+
+  // ------------------------------------------------------------------ typed access with errors
+
+  private List<Scalar> stringList(Entry entry, String what) {
+    List<Scalar> out = new ArrayList<>();
+    if (entry == null) {
+      return out;
+    }
+    ListNode list = asList(entry.value(), what);
+    if (list == null) {
+      return out;
+    }
+    for (Node item : list.items()) {
+      Scalar s = asScalar(item, what + " entry", JsonToken.VALUE_STRING);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private MapNode asMap(Node n, String what) {
+    if (n instanceof MapNode m) {
+      return m;
+    }
+    error(n, what + " must be a mapping (key: value), not " + n.kind());
+    return null;
+  }
+
+  private ListNode asList(Node n, String what) {
+    if (n instanceof ListNode l) {
+      return l;
+    }
+    error(n, what + " must be a list, not " + n.kind());
+    return null;
+  }
+
+  /** A scalar of one of the given YAML types. */
+  private Scalar asScalar(Node n, String what, JsonToken... accepted) {
+    if (n instanceof Scalar s) {
+      for (JsonToken t : accepted) {
+        if (s.token() == t) {
+          return s;
+        }
+      }
+    }
+    String wanted = accepted[0] == JsonToken.VALUE_NUMBER_INT ? "a whole number" : "a string";
+    error(n, what + " must be " + wanted + ", not " + n.kind());
+    return null;
+  }
+
+  private void checkKeys(MapNode map, String what, String... allowed) {
+    Set<String> known = Set.of(allowed);
+    for (Entry e : map.entries().values()) {
+      if (!known.contains(e.key())) {
+        String hint = closest(e.key(), allowed);
+        error(e.line(), e.column(), "unknown key '" + e.key() + "' in " + what
+            + (hint != null ? " (did you mean '" + hint + "'?)" : " (allowed: " + String.join(", ", allowed) + ")"));
+      }
+    }
+  }
+
+  /** The allowed key a typo most likely meant: same letters ignoring case, or edit distance ≤ 2. */
+  static String closest(String key, String... allowed) {
+    String best = null;
+    int bestDistance = 3;
+    for (String a : allowed) {
+      int d = a.equalsIgnoreCase(key) ? 0 : editDistance(a.toLowerCase(), key.toLowerCase());
+      if (d < bestDistance) {
+        best = a;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private void error(Node at, String message) {
+    error(at.line(), at.column(), message);
+  }
+
+  private void error(int line, int column, String message) {
+    problems.add(new Problem(Severity.ERROR, line, column, message));
+  }
+}

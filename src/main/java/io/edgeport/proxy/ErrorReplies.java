@@ -1,0 +1,39 @@
+package io.edgeport.proxy;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/** The gateway's own answers: short, plain text, and naming no internals. */
+final class ErrorReplies {
+  private ErrorReplies() {}
+
+  static void send(HttpServerRequest request, int status) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten() || response.ended() || response.closed()) {
+      return;
+    }
+    String body = switch (status) {
+      case 400 -> "400 Bad Request\n";
+      case 404 -> "404 Not Found: no route for this host\n";
+      case 405 -> "405 Method Not Allowed\n";
+      case 502 -> "502 Bad Gateway\n";
+      case 503 -> "503 Service Unavailable\n";
+      case 504 -> "504 Gateway Timeout\n";
+      default -> status + "\n";
+    };
+    response.setStatusCode(status)
+        .putHeader("content-type", "text/plain; charset=utf-8")
+        .putHeader("cache-control", "no-store");
+    // A request body we did not read cannot be skipped safely on this connection: close it after replying.
+    boolean unreadBody = Bodies.declared(request.headers()) && !request.isEnded();
+    if (unreadBody) {
+      response.putHeader("connection", "close");
+    }
+    response.end(Buffer.buffer(body)).onComplete(done -> {
+      if (unreadBody) {
+        request.connection().close();
+      }
+    });
+  }
+}

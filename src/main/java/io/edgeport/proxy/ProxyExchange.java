@@ -1,0 +1,254 @@
+package io.edgeport.proxy;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.balance.LoadBalancer;
+import io.edgeport.balance.PickContext;
+import io.edgeport.routing.Backend;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+
+/**
+ * One request on its way through: pick a node, connect (trying the next node when a connect
+ * fails, since nothing was sent yet), then stream the request body up and the response down with
+ * back-pressure, never holding a whole body. All callbacks run on the request's event loop, so the
+ * state below needs no locking. The exchange is also the timer handler of its response timeout.
+ */
+final class ProxyExchange implements PickContext, Handler<Long> {
+  private final ProxyContext ctx;
+  private final HttpServerRequest request;
+  private final RequestTarget target;
+  private final LoadBalancer balancer;
+  private final List<Endpoint> endpoints;
+  private final boolean hasBody;
+  private final boolean peerTrusted;
+
+  private int firstIndex;
+  private int attempts;
+  private Endpoint endpoint;
+  private boolean holdingEndpoint;
+  private HttpClientRequest upstream;
+  private long responseTimer = -1;
+  private boolean responseStarted;
+  private boolean retriedStale;
+  private boolean finished;
+  private String clientAddress;
+
+  ProxyExchange(ProxyContext ctx, HttpServerRequest request, RequestTarget target, Backend backend) {
+    this.ctx = ctx;
+    this.request = request;
+    this.target = target;
+    this.balancer = backend.balancer();
+    this.endpoints = balancer.endpoints();
+    this.hasBody = Bodies.declared(request.headers());
+    this.peerTrusted = ctx.forwarded().isTrusted(request.remoteAddress().hostAddress());
+  }
+
+  @Override
+  public String clientAddress() {
+    if (clientAddress == null) {
+      clientAddress = ctx.forwarded().clientAddress(request.remoteAddress().hostAddress(), peerTrusted, request.headers());
+    }
+    return clientAddress;
+  }
+
+  void start() {
+    if (endpoints.isEmpty()) {
+      ErrorReplies.send(request, 503);
+      return;
+    }
+    request.pause();
+    request.response().closeHandler(v -> clientGone());
+    firstIndex = balancer.pick(this);
+    connect();
+  }
+
+  private void connect() {
+    endpoint = endpoints.get((firstIndex + attempts) % endpoints.size());
+    attempts++;
+    endpoint.requestStarted();
+    holdingEndpoint = true;
+    RequestOptions options = new RequestOptions()
+        .setServer(endpoint.address())
+        .setMethod(request.method())
+        .setURI(target.target());
+    ctx.client().request(options).onComplete(this::onConnected);
+  }
+
+  private void onConnected(AsyncResult<HttpClientRequest> ar) {
+    if (finished) {
+      if (ar.succeeded()) {
+        ar.result().reset();
+      }
+      return;
+    }
+    if (ar.failed()) {
+      releaseEndpoint();
+      ctx.failures().connectFailed(endpoint, ar.cause());
+      if (attempts < endpoints.size()) {
+        connect(); // nothing was sent: another node can take it
+      } else {
+        fail(502);
+      }
+      return;
+    }
+    upstream = ar.result();
+    forwardRequest();
+  }
+
+  private void forwardRequest() {
+    HttpClientRequest up = upstream;
+    MultiMap in = request.headers();
+    MultiMap out = up.headers();
+    HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
+    out.set("host", target.authority());
+    ctx.forwarded().apply(in, out, request.remoteAddress().hostAddress(), peerTrusted, request.scheme(),
+        target.authority(), request.localAddress().port());
+    if (!in.contains("x-request-id")) {
+      out.set("x-request-id", RequestIds.next());
+    }
+    up.exceptionHandler(e -> { }); // failures arrive through the futures below
+    up.response().onComplete(this::onResponse);
+    if (!hasBody) {
+      up.end();
+      startResponseTimer();
+      return;
+    }
+    if (in.contains("transfer-encoding")) {
+      out.remove("content-length"); // chunked wins over a Content-Length (RFC 9112 §6.3); never send both
+      up.setChunked(true);
+    }
+    if (in.contains("expect")) {
+      request.response().writeContinue(); // the node is connected: now the client may send its body
+    }
+    request.pipe().endOnFailure(false).to(up).onComplete(sent -> {
+      if (sent.succeeded()) {
+        startResponseTimer();
+      } else if (!finished) {
+        // the client's body broke off: the node must not take a truncated body as complete
+        up.reset();
+        if (!responseStarted) {
+          finish();
+          request.connection().close();
+        }
+      }
+    });
+  }
+
+  private void startResponseTimer() {
+    if (!responseStarted && !finished) {
+      responseTimer = ctx.vertx().setTimer(ctx.responseTimeoutMillis(), this);
+    }
+  }
+
+  /** Response timeout: the node did not answer in time. */
+  @Override
+  public void handle(Long timerId) {
+    responseTimer = -1;
+    if (!responseStarted && !finished) {
+      ctx.failures().responseTimedOut(endpoint);
+      fail(504);
+      upstream.reset();
+    }
+  }
+
+  private void onResponse(AsyncResult<HttpClientResponse> ar) {
+    cancelTimer();
+    if (finished || responseStarted) {
+      return;
+    }
+    if (ar.failed()) {
+      if (isStaleConnection(ar.cause()) && !retriedStale) {
+        // a pooled connection the node had closed: safe to resend a body-less idempotent request, once
+        retriedStale = true;
+        attempts--; // the same node again, on a fresh connection
+        releaseEndpoint();
+        upstream = null;
+        connect();
+      } else {
+        ctx.failures().requestFailed(endpoint, ar.cause());
+        fail(502);
+      }
+      return;
+    }
+    HttpClientResponse in = ar.result();
+    HttpServerResponse out = request.response();
+    responseStarted = true;
+    out.setStatusCode(in.statusCode());
+    out.setStatusMessage(in.statusMessage());
+    HopByHop.copyEndToEnd(in.headers(), out.headers(), null);
+    if (!out.headers().contains("content-length") && mayHaveBody(in.statusCode())) {
+      if (request.version() != HttpVersion.HTTP_1_0) {
+        out.setChunked(true);
+      }
+    }
+    upstream.idleTimeout(ctx.idleTimeoutMillis()); // a node that stalls mid-body is cut off
+    in.pipe().endOnFailure(false).to(out).onComplete(this::onResponseSent);
+  }
+
+  private boolean mayHaveBody(int status) {
+    return request.method() != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+  }
+
+  private boolean isStaleConnection(Throwable cause) {
+    return cause instanceof HttpClosedException && !hasBody && isIdempotent(request.method());
+  }
+
+  private static boolean isIdempotent(HttpMethod m) {
+    return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
+        || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+  }
+
+  private void onResponseSent(AsyncResult<Void> ar) {
+    if (ar.failed() && !finished) {
+      // one side broke off mid-body; a truncated response must look truncated to the client
+      ctx.failures().requestFailed(endpoint, ar.cause());
+      upstream.reset();
+      request.response().reset();
+    }
+    finish();
+  }
+
+  private void fail(int status) {
+    finish();
+    ErrorReplies.send(request, status);
+  }
+
+  private void clientGone() {
+    if (!finished) {
+      finish();
+      if (upstream != null) {
+        upstream.reset();
+      }
+    }
+  }
+
+  private void finish() {
+    finished = true;
+    cancelTimer();
+    releaseEndpoint();
+  }
+
+  private void releaseEndpoint() {
+    if (holdingEndpoint) {
+      holdingEndpoint = false;
+      endpoint.requestEnded();
+    }
+  }
+
+  private void cancelTimer() {
+    if (responseTimer >= 0) {
+      ctx.vertx().cancelTimer(responseTimer);
+      responseTimer = -1;
+    }
+  }
+}

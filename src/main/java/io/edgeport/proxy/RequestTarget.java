@@ -1,0 +1,44 @@
+package io.edgeport.proxy;
+
+/**
+ * The parts of a request line's target that routing needs. Origin form ({@code /path?q}) takes its
+ * authority from the Host header; absolute form ({@code http://host/path?q}) carries its own, which
+ * wins (RFC 9112 §3.2.2) and the request is forwarded in origin form.
+ *
+ * @param authority the host[:port] to route by, or null
+ * @param target    origin-form target to forward, unchanged (percent-encoding and all)
+ * @param path      {@code target} up to the query
+ */
+record RequestTarget(String authority, String target, String path) {
+
+  /** @return null when the target is neither origin nor absolute form */
+  static RequestTarget parse(String uri, String hostHeader) {
+    if (uri.startsWith("/")) {
+      return new RequestTarget(hostHeader, uri, pathOf(uri));
+    }
+    int schemeEnd;
+    if (uri.regionMatches(true, 0, "http://", 0, 7)) {
+      schemeEnd = 7;
+    } else if (uri.regionMatches(true, 0, "https://", 0, 8)) {
+      schemeEnd = 8;
+    } else {
+      return null;
+    }
+    int end = schemeEnd;
+    while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = uri.substring(schemeEnd, end);
+    if (authority.indexOf('@') >= 0) {
+      return null; // userinfo has no place in a request target
+    }
+    String rest = uri.substring(end);
+    String target = rest.isEmpty() ? "/" : rest.charAt(0) == '/' ? rest : "/" + rest;
+    return new RequestTarget(authority, target, pathOf(target));
+  }
+
+  private static String pathOf(String target) {
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+}

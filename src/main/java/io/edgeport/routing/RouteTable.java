@@ -1,0 +1,44 @@
+package io.edgeport.routing;
+
+import java.util.Map;
+
+/**
+ * Host and path → backend: one immutable snapshot of routing. Lookups are two hash probes at most
+ * (exact host, then the wildcard of its parent domain), whatever the number of domains.
+ */
+public final class RouteTable {
+  public static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of());
+
+  private final Map<String, HostRoutes> exact;
+  /** Keyed by the part after "*." (the parent domain). */
+  private final Map<String, HostRoutes> wildcard;
+
+  RouteTable(Map<String, HostRoutes> exact, Map<String, HostRoutes> wildcard) {
+    this.exact = Map.copyOf(exact);
+    this.wildcard = Map.copyOf(wildcard);
+  }
+
+  /**
+   * @param host    a routing key from {@link HostNames#routingKey}
+   * @param rawPath the request path, without the query
+   * @return the backend, or null when nothing is configured for this host and path
+   */
+  public Backend route(String host, String rawPath) {
+    HostRoutes routes = exact.get(host);
+    if (routes == null) {
+      int dot = host.indexOf('.');
+      if (dot <= 0) {
+        return null;
+      }
+      routes = wildcard.get(host.substring(dot + 1)); // "*.x.com" covers exactly one more label
+      if (routes == null) {
+        return null;
+      }
+    }
+    return routes.match(rawPath);
+  }
+
+  public int domainCount() {
+    return exact.size() + wildcard.size();
+  }
+}

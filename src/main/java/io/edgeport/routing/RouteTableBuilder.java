@@ -1,0 +1,44 @@
+package io.edgeport.routing;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.balance.SelectionStrategy;
+import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.config.BackendRef;
+import io.edgeport.config.DomainConfig;
+import io.edgeport.config.PathRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds a {@link RouteTable} from the configured domains and the cluster's current nodes. */
+public final class RouteTableBuilder {
+  private RouteTableBuilder() {}
+
+  public static RouteTable build(List<DomainConfig> domains, ClusterSnapshot cluster) {
+    Map<BackendRef, Backend> backends = new HashMap<>();
+    Map<Integer, List<Endpoint>> endpointsByPort = new HashMap<>();
+    Map<String, HostRoutes> exact = new HashMap<>();
+    Map<String, HostRoutes> wildcard = new HashMap<>();
+    for (DomainConfig domain : domains) {
+      List<HostRoutes.Rule> rules = new ArrayList<>();
+      for (PathRule rule : domain.paths()) {
+        Backend backend = backends.computeIfAbsent(rule.backend(), ref -> new Backend(":" + ref.nodePort(),
+            SelectionStrategy.of(ref.loadBalancing()).create(
+                endpointsByPort.computeIfAbsent(ref.nodePort(), port -> endpoints(cluster, port)))));
+        rules.add(new HostRoutes.Rule(rule.match(), rule.path(), backend));
+      }
+      HostRoutes routes = new HostRoutes(rules);
+      if (domain.isWildcard()) {
+        wildcard.put(domain.host().substring(2), routes);
+      } else {
+        exact.put(domain.host(), routes);
+      }
+    }
+    return new RouteTable(exact, wildcard);
+  }
+
+  private static List<Endpoint> endpoints(ClusterSnapshot cluster, int port) {
+    return cluster.nodes().stream().map(node -> new Endpoint(node, port)).toList();
+  }
+}

@@ -1,0 +1,186 @@
+package io.edgeport.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stand-ins for cluster nodes: an HTTP server on 127.0.0.2, 127.0.0.3, … all on one free "nodePort",
+ * each reporting which node answered and what it received.
+ *
+ * <ul>
+ *   <li>any path: 200 JSON {node, method, uri, headers:[[name,value]…], bodyBytes, bodySha256}, the
+ *       body hashed as it streams in</li>
+ *   <li>{@code /download?bytes=N}: N deterministic bytes ({@link #pattern}), streamed chunked</li>
+ *   <li>{@code /slow?ms=N}: answers after N ms</li>
+ *   <li>{@code /hop}: a response carrying hop-by-hop headers</li>
+ * </ul>
+ */
+public final class TestNodes implements AutoCloseable {
+  private final Vertx vertx;
+  private final List<String> addresses;
+  private final int port;
+  private final HttpServer[] servers;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  private TestNodes(Vertx vertx, List<String> addresses, int port) {
+    this.vertx = vertx;
+    this.addresses = addresses;
+    this.port = port;
+    this.servers = new HttpServer[addresses.size()];
+  }
+
+  /** Nodes 127.0.0.2 … 127.0.0.(count+1) on one port that is free on all of them. */
+  public static TestNodes start(Vertx vertx, int count) throws Exception {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      addresses.add("127.0.0." + (i + 2));
+    }
+    for (int tries = 0; tries < 20; tries++) {
+      TestNodes nodes = new TestNodes(vertx, addresses, freePort(addresses.get(0)));
+      try {
+        for (int i = 0; i < count; i++) {
+          nodes.start(i);
+        }
+        return nodes;
+      } catch (Exception e) {
+        nodes.close(); // the port was taken on another address: pick another
+      }
+    }
+    throw new IllegalStateException("no port free on all of " + addresses);
+  }
+
+  static int freePort(String address) throws IOException {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public List<String> addresses() {
+    return addresses;
+  }
+
+  /** TCP connections the nodes have accepted so far (shows upstream keep-alive). */
+  public int connectionsAccepted() {
+    return connections.get();
+  }
+
+  public void start(int index) throws Exception {
+    String node = addresses.get(index);
+    servers[index] = vertx.createHttpServer().requestHandler(req -> handle(node, req))
+        .connectionHandler(c -> connections.incrementAndGet())
+        .listen(port, node).await(10, TimeUnit.SECONDS);
+  }
+
+  public void stop(int index) throws Exception {
+    if (servers[index] != null) {
+      servers[index].close().await(10, TimeUnit.SECONDS);
+      servers[index] = null;
+    }
+  }
+
+  private void handle(String node, HttpServerRequest req) {
+    HttpServerResponse res = req.response().putHeader("x-node", node);
+    switch (req.path()) {
+      case "/download" -> download(req, res, Long.parseLong(req.getParam("bytes")));
+      case "/slow" -> vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> echo(node, req, res));
+      case "/hop" -> res.putHeader("connection", "x-secret-hop")
+          .putHeader("x-secret-hop", "must not pass")
+          .putHeader("keep-alive", "timeout=5")
+          .putHeader("proxy-connection", "keep-alive")
+          .putHeader("upgrade", "h2c")
+          .putHeader("trailer", "x-checksum")
+          .putHeader("x-end-to-end", "kept")
+          .end("hop");
+      default -> {
+        if (req.method() == HttpMethod.HEAD) {
+          res.putHeader("content-length", "1234").end(); // the length a GET would have
+        } else {
+          echo(node, req, res);
+        }
+      }
+    }
+  }
+
+  private void echo(String node, HttpServerRequest req, HttpServerResponse res) {
+    MessageDigest sha = RawHttp.sha256();
+    long[] bytes = {0};
+    req.handler(buf -> {
+      bytes[0] += buf.length();
+      sha.update(buf.getBytes());
+    });
+    req.endHandler(v -> {
+      JsonArray headers = new JsonArray();
+      for (Map.Entry<String, String> h : req.headers()) {
+        headers.add(new JsonArray().add(h.getKey().toLowerCase()).add(h.getValue()));
+      }
+      JsonObject body = new JsonObject().put("node", node).put("port", req.localAddress().port())
+          .put("method", req.method().name())
+          .put("uri", req.uri()).put("headers", headers).put("bodyBytes", bytes[0])
+          .put("bodySha256", RawHttp.hex(sha.digest()));
+      res.putHeader("content-type", "application/json").end(body.encode());
+    });
+  }
+
+  /** Streams N bytes with back-pressure: writes while the socket takes them, then waits for drain. */
+  private static void download(HttpServerRequest req, HttpServerResponse res, long total) {
+    res.setChunked(true);
+    long[] sent = {0};
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (sent[0] < total && !res.writeQueueFull()) {
+        int n = (int) Math.min(64 * 1024, total - sent[0]);
+        res.write(Buffer.buffer(pattern(sent[0], n)));
+        sent[0] += n;
+      }
+      if (sent[0] >= total) {
+        res.end();
+      } else {
+        res.drainHandler(v -> pump[0].run());
+      }
+    };
+    pump[0].run();
+  }
+
+  /** The download's bytes: a pattern of the offset, so a lost, repeated or reordered chunk shows. */
+  public static byte[] pattern(long offset, int length) {
+    byte[] out = new byte[length];
+    for (int i = 0; i < length; i++) {
+      long p = offset + i;
+      out[i] = (byte) (p * 31 + (p >>> 11));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws Exception {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (HttpServer s : servers) {
+      if (s != null) {
+        closing.add(s.close());
+      }
+    }
+    Future.all(closing).await(10, TimeUnit.SECONDS);
+  }
+}
