@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -20,7 +21,6 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Start three simulated nodes (127.0.0.2-4:30005) and the gateway routing api.example.com to them.")
 final class DemoCommand implements Callable<Integer> {
   static final String RESOURCE = "/demo.yaml";
-  private static final int NODE_PORT = 30005;
 
   @Spec
   CommandSpec spec;
@@ -28,20 +28,25 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   ServeOptions serve;
 
+  @Option(names = "--node-port", paramLabel = "PORT", defaultValue = "30005",
+      description = "the nodePort the simulated nodes serve (default: ${DEFAULT-VALUE})")
+  int nodePort;
+
   @Override
   public Integer call() throws ConfigException {
-    EdgeportConfig config = serve.apply(ConfigLoader.parse("demo.yaml (built in)", embeddedConfig()).config());
+    String yaml = embeddedConfig().replace("nodePort: 30005", "nodePort: " + nodePort);
+    EdgeportConfig config = serve.apply(ConfigLoader.parse("demo.yaml (built in)", yaml).config());
     PrintWriter out = spec.commandLine().getOut();
     int port = config.listen().port();
     String base = "http://127.0.0.1" + (port == 80 ? "" : ":" + port);
-    out.println("edgeport demo: nodes " + String.join(", ", config.nodes()) + " serve nodePort " + NODE_PORT
+    out.println("edgeport demo: nodes " + String.join(", ", config.nodes()) + " serve nodePort " + nodePort
         + "; the gateway routes api.example.com to all of them. Try:");
     out.println("  curl -H 'Host: api.example.com' " + base + "/        # run it a few times: node-1, node-2, node-3");
     out.println("  curl -i -H 'Host: unknown.example.com' " + base + "/   # 404: only configured hosts are served");
     out.println("Stop with Ctrl-C.");
     out.flush();
     return Serving.serveUntilStopped(config, serve.workers(), spec.commandLine().getErr(),
-        vertx -> DemoNodes.start(vertx, config.nodes(), NODE_PORT));
+        vertx -> DemoNodes.start(vertx, config.nodes(), nodePort));
   }
 
   static String embeddedConfig() {

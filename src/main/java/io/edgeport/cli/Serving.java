@@ -55,6 +55,9 @@ final class Serving {
 
   /** Bind failures are the common ones at start; say what to do about them. */
   static String explain(Throwable cause, EdgeportConfig config) {
+    if (cause instanceof IllegalStateException) {
+      return cause.getMessage(); // already says what and where
+    }
     String msg = String.valueOf(cause.getMessage());
     boolean bind = cause instanceof BindException || msg.contains("bind(") || msg.contains("Address already in use")
         || msg.contains("Permission denied");

@@ -67,7 +67,7 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new ConfigException(fileName, List.of(new Problem(Severity.ERROR,
-          at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "YAML syntax: " + e.getOriginalMessage())));
+          at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "YAML syntax: " + e.getOriginalMessage().strip().replaceAll("\\s*\n\\s*", " "))));
     } catch (IOException e) {
       throw new ConfigException(fileName, List.of(new Problem(Severity.ERROR, 0, 0, "cannot read: " + e)));
     }

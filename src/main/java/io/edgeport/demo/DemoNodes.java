@@ -28,7 +28,10 @@ public final class DemoNodes {
               .putHeader("content-type", "text/plain; charset=utf-8")
               .putHeader("x-node", name)
               .end(req.path().equals("/healthz") ? "ok\n" : page + "you asked for " + req.method() + " " + req.uri() + "\n"))
-          .listen(nodePort, address));
+          .listen(nodePort, address)
+          .recover(e -> Future.failedFuture(new IllegalStateException(
+              "demo node " + name + " cannot listen on " + address + ":" + nodePort + ": " + e.getMessage()
+                  + (address.startsWith("127.") ? "" : " (is this address on this machine?)"), e))));
     }
     return Future.all(started).map(all -> new DemoNodes(all.list()));
   }

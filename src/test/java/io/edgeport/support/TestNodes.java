@@ -104,7 +104,10 @@ public final class TestNodes implements AutoCloseable {
     HttpServerResponse res = req.response().putHeader("x-node", node);
     switch (req.path()) {
       case "/download" -> download(req, res, Long.parseLong(req.getParam("bytes")));
-      case "/slow" -> vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> echo(node, req, res));
+      case "/slow" -> {
+        req.pause(); // keep the body (and its end) until the answer starts
+        vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> echo(node, req, res));
+      }
       case "/hop" -> res.putHeader("connection", "x-secret-hop")
           .putHeader("x-secret-hop", "must not pass")
           .putHeader("keep-alive", "timeout=5")
@@ -141,6 +144,7 @@ public final class TestNodes implements AutoCloseable {
           .put("bodySha256", RawHttp.hex(sha.digest()));
       res.putHeader("content-type", "application/json").end(body.encode());
     });
+    req.resume();
   }
 
   /** Streams N bytes with back-pressure: writes while the socket takes them, then waits for drain. */

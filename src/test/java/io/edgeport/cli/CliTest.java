@@ -1,0 +1,142 @@
+package io.edgeport.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.support.Configs;
+import io.edgeport.support.JavaProcess;
+import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestNodes;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as users run it: real processes, real exit codes and output. */
+class CliTest {
+  @TempDir
+  Path dir;
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void everyCommandHasHelp() throws Exception {
+    for (String cmd : List.of("run", "check", "demo")) {
+      JavaProcess p = JavaProcess.run(dir, cmd, "--help");
+      assertEquals(0, p.exitCode(), cmd);
+      assertTrue(String.join("\n", p.stdout()).contains("Usage: edgeport " + cmd), p.stdout().toString());
+    }
+    JavaProcess top = JavaProcess.run(dir, "--help");
+    assertEquals(0, top.exitCode());
+    String usage = String.join("\n", top.stdout());
+    assertTrue(usage.contains("run") && usage.contains("check") && usage.contains("demo"), usage);
+  }
+
+  @Test
+  void checkPrintsEveryErrorWithItsLineAndFailsTheExitCode() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, """
+        nodes:
+          - 10.0.0.1
+        domains:
+          - host: api.example.com
+            nodePrt: 30005
+          - host: api.example.com
+            nodePort: 30005
+        """);
+    JavaProcess p = JavaProcess.run(dir, "check", "-c", file.toString());
+    assertEquals(1, p.exitCode());
+    List<String> err = p.stderr();
+    assertTrue(err.contains(file + ":5:5: unknown key 'nodePrt' in a domain (did you mean 'nodePort'?)"), err.toString());
+    assertTrue(err.contains(file + ":6:11: host 'api.example.com' is already configured at line 4"), err.toString());
+  }
+
+  @Test
+  void checkOfAValidFilePrintsASummary() throws Exception {
+    JavaProcess p = JavaProcess.run(Path.of("").toAbsolutePath(), "check");
+    assertEquals(0, p.exitCode(), p.output().toString());
+    assertEquals(List.of("config/edgeport.yaml: OK: 1 domain(s), 1 backend(s), 3 node(s), listening on :80"), p.stdout());
+  }
+
+  @Test
+  void runServesTheConfiguredDomainsAndLogsWhereItListens() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (TestNodes nodes = TestNodes.start(vertx, 3)) {
+      int port = freePort();
+      Path file = dir.resolve("edgeport.yaml");
+      Files.writeString(file, """
+          listen:
+            http: "127.0.0.1:%d"
+          %s
+          domains:
+            - host: api.example.com
+              nodePort: %d
+          """.formatted(port, Configs.nodes(nodes), nodes.port()));
+      try (JavaProcess p = JavaProcess.start(dir, "run", "--config", file.toString(), "--workers", "1")) {
+        String started = p.awaitLine("listening on", 60);
+        assertTrue(started.contains("http://127.0.0.1:" + port) && started.contains("1 domain(s) on 3 node(s)"), started);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+          seen.add(new JsonObject(RawHttp.get(port, "api.example.com", "/").text()).getString("node"));
+        }
+        assertEquals(Set.copyOf(nodes.addresses()), seen);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void runRefusesABadConfigAndABusyPortWithAClearMessage() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "nodes: []\ndomains: []\n");
+    JavaProcess refused = JavaProcess.run(dir, "run", "-c", bad.toString());
+    assertEquals(1, refused.exitCode());
+    assertTrue(refused.stderr().stream().anyMatch(l -> l.endsWith("not started")), refused.stderr().toString());
+
+    try (ServerSocket busy = new ServerSocket()) {
+      busy.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      Path file = dir.resolve("ok.yaml");
+      Files.writeString(file, "listen:\n  http: \"127.0.0.1:" + busy.getLocalPort() + "\"\nnodes: [127.0.0.2]\n"
+          + "domains:\n  - host: a.example.com\n    nodePort: 30005\n");
+      JavaProcess p = JavaProcess.run(dir, "run", "-c", file.toString());
+      assertEquals(1, p.exitCode());
+      String why = String.join("\n", p.stderr());
+      assertTrue(why.contains("already in use") && why.contains("--port"), why);
+    }
+  }
+
+  @Test
+  void demoStartsThreeNodesBehindTheGateway() throws Exception {
+    int port = freePort();
+    int nodePort = freePort();
+    try (JavaProcess p = JavaProcess.start(dir, "demo", "--port", String.valueOf(port), "--node-port",
+        String.valueOf(nodePort), "--workers", "1")) {
+      p.awaitLine("listening on", 60);
+      assertTrue(p.stdout().stream().anyMatch(l -> l.contains("curl -H 'Host: api.example.com' http://127.0.0.1:" + port)),
+          p.stdout().toString());
+      Set<String> pages = new HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        RawHttp.Response r = RawHttp.get(port, "api.example.com", "/");
+        assertEquals(200, r.status());
+        pages.add(r.text().lines().findFirst().orElseThrow());
+      }
+      assertEquals(Set.of("Hello from node-1 (127.0.0.2:" + nodePort + ")", "Hello from node-2 (127.0.0.3:" + nodePort + ")",
+          "Hello from node-3 (127.0.0.4:" + nodePort + ")"), pages);
+    }
+  }
+}

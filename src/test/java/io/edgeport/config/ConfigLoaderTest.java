@@ -1,0 +1,214 @@
+package io.edgeport.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.config.PathRule.PathMatch;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  static final String FULL = """
+      listen:
+        http: "127.0.0.1:8080"
+      timeouts:
+        connect: 500ms
+        response: 1m
+        idle: 30s
+      trustedProxies: ["10.0.0.0/8", "192.168.1.7"]
+      nodes:
+        - 192.168.56.11
+        - node-2.cluster.local
+      domains:
+        - host: API.example.com
+          nodePort: 30005
+          loadBalancing: least-request
+        - host: "*.apps.example.com"
+          nodePort: 30006
+          loadBalancing: client-ip-hash
+        - host: shop.example.com
+          paths:
+            - prefix: /api/
+              nodePort: 30007
+            - exact: /health
+              nodePort: 30008
+            - prefix: /
+              nodePort: 30006
+      """;
+
+  static List<String> errors(String yaml) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("f.yaml", yaml));
+    return e.problems().stream().map(p -> p.format("f.yaml")).toList();
+  }
+
+  @Test
+  void readsEveryFieldOfTheDocumentedFormat() throws Exception {
+    ConfigLoader.Loaded loaded = ConfigLoader.parse("f.yaml", FULL);
+    EdgeportConfig c = loaded.config();
+    assertEquals(new ListenAddress("127.0.0.1", 8080), c.listen());
+    assertEquals(new Timeouts(Duration.ofMillis(500), Duration.ofMinutes(1), Duration.ofSeconds(30)), c.timeouts());
+    assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.168.1.7/32")), c.trustedProxies());
+    assertEquals(List.of("192.168.56.11", "node-2.cluster.local"), c.nodes());
+    assertEquals(3, c.domains().size());
+    assertEquals(new DomainConfig("api.example.com",
+        List.of(PathRule.everything(new BackendRef(30005, LoadBalancing.LEAST_REQUEST)))), c.domains().get(0));
+    assertTrue(c.domains().get(1).isWildcard());
+    assertEquals(List.of(
+        new PathRule(PathMatch.PREFIX, "/api", new BackendRef(30007, LoadBalancing.ROUND_ROBIN)),
+        new PathRule(PathMatch.EXACT, "/health", new BackendRef(30008, LoadBalancing.ROUND_ROBIN)),
+        new PathRule(PathMatch.PREFIX, "/", new BackendRef(30006, LoadBalancing.ROUND_ROBIN))),
+        c.domains().get(2).paths());
+    assertEquals(List.of(), loaded.warnings());
+  }
+
+  @Test
+  void defaultsApplyWhenOptionalSectionsAreAbsent() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", "nodes: [10.0.0.1]\ndomains:\n  - host: a.example.com\n    nodePort: 30001\n").config();
+    assertEquals(new ListenAddress("", 80), c.listen());
+    assertEquals(Timeouts.DEFAULTS, c.timeouts());
+    assertEquals(List.of(), c.trustedProxies());
+  }
+
+  @Test
+  void listenAcceptsHostPortFormsAndBarePorts() {
+    assertEquals(new ListenAddress("", 80), ConfigLoader.parseListen(":80"));
+    assertEquals(new ListenAddress("", 8080), ConfigLoader.parseListen("8080"));
+    assertEquals(new ListenAddress("0.0.0.0", 80), ConfigLoader.parseListen("0.0.0.0:80"));
+    assertEquals(new ListenAddress("::", 443), ConfigLoader.parseListen("[::]:443"));
+    assertEquals(null, ConfigLoader.parseListen(":99999"));
+    assertEquals(null, ConfigLoader.parseListen("example.com:80"));
+    assertEquals(null, ConfigLoader.parseListen("http"));
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsLineAndColumn() {
+    List<String> errors = errors("""
+        listen:
+          htp: ":80"
+        timeouts:
+          connect: 2
+          response: soon
+        nodes:
+          - 10.0.0.1
+          - 10.0.0.1
+        domains:
+          - host: a.example.com
+            nodeport: 30005
+          - host: b.example.com
+            nodePort: 70000
+          - host: A.example.com
+            nodePort: "30005"
+          - host: c.example.com
+            nodePort: 30005
+            loadBalancing: random
+        """);
+    assertEquals(List.of(
+        "f.yaml:2:3: unknown key 'htp' in listen (did you mean 'http'?)",
+        "f.yaml:4:12: timeouts.connect must be a string, not a whole number",
+        "f.yaml:5:13: timeouts.response: 'soon' is not a positive duration (like 500ms, 2s, 1m)",
+        "f.yaml:8:5: nodes: '10.0.0.1' is listed twice",
+        "f.yaml:11:5: unknown key 'nodeport' in a domain (did you mean 'nodePort'?)",
+        "f.yaml:10:5: domain 'a.example.com' has no backend: set 'nodePort' or 'paths'",
+        "f.yaml:13:15: nodePort: 70000 is outside 1-65535",
+        "f.yaml:14:11: host 'a.example.com' is already configured at line 10",
+        "f.yaml:15:15: nodePort must be a whole number, not a string",
+        "f.yaml:18:20: loadBalancing: 'random' is not one of round-robin | least-request | client-ip-hash"),
+        errors);
+  }
+
+  @Test
+  void nodePortOutsideTheKubernetesRangeIsOnlyAWarning() throws Exception {
+    ConfigLoader.Loaded loaded = ConfigLoader.parse("f.yaml", "nodes: [10.0.0.1]\ndomains:\n  - host: a.example.com\n    nodePort: 8080\n");
+    assertEquals(List.of("f.yaml:4:15: warning: nodePort 8080 is outside Kubernetes' default NodePort range 30000-32767"
+        + " (fine if your cluster widened it)"), loaded.warnings().stream().map(p -> p.format("f.yaml")).toList());
+  }
+
+  @Test
+  void hostsMustBeDnsNamesOrOneLabelWildcards() {
+    List<String> errors = errors("""
+        nodes: [10.0.0.1]
+        domains:
+          - host: 10.0.0.9
+            nodePort: 30001
+          - host: "a.*.example.com"
+            nodePort: 30001
+          - host: "exa mple.com"
+            nodePort: 30001
+          - host: 42
+            nodePort: 30001
+        """);
+    assertEquals(4, errors.size(), errors.toString());
+    assertTrue(errors.get(0).startsWith("f.yaml:3:11: host: '10.0.0.9' is an IP address"), errors.get(0));
+    assertTrue(errors.get(1).startsWith("f.yaml:5:11: host: 'a.*.example.com': a wildcard must be a whole first label"));
+    assertTrue(errors.get(2).startsWith("f.yaml:7:11: host: 'exa mple.com' is not a valid host name"));
+    assertEquals("f.yaml:9:11: host must be a string, not a whole number", errors.get(3));
+  }
+
+  @Test
+  void pathsAreValidated() {
+    List<String> errors = errors("""
+        nodes: [10.0.0.1]
+        domains:
+          - host: a.example.com
+            nodePort: 30001
+            paths: []
+          - host: b.example.com
+            paths:
+              - prefix: api
+                nodePort: 30001
+              - prefix: /x
+                exact: /x
+                nodePort: 30001
+              - prefix: /y
+              - prefix: /z/
+                nodePort: 30001
+              - prefix: /z
+                nodePort: 30002
+        """);
+    assertEquals(List.of(
+        "f.yaml:5:5: domain 'a.example.com' has both 'nodePort' and 'paths'; put the default in a path with 'prefix: /'",
+        "f.yaml:8:17: prefix: 'api' must be a path starting with '/' (no query)",
+        "f.yaml:10:9: a path needs exactly one of 'prefix' or 'exact'",
+        "f.yaml:13:9: path without 'nodePort'",
+        "f.yaml:16:17: prefix '/z' is already routed at line 14"), errors);
+  }
+
+  @Test
+  void structuralMistakesAreErrorsNotCrashes() {
+    assertEquals(List.of("f.yaml:1:1: the config must be a mapping (key: value), not a list"), errors("- a\n- b\n"));
+    assertEquals(List.of("f.yaml:1:1: the file is empty; it needs at least 'nodes' and 'domains'"), errors(""));
+    List<String> missing = errors("listen:\n  http: 80\n");
+    assertEquals(List.of("f.yaml:1:1: 'nodes' is missing: list the cluster's node addresses",
+        "f.yaml:1:1: 'domains' is missing: map at least one host to a nodePort"), missing);
+    List<String> syntax = errors("nodes: [10.0.0.1\ndomains: x\n");
+    assertEquals(1, syntax.size());
+    assertTrue(syntax.get(0).matches("f\\.yaml:\\d+:\\d+: YAML syntax: .*"), syntax.get(0));
+    assertEquals(List.of("f.yaml:2:1: duplicate key 'nodes' (first at line 1)"),
+        errors("nodes: [10.0.0.1]\nnodes: [10.0.0.2]\ndomains:\n  - host: a.b\n    nodePort: 30001\n"));
+  }
+
+  @Test
+  void aMissingFileIsAClearError() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/edgeport.yaml")));
+    assertEquals("/nonexistent/edgeport.yaml: cannot read: no such file", e.getMessage());
+  }
+
+  @Test
+  void durationsAndCidrs() {
+    assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+    assertEquals(Duration.ofHours(1), Durations.parse("1h"));
+    assertEquals(null, Durations.parse("1.5s"));
+    assertEquals(null, Durations.parse("5"));
+    assertTrue(Cidr.parse("10.0.0.0/8").contains(new byte[] {10, 1, 2, 3}));
+    assertTrue(!Cidr.parse("10.0.0.0/8").contains(new byte[] {11, 1, 2, 3}));
+    assertTrue(Cidr.parse("192.168.1.128/25").contains(new byte[] {(byte) 192, (byte) 168, 1, (byte) 200}));
+    assertTrue(!Cidr.parse("192.168.1.128/25").contains(new byte[] {(byte) 192, (byte) 168, 1, 100}));
+    assertTrue(Cidr.parse("::1").contains(Cidr.IpLiterals.parse("::1")));
+    assertThrows(IllegalArgumentException.class, () -> Cidr.parse("example.com"));
+    assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
+  }
+}

@@ -1,0 +1,133 @@
+package io.edgeport.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.Gateway;
+import io.edgeport.support.Configs;
+import io.edgeport.support.RawHttp;
+import io.edgeport.support.RawHttp.Response;
+import io.edgeport.support.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nodes that stop, restart or stall, with real sockets. Each test has its own nodes and gateway. */
+class FailoverEndToEndTest {
+  @TempDir
+  Path dir;
+
+  Vertx vertx;
+  TestNodes nodes;
+  Gateway gateway;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    nodes = TestNodes.start(vertx, 3);
+  }
+
+  void startGateway(String timeouts) throws Exception {
+    gateway = Gateway.start(vertx, Configs.load(dir, """
+        listen:
+          http: "127.0.0.1:0"
+        timeouts:
+        %s
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        """.formatted(timeouts, Configs.nodes(nodes), nodes.port())), 2).await(20, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (gateway != null) {
+      gateway.close().await(10, TimeUnit.SECONDS);
+    }
+    nodes.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code total} GETs over {@code parallel} connections at once; returns the count per status and node. */
+  Map<String, Integer> burst(int total, int parallel) throws Exception {
+    Map<String, Integer> outcome = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        done.add(pool.submit(() -> {
+          Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
+          String key = r.status() == 200 ? new JsonObject(r.text()).getString("node") : "status " + r.status();
+          outcome.merge(key, 1, Integer::sum);
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return outcome;
+  }
+
+  @Test
+  void aStoppedNodeCostsNoFailedRequest() throws Exception {
+    startGateway("  connect: 2s");
+    assertEquals(3, burst(30, 10).size(), "warm-up reaches every node, so the pool holds connections to all");
+    nodes.stop(1);
+    Map<String, Integer> outcome = burst(200, 50);
+    assertEquals(Map.of("127.0.0.2", 100, "127.0.0.4", 100).keySet(), outcome.keySet(), outcome.toString());
+    assertEquals(200, outcome.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  @Test
+  void aRestartedNodeServesAgainWithoutFailures() throws Exception {
+    startGateway("  connect: 2s");
+    burst(30, 10);
+    nodes.stop(0);
+    burst(30, 10);
+    nodes.start(0); // the pool still remembers connections from before the stop
+    Map<String, Integer> outcome = burst(60, 10);
+    assertFalse(outcome.keySet().stream().anyMatch(k -> k.startsWith("status")), outcome.toString());
+    assertTrue(outcome.containsKey("127.0.0.2"), outcome.toString());
+  }
+
+  @Test
+  void allNodesDownAnswers502WithoutWaitingForTimeouts() throws Exception {
+    startGateway("  connect: 10s");
+    for (int i = 0; i < 3; i++) {
+      nodes.stop(i);
+    }
+    long start = System.nanoTime();
+    Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertEquals(502, r.status());
+    assertTrue(millis < 10_000, "took " + millis + " ms: refused connects must not wait for the connect timeout");
+    assertEquals("502 Bad Gateway\n", r.text(), "short, plain, no internals");
+  }
+
+  @Test
+  void aSlowNodeAnswers504AfterTheResponseTimeout() throws Exception {
+    startGateway("  response: 300ms");
+    Response r = RawHttp.get(gateway.port(), "api.example.com", "/slow?ms=5000");
+    assertEquals(504, r.status());
+    assertEquals("504 Gateway Timeout\n", r.text());
+    assertEquals(200, RawHttp.get(gateway.port(), "api.example.com", "/slow?ms=1").status(),
+        "a response within the timeout still passes");
+  }
+}

@@ -1,0 +1,117 @@
+package io.edgeport.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.config.BackendRef;
+import io.edgeport.config.DomainConfig;
+import io.edgeport.config.LoadBalancing;
+import io.edgeport.config.PathRule;
+import io.edgeport.config.PathRule.PathMatch;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+  static final ClusterSnapshot CLUSTER = new ClusterSnapshot(List.of("10.0.0.1", "10.0.0.2"));
+
+  static BackendRef port(int p) {
+    return new BackendRef(p, LoadBalancing.ROUND_ROBIN);
+  }
+
+  static DomainConfig domain(String host, int nodePort) {
+    return new DomainConfig(host, List.of(PathRule.everything(port(nodePort))));
+  }
+
+  static String nodePort(RouteTable table, String host, String path) {
+    Backend b = table.route(host, path);
+    return b == null ? null : b.name();
+  }
+
+  @Test
+  void exactAndWildcardHosts() {
+    RouteTable t = RouteTableBuilder.build(List.of(domain("api.example.com", 30001), domain("*.apps.example.com", 30002),
+        domain("x.apps.example.com", 30003)), CLUSTER);
+    assertEquals(":30001", nodePort(t, "api.example.com", "/"));
+    assertEquals(":30002", nodePort(t, "a.apps.example.com", "/"));
+    assertEquals(":30003", nodePort(t, "x.apps.example.com", "/"), "an exact host wins over a wildcard");
+    assertNull(nodePort(t, "apps.example.com", "/"), "the wildcard needs one more label");
+    assertNull(nodePort(t, "a.b.apps.example.com", "/"), "and exactly one");
+    assertNull(nodePort(t, "example.com", "/"));
+    assertNull(nodePort(t, "com", "/"));
+  }
+
+  @Test
+  void pathsAreMatchedElementWiseLongestFirstExactBeforePrefix() {
+    RouteTable t = RouteTableBuilder.build(List.of(new DomainConfig("shop.example.com", List.of(
+        new PathRule(PathMatch.PREFIX, "/", port(30001)),
+        new PathRule(PathMatch.PREFIX, "/api", port(30002)),
+        new PathRule(PathMatch.PREFIX, "/api/v2", port(30003)),
+        new PathRule(PathMatch.EXACT, "/api/v2", port(30004)),
+        new PathRule(PathMatch.EXACT, "/health", port(30005))))), CLUSTER);
+    assertEquals(":30002", nodePort(t, "shop.example.com", "/api"));
+    assertEquals(":30002", nodePort(t, "shop.example.com", "/api/"));
+    assertEquals(":30002", nodePort(t, "shop.example.com", "/api/v1/users"));
+    assertEquals(":30001", nodePort(t, "shop.example.com", "/apix"));
+    assertEquals(":30004", nodePort(t, "shop.example.com", "/api/v2"), "Exact beats Prefix of the same path");
+    assertEquals(":30003", nodePort(t, "shop.example.com", "/api/v2/x"));
+    assertEquals(":30005", nodePort(t, "shop.example.com", "/health"));
+    assertEquals(":30001", nodePort(t, "shop.example.com", "/health/x"));
+    assertEquals(":30001", nodePort(t, "shop.example.com", "/"));
+  }
+
+  @Test
+  void pathsWithoutACatchAllCanMiss() {
+    RouteTable t = RouteTableBuilder.build(List.of(new DomainConfig("shop.example.com",
+        List.of(new PathRule(PathMatch.PREFIX, "/api", port(30002))))), CLUSTER);
+    assertNull(nodePort(t, "shop.example.com", "/"));
+    assertNull(nodePort(t, "shop.example.com", "/apix"));
+  }
+
+  @Test
+  void pathsAreMatchedNormalized() {
+    assertEquals("/api/v1", PathNormalizer.forMatching("/%61pi/v1"));
+    assertEquals("/api/v1", PathNormalizer.forMatching("//api//v1"));
+    assertEquals("/api/", PathNormalizer.forMatching("/x/../api/./"));
+    assertEquals("/", PathNormalizer.forMatching("/../../"));
+    assertEquals("/a%zz", PathNormalizer.forMatching("/a%zz"));
+    String plain = "/api/v1";
+    assertSame(plain, PathNormalizer.forMatching(plain), "the common case allocates nothing");
+  }
+
+  @Test
+  void backendsAreSharedPerNodePortAndPolicy() {
+    RouteTable t = RouteTableBuilder.build(List.of(domain("a.example.com", 30001), domain("b.example.com", 30001)), CLUSTER);
+    assertSame(t.route("a.example.com", "/"), t.route("b.example.com", "/"));
+    assertEquals(List.of("10.0.0.1:30001", "10.0.0.2:30001"),
+        t.route("a.example.com", "/").balancer().endpoints().stream().map(Object::toString).toList());
+  }
+
+  @Test
+  void tensOfThousandsOfDomainsAreLookedUpByHash() {
+    List<DomainConfig> many = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      many.add(domain("site" + i + ".example.com", 30000 + i % 2000));
+    }
+    RouteTable t = RouteTableBuilder.build(many, CLUSTER);
+    assertEquals(50_000, t.domainCount());
+    assertEquals(":" + (30000 + 49_999 % 2000), nodePort(t, "site49999.example.com", "/"));
+  }
+
+  @Test
+  void requestAuthoritiesAreNormalizedAndIpLiteralsRejected() {
+    assertEquals("api.example.com", HostNames.routingKey("API.Example.com"));
+    assertEquals("api.example.com", HostNames.routingKey("api.example.com.:8080"));
+    assertNull(HostNames.routingKey("10.0.0.1"));
+    assertNull(HostNames.routingKey("10.0.0.1:80"));
+    assertNull(HostNames.routingKey("[::1]:80"));
+    assertNull(HostNames.routingKey(""));
+    assertNull(HostNames.routingKey(null));
+    assertNull(HostNames.routingKey("a..b"));
+    assertNull(HostNames.routingKey("a.b:x"));
+    assertNull(HostNames.routingKey("evil.com/x"));
+    assertNull(HostNames.routingKey("user@api.example.com"));
+  }
+}

@@ -1,0 +1,116 @@
+package io.edgeport.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The edgeport CLI as a real process on the test class path, its output collected line by line. */
+public final class JavaProcess implements AutoCloseable {
+  private final Process process;
+  private final List<String> out = new CopyOnWriteArrayList<>();
+  private final List<String> err = new CopyOnWriteArrayList<>();
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+
+  private record Waiter(Predicate<String> match, CompletableFuture<String> found) {}
+
+  private JavaProcess(Process process) {
+    this.process = process;
+    pump(process.getInputStream(), out);
+    pump(process.getErrorStream(), err);
+  }
+
+  public static JavaProcess start(Path workDir, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.edgeport.cli.Main"));
+    cmd.addAll(List.of(args));
+    return new JavaProcess(new ProcessBuilder(cmd).directory(workDir.toFile()).start());
+  }
+
+  /** Runs to completion (bounded) and returns the exit code. */
+  public static JavaProcess run(Path workDir, String... args) throws Exception {
+    JavaProcess p = start(workDir, args);
+    if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
+      p.close();
+      throw new AssertionError("edgeport " + String.join(" ", args) + " did not finish");
+    }
+    p.drained.get(10, TimeUnit.SECONDS);
+    return p;
+  }
+
+  private final CompletableFuture<Void> outDone = new CompletableFuture<>();
+  private final CompletableFuture<Void> errDone = new CompletableFuture<>();
+  private final CompletableFuture<Void> drained = CompletableFuture.allOf(outDone, errDone);
+
+  private void pump(java.io.InputStream stream, List<String> lines) {
+    CompletableFuture<Void> done = lines == out ? outDone : errDone;
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          lines.add(line);
+          for (Waiter w : waiters) {
+            if (w.match().test(line)) {
+              w.found().complete(line);
+            }
+          }
+        }
+      } catch (IOException ignored) {
+        // the process went away
+      } finally {
+        done.complete(null);
+      }
+    }, "edgeport-output");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits (bounded) for an output line on either stream that contains {@code text}. */
+  public String awaitLine(String text, long seconds) throws Exception {
+    CompletableFuture<String> found = new CompletableFuture<>();
+    waiters.add(new Waiter(l -> l.contains(text), found));
+    for (String l : output()) {
+      if (l.contains(text)) {
+        return l;
+      }
+    }
+    try {
+      return found.get(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no line with '" + text + "' within " + seconds + " s; output:\n" + String.join("\n", output()));
+    }
+  }
+
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  public List<String> stdout() {
+    return List.copyOf(out);
+  }
+
+  public List<String> stderr() {
+    return List.copyOf(err);
+  }
+
+  public List<String> output() {
+    List<String> all = new ArrayList<>(out);
+    all.addAll(err);
+    return all;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
