@@ -5,4 +5,4 @@ import io.vertx.core.http.HttpClient;
 
 /** What every exchange of one event loop shares: its pooled client and the forwarding settings. */
 record ProxyContext(Vertx vertx, HttpClient client, ForwardedHeaders forwarded, long responseTimeoutMillis,
-    long idleTimeoutMillis, UpstreamFailures failures) {}
+    UpstreamFailures failures) {}

@@ -191,7 +191,6 @@ final class ProxyExchange implements PickContext, Handler<Long> {
         out.setChunked(true);
       }
     }
-    upstream.idleTimeout(ctx.idleTimeoutMillis()); // a node that stalls mid-body is cut off
     in.pipe().endOnFailure(false).to(out).onComplete(this::onResponseSent);
   }
 

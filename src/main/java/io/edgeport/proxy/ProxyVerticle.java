@@ -35,17 +35,22 @@ public final class ProxyVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     long idleMillis = config.timeouts().idle().toMillis();
+    long responseMillis = config.timeouts().response().toMillis();
     HttpClientOptions clientOptions = new HttpClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()))
         .setKeepAlive(true)
         .setKeepAliveTimeout((int) Math.max(1, config.timeouts().idle().toSeconds()))
+        // A node connection silent for longer than both timeouts is dead, also in the middle of a body.
+        // (A per-request idle timer would cost a scheduled task per request.)
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(idleMillis, responseMillis)))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setMaxHeaderSize(32 * 1024)
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
     ProxyContext ctx = new ProxyContext(vertx, vertx.createHttpClient(clientOptions, pool),
-        new ForwardedHeaders(config.trustedProxies()), config.timeouts().response().toMillis(), idleMillis, failures);
+        new ForwardedHeaders(config.trustedProxies()), responseMillis, failures);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(config.listen().bindHost())
         .setPort(port)
