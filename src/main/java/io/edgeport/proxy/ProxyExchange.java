@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request on its way through: pick a node, connect (trying the next node when a connect
@@ -34,6 +35,8 @@ final class ProxyExchange implements PickContext, Handler<Long> {
 
   private int firstIndex;
   private int attempts;
+  /** System.nanoTime() by which some node must have accepted a connection. */
+  private long connectDeadline;
   private Endpoint endpoint;
   private boolean holdingEndpoint;
   private HttpClientRequest upstream;
@@ -69,10 +72,23 @@ final class ProxyExchange implements PickContext, Handler<Long> {
     request.pause();
     request.response().closeHandler(v -> clientGone());
     firstIndex = balancer.pick(this);
+    connectDeadline = System.nanoTime() + ctx.connectTimeoutNanos();
     connect();
   }
 
+  /**
+   * One connection attempt. The connect timeout bounds all attempts together: each gets a share of
+   * what is left (at most a third while three or more nodes are untried), so nodes that silently
+   * drop connects cannot add one full timeout each, while a refused connect costs next to nothing.
+   */
   private void connect() {
+    long remaining = connectDeadline - System.nanoTime();
+    if (remaining <= 0) {
+      fail(502);
+      return;
+    }
+    int untried = endpoints.size() - attempts;
+    long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining / Math.min(Math.max(untried, 1), 3)));
     endpoint = endpoints.get((firstIndex + attempts) % endpoints.size());
     attempts++;
     endpoint.requestStarted();
@@ -80,7 +96,8 @@ final class ProxyExchange implements PickContext, Handler<Long> {
     RequestOptions options = new RequestOptions()
         .setServer(endpoint.address())
         .setMethod(request.method())
-        .setURI(target.target());
+        .setURI(target.target())
+        .setConnectTimeout(timeoutMillis);
     ctx.client().request(options).onComplete(this::onConnected);
   }
 
@@ -171,6 +188,7 @@ final class ProxyExchange implements PickContext, Handler<Long> {
         // a pooled connection the node had closed: safe to resend a body-less idempotent request, once
         retriedStale = true;
         attempts--; // the same node again, on a fresh connection
+        connectDeadline = System.nanoTime() + ctx.connectTimeoutNanos();
         releaseEndpoint();
         upstream = null;
         connect();

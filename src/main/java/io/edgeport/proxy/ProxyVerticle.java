@@ -50,7 +50,7 @@ public final class ProxyVerticle extends VerticleBase {
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
     ProxyContext ctx = new ProxyContext(vertx, vertx.createHttpClient(clientOptions, pool),
-        new ForwardedHeaders(config.trustedProxies()), responseMillis, failures);
+        new ForwardedHeaders(config.trustedProxies()), config.timeouts().connect().toNanos(), responseMillis, failures);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(config.listen().bindHost())
         .setPort(port)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.Gateway;
+import io.edgeport.support.Blackhole;
 import io.edgeport.support.Configs;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.RawHttp.Response;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,6 +121,53 @@ class FailoverEndToEndTest {
     assertEquals(502, r.status());
     assertTrue(millis < 10_000, "took " + millis + " ms: refused connects must not wait for the connect timeout");
     assertEquals("502 Bad Gateway\n", r.text(), "short, plain, no internals");
+  }
+
+  @Test
+  void nodesThatDropConnectsShareOneConnectTimeout() throws Exception {
+    List<Blackhole> holes = new ArrayList<>();
+    try {
+      for (String address : List.of("127.0.0.5", "127.0.0.6", "127.0.0.7")) {
+        holes.add(new Blackhole(address, nodes.port()));
+      }
+      gateway = Gateway.start(vertx, Configs.load(dir, """
+          listen:
+            http: "127.0.0.1:0"
+          timeouts:
+            connect: 1500ms
+          nodes: [127.0.0.5, 127.0.0.6, 127.0.0.7]
+          domains:
+            - host: api.example.com
+              nodePort: %d
+          """.formatted(nodes.port())), 1).await(20, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(502, r.status());
+      assertTrue(millis < 3000, "took " + millis + " ms; three attempts in series would take 4500");
+    } finally {
+      for (Blackhole h : holes) {
+        h.close();
+      }
+    }
+  }
+
+  @Test
+  void aNodeThatDropsConnectsCostsNoFailedRequest() throws Exception {
+    try (Blackhole hole = new Blackhole("127.0.0.5", nodes.port())) {
+      gateway = Gateway.start(vertx, Configs.load(dir, """
+          listen:
+            http: "127.0.0.1:0"
+          timeouts:
+            connect: 600ms
+          nodes: [127.0.0.2, 127.0.0.5, 127.0.0.3]
+          domains:
+            - host: api.example.com
+              nodePort: %d
+          """.formatted(nodes.port())), 1).await(20, TimeUnit.SECONDS);
+      Map<String, Integer> outcome = burst(12, 4);
+      assertEquals(Set.of("127.0.0.2", "127.0.0.3"), outcome.keySet(), outcome.toString());
+    }
   }
 
   @Test
