@@ -31,7 +31,7 @@ final class HopByHop {
    * @param skip decides about the remaining names (forwarded headers of untrusted clients, say); may be null
    */
   static void copyEndToEnd(MultiMap from, MultiMap to, HeaderFilter skip) {
-    List<String> connectionNames = from.getAll("connection");
+    List<String> connectionNames = from.contains("connection") ? from.getAll("connection") : List.of();
     for (Map.Entry<String, String> header : from) {
       String name = header.getKey();
       if (isHopByHop(name) || skip != null && skip.skip(name)

@@ -1,8 +1,7 @@
 package io.edgeport.proxy;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 
 /** What every exchange of one event loop shares: its pooled client and the forwarding settings. */
-record ProxyContext(Vertx vertx, HttpClient client, ForwardedHeaders forwarded, long connectTimeoutNanos,
-    long responseTimeoutMillis, UpstreamFailures failures) {}
+record ProxyContext(HttpClient client, String scheme, ForwardedHeaders forwarded, long connectTimeoutNanos,
+    ResponseDeadlines deadlines, UpstreamFailures failures) {}

@@ -4,8 +4,8 @@ import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.LoadBalancer;
 import io.edgeport.balance.PickContext;
 import io.edgeport.routing.Backend;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * One request on its way through: pick a node, connect (trying the next node when a connect
  * fails, since nothing was sent yet), then stream the request body up and the response down with
  * back-pressure, never holding a whole body. All callbacks run on the request's event loop, so the
- * state below needs no locking. The exchange is also the timer handler of its response timeout.
+ * state below needs no locking.
  */
-final class ProxyExchange implements PickContext, Handler<Long> {
+final class ProxyExchange implements PickContext {
   private final ProxyContext ctx;
   private final HttpServerRequest request;
   private final RequestTarget target;
@@ -40,7 +40,11 @@ final class ProxyExchange implements PickContext, Handler<Long> {
   private Endpoint endpoint;
   private boolean holdingEndpoint;
   private HttpClientRequest upstream;
-  private long responseTimer = -1;
+  // links and deadline of ResponseDeadlines' queue, while waiting for response headers
+  ProxyExchange waitingOlder;
+  ProxyExchange waitingNewer;
+  long responseDeadline;
+  boolean waiting;
   private boolean responseStarted;
   private boolean retriedStale;
   private boolean finished;
@@ -128,7 +132,7 @@ final class ProxyExchange implements PickContext, Handler<Long> {
     MultiMap out = up.headers();
     HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
     out.set("host", target.authority());
-    ctx.forwarded().apply(in, out, request.remoteAddress().hostAddress(), peerTrusted, request.scheme(),
+    ctx.forwarded().apply(in, out, request.remoteAddress().hostAddress(), peerTrusted, ctx.scheme(),
         target.authority(), request.localAddress().port());
     if (!in.contains("x-request-id")) {
       out.set("x-request-id", RequestIds.next());
@@ -163,14 +167,12 @@ final class ProxyExchange implements PickContext, Handler<Long> {
 
   private void startResponseTimer() {
     if (!responseStarted && !finished) {
-      responseTimer = ctx.vertx().setTimer(ctx.responseTimeoutMillis(), this);
+      ctx.deadlines().add(this);
     }
   }
 
-  /** Response timeout: the node did not answer in time. */
-  @Override
-  public void handle(Long timerId) {
-    responseTimer = -1;
+  /** The node did not answer within the response timeout. */
+  void responseTimedOut() {
     if (!responseStarted && !finished) {
       ctx.failures().responseTimedOut(endpoint);
       fail(504);
@@ -201,10 +203,14 @@ final class ProxyExchange implements PickContext, Handler<Long> {
     HttpClientResponse in = ar.result();
     HttpServerResponse out = request.response();
     responseStarted = true;
-    out.setStatusCode(in.statusCode());
-    out.setStatusMessage(in.statusMessage());
+    int status = in.statusCode();
+    out.setStatusCode(status);
+    String reason = in.statusMessage();
+    if (!reason.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+      out.setStatusMessage(reason); // a custom reason phrase passes unchanged; the standard one costs nothing
+    }
     HopByHop.copyEndToEnd(in.headers(), out.headers(), null);
-    if (!out.headers().contains("content-length") && mayHaveBody(in.statusCode())) {
+    if (!out.headers().contains("content-length") && mayHaveBody(status)) {
       if (request.version() != HttpVersion.HTTP_1_0) {
         out.setChunked(true);
       }
@@ -263,9 +269,6 @@ final class ProxyExchange implements PickContext, Handler<Long> {
   }
 
   private void cancelTimer() {
-    if (responseTimer >= 0) {
-      ctx.vertx().cancelTimer(responseTimer);
-      responseTimer = -1;
-    }
+    ctx.deadlines().remove(this);
   }
 }

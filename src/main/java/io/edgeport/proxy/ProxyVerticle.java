@@ -49,8 +49,9 @@ public final class ProxyVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
-    ProxyContext ctx = new ProxyContext(vertx, vertx.createHttpClient(clientOptions, pool),
-        new ForwardedHeaders(config.trustedProxies()), config.timeouts().connect().toNanos(), responseMillis, failures);
+    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http",
+        new ForwardedHeaders(config.trustedProxies()), config.timeouts().connect().toNanos(),
+        new ResponseDeadlines(vertx, responseMillis), failures);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(config.listen().bindHost())
         .setPort(port)

@@ -179,4 +179,24 @@ class FailoverEndToEndTest {
     assertEquals(200, RawHttp.get(gateway.port(), "api.example.com", "/slow?ms=1").status(),
         "a response within the timeout still passes");
   }
+
+  @Test
+  void onlyTheRequestsThatExceedTheResponseTimeoutFail() throws Exception {
+    startGateway("  response: 400ms");
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Integer>> slow = new ArrayList<>();
+      List<Future<Integer>> quick = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        slow.add(pool.submit(() -> RawHttp.get(gateway.port(), "api.example.com", "/slow?ms=3000").status()));
+        quick.add(pool.submit(() -> RawHttp.get(gateway.port(), "api.example.com", "/slow?ms=50").status()));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertEquals(504, slow.get(i).get(20, TimeUnit.SECONDS));
+        assertEquals(200, quick.get(i).get(20, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
