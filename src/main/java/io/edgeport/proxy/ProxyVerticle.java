@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  * so a request and its backend connection live on one thread and never hop between threads.
  */
 public final class ProxyVerticle extends VerticleBase {
+  /** How long a stopping gateway lets requests in flight finish before it closes their connections. */
+  private static final long SHUTDOWN_GRACE_SECONDS = 30;
   /** Backend connections per node and event loop; requests beyond wait in the pool's queue. */
   private static final int MAX_CONNECTIONS_PER_NODE = 4096;
 
@@ -67,6 +69,12 @@ public final class ProxyVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024);
     server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(routes, ctx));
     return server.listen();
+  }
+
+  /** Stop accepting, let requests in flight finish (bounded), then close: a stop loses no request. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 
   int actualPort() {

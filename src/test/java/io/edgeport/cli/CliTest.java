@@ -101,6 +101,29 @@ class CliTest {
   }
 
   @Test
+  void aStopLetsRequestsInFlightFinish() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (TestNodes nodes = TestNodes.start(vertx, 1)) {
+      int port = freePort();
+      Path file = dir.resolve("edgeport.yaml");
+      Files.writeString(file, "listen:\n  http: \"127.0.0.1:" + port + "\"\n" + Configs.nodes(nodes)
+          + "domains:\n  - host: api.example.com\n    nodePort: " + nodes.port() + "\n");
+      try (JavaProcess p = JavaProcess.start(dir, "run", "-c", file.toString(), "--workers", "1")) {
+        p.awaitLine("listening on", 60);
+        try (RawHttp client = new RawHttp(port)) {
+          client.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: api.example.com", null);
+          assertTrue(nodes.awaitRequest(10), "the request reached the node");
+          p.terminate();
+          assertEquals(200, client.read(false).status(), "the request in flight is answered");
+        }
+        p.awaitExit(30);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void runRefusesABadConfigAndABusyPortWithAClearMessage() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "nodes: []\ndomains: []\n");

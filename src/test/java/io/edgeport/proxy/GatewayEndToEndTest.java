@@ -317,6 +317,17 @@ class GatewayEndToEndTest {
   }
 
   @Test
+  void http10ClientsGetAStreamedBodyOfUnknownLengthDelimitedByClose() throws Exception {
+    int size = 300_000;
+    try (RawHttp c = new RawHttp(gateway.port())) {
+      Response r = c.send("GET /download?bytes=" + size + " HTTP/1.0\r\nHost: api.example.com", null).read(false);
+      assertEquals(200, r.status());
+      assertNull(r.header("transfer-encoding"), "HTTP/1.0 has no chunked encoding");
+      assertEquals(RawHttp.hex(RawHttp.sha256().digest(TestNodes.pattern(0, size))), r.bodySha256());
+    }
+  }
+
+  @Test
   void expectContinueUploadWorks() throws Exception {
     byte[] body = "hello".getBytes(StandardCharsets.US_ASCII);
     try (RawHttp c = new RawHttp(gateway.port())) {

@@ -28,9 +28,15 @@ public final class JavaProcess implements AutoCloseable {
   }
 
   public static JavaProcess start(Path workDir, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.edgeport.cli.Main"));
+    return start(workDir, List.of(), args);
+  }
+
+  /** @param jvmOptions options for the JVM itself, like a heap limit */
+  public static JavaProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.edgeport.cli.Main"));
     cmd.addAll(List.of(args));
     return new JavaProcess(new ProcessBuilder(cmd).directory(workDir.toFile()).start());
   }
@@ -86,6 +92,19 @@ public final class JavaProcess implements AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("no line with '" + text + "' within " + seconds + " s; output:\n" + String.join("\n", output()));
     }
+  }
+
+  /** Sends SIGTERM and returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits (bounded) for the process to end; returns its exit code. */
+  public int awaitExit(long seconds) throws Exception {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new AssertionError("still running after " + seconds + " s");
+    }
+    return process.exitValue();
   }
 
   public int exitCode() {

@@ -38,6 +38,7 @@ public final class TestNodes implements AutoCloseable {
   private final int port;
   private final HttpServer[] servers;
   private final AtomicInteger connections = new AtomicInteger();
+  private final java.util.concurrent.Semaphore requestsReceived = new java.util.concurrent.Semaphore(0);
 
   private TestNodes(Vertx vertx, List<String> addresses, int port) {
     this.vertx = vertx;
@@ -81,6 +82,11 @@ public final class TestNodes implements AutoCloseable {
     return addresses;
   }
 
+  /** Waits (bounded) until a node has received a request not yet waited for; true when one came. */
+  public boolean awaitRequest(long seconds) throws InterruptedException {
+    return requestsReceived.tryAcquire(seconds, TimeUnit.SECONDS);
+  }
+
   /** TCP connections the nodes have accepted so far (shows upstream keep-alive). */
   public int connectionsAccepted() {
     return connections.get();
@@ -101,6 +107,7 @@ public final class TestNodes implements AutoCloseable {
   }
 
   private void handle(String node, HttpServerRequest req) {
+    requestsReceived.release();
     HttpServerResponse res = req.response().putHeader("x-node", node);
     switch (req.path()) {
       case "/download" -> download(req, res, Long.parseLong(req.getParam("bytes")));
@@ -153,6 +160,9 @@ public final class TestNodes implements AutoCloseable {
     long[] sent = {0};
     Runnable[] pump = new Runnable[1];
     pump[0] = () -> {
+      if (res.ended()) {
+        return; // a late drain event
+      }
       while (sent[0] < total && !res.writeQueueFull()) {
         int n = (int) Math.min(64 * 1024, total - sent[0]);
         res.write(Buffer.buffer(pattern(sent[0], n)));
