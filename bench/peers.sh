@@ -14,8 +14,8 @@ peers=${PEERS_SH:-$root/../shared/bench/peers.sh}
 
 (cd "$root" && mvn -B -q -DskipTests package)
 jar=$root/target/edgeport.jar
-# Small fixed heap and the default GC of a one-CPU JVM; JIT warm-up happens in peers.sh's warm-up phase.
-JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx256m -XX:+AlwaysPreTouch"}
+# A bounded heap; JIT warm-up happens in peers.sh's warm-up phase.
+JAVA_OPTS=${JAVA_OPTS:-"-Xmx256m"}
 exec bash "$peers" --pin \
   --extra edgeport=127.0.0.1:18090 \
   --extra-cmd "edgeport=java $JAVA_OPTS -jar $jar run --config $here/edgeport-bench.yaml --workers 1" \
