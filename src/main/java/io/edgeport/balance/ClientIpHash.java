@@ -7,16 +7,10 @@ import java.util.List;
  * endpoint with the highest score for it, so when an endpoint leaves only its own clients move
  * (about 1/N), unlike hash-modulo-N which moves almost everyone.
  */
-final class ClientIpHash implements LoadBalancer {
-  private final List<Endpoint> endpoints;
+final class ClientIpHash extends EndpointListBalancer {
 
   ClientIpHash(List<Endpoint> endpoints) {
-    this.endpoints = List.copyOf(endpoints);
-  }
-
-  @Override
-  public List<Endpoint> endpoints() {
-    return endpoints;
+    super(endpoints);
   }
 
   @Override

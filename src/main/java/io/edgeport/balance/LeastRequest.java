@@ -7,16 +7,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Power of two choices: of two endpoints drawn at random, the one with fewer requests in flight.
  * Nearly as good as a full scan, O(1), and avoids the herd that "always the least loaded" causes.
  */
-final class LeastRequest implements LoadBalancer {
-  private final List<Endpoint> endpoints;
+final class LeastRequest extends EndpointListBalancer {
 
   LeastRequest(List<Endpoint> endpoints) {
-    this.endpoints = List.copyOf(endpoints);
-  }
-
-  @Override
-  public List<Endpoint> endpoints() {
-    return endpoints;
+    super(endpoints);
   }
 
   @Override

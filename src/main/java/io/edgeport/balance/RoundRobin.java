@@ -4,17 +4,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Each endpoint in turn. */
-final class RoundRobin implements LoadBalancer {
-  private final List<Endpoint> endpoints;
+final class RoundRobin extends EndpointListBalancer {
   private final AtomicInteger next = new AtomicInteger();
 
   RoundRobin(List<Endpoint> endpoints) {
-    this.endpoints = List.copyOf(endpoints);
-  }
-
-  @Override
-  public List<Endpoint> endpoints() {
-    return endpoints;
+    super(endpoints);
   }
 
   @Override

@@ -1,15 +1,11 @@
 package io.edgeport.cli;
 
-import io.edgeport.config.ConfigException;
 import io.edgeport.config.ConfigLoader;
-import io.edgeport.config.Problem;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Validates a config file: every problem with its place, or a one-line summary. */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -21,26 +17,16 @@ final class CheckCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config/edgeport.yaml",
-      description = "config file (default: ${DEFAULT-VALUE})")
-  Path config;
+  @Mixin
+  ConfigFile config;
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      ConfigLoader.Loaded loaded = ConfigLoader.load(config);
-      for (Problem warning : loaded.warnings()) {
-        err.println(warning.format(config.toString()));
-      }
-      out.println(config + ": OK: " + loaded.config().summary());
-      return 0;
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      long errors = e.problems().stream().filter(Problem::isError).count();
-      err.println(config + ": " + errors + " error(s)");
+    ConfigLoader.Loaded loaded = config.load(spec.commandLine().getErr(), "");
+    if (loaded == null) {
       return 1;
     }
+    spec.commandLine().getOut().println(config.path + ": OK: " + loaded.config().summary());
+    return 0;
   }
 }

@@ -26,13 +26,6 @@ class CliTest {
   @TempDir
   Path dir;
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void everyCommandHasHelp() throws Exception {
     for (String cmd : List.of("run", "check", "demo")) {
@@ -76,16 +69,8 @@ class CliTest {
   void runServesTheConfiguredDomainsAndLogsWhereItListens() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestNodes nodes = TestNodes.start(vertx, 3)) {
-      int port = freePort();
-      Path file = dir.resolve("edgeport.yaml");
-      Files.writeString(file, """
-          listen:
-            http: "127.0.0.1:%d"
-          %s
-          domains:
-            - host: api.example.com
-              nodePort: %d
-          """.formatted(port, Configs.nodes(nodes), nodes.port()));
+      int port = Configs.freePort();
+      Path file = Configs.write(dir, Configs.apiOn(port, nodes));
       try (JavaProcess p = JavaProcess.start(dir, "run", "--config", file.toString(), "--workers", "1")) {
         String started = p.awaitLine("listening on", 60);
         assertTrue(started.contains("http://127.0.0.1:" + port) && started.contains("1 domain(s) on 3 node(s)"), started);
@@ -104,10 +89,8 @@ class CliTest {
   void aStopLetsRequestsInFlightFinish() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestNodes nodes = TestNodes.start(vertx, 1)) {
-      int port = freePort();
-      Path file = dir.resolve("edgeport.yaml");
-      Files.writeString(file, "listen:\n  http: \"127.0.0.1:" + port + "\"\n" + Configs.nodes(nodes)
-          + "domains:\n  - host: api.example.com\n    nodePort: " + nodes.port() + "\n");
+      int port = Configs.freePort();
+      Path file = Configs.write(dir, Configs.apiOn(port, nodes));
       try (JavaProcess p = JavaProcess.start(dir, "run", "-c", file.toString(), "--workers", "1")) {
         p.awaitLine("listening on", 60);
         try (RawHttp client = new RawHttp(port)) {
@@ -145,8 +128,8 @@ class CliTest {
 
   @Test
   void demoStartsThreeNodesBehindTheGateway() throws Exception {
-    int port = freePort();
-    int nodePort = freePort();
+    int port = Configs.freePort();
+    int nodePort = Configs.freePort();
     try (JavaProcess p = JavaProcess.start(dir, "demo", "--port", String.valueOf(port), "--node-port",
         String.valueOf(nodePort), "--workers", "1")) {
       p.awaitLine("listening on", 60);

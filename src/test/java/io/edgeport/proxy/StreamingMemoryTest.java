@@ -8,10 +8,6 @@ import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
@@ -42,19 +38,8 @@ class StreamingMemoryTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     nodes = TestNodes.start(vertx, 1);
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      port = s.getLocalPort();
-    }
-    Path file = dir.resolve("edgeport.yaml");
-    Files.writeString(file, """
-        listen:
-          http: "127.0.0.1:%d"
-        %s
-        domains:
-          - host: api.example.com
-            nodePort: %d
-        """.formatted(port, Configs.nodes(nodes), nodes.port()));
+    port = Configs.freePort();
+    Path file = Configs.write(dir, Configs.apiOn(port, nodes));
     gateway = JavaProcess.start(dir, SMALL_MEMORY, "run", "-c", file.toString(), "--workers", "1");
     gateway.awaitLine("listening on", 60);
   }
