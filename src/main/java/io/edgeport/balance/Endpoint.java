@@ -14,8 +14,23 @@ public final class Endpoint {
   private final String label;
   private final long hash;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final FailureListener failures;
+
+  /** Told when live traffic to an endpoint fails (passive health checking). */
+  @FunctionalInterface
+  public interface FailureListener {
+    FailureListener NONE = (endpoint, detail) -> { };
+
+    /** Called on any event loop; must return quickly. */
+    void failed(Endpoint endpoint, String detail);
+  }
 
   public Endpoint(String host, int port) {
+    this(host, port, FailureListener.NONE);
+  }
+
+  public Endpoint(String host, int port, FailureListener failures) {
+    this.failures = failures;
     this.host = host;
     this.port = port;
     this.address = SocketAddress.inetSocketAddress(port, host);
@@ -51,6 +66,11 @@ public final class Endpoint {
 
   public void requestEnded() {
     inFlight.decrementAndGet();
+  }
+
+  /** A connect failure or response timeout on live traffic. */
+  public void reportFailure(String detail) {
+    failures.failed(this, detail);
   }
 
   @Override

@@ -240,7 +240,7 @@ public final class ConfigLoader {
     if (map == null) {
       return null;
     }
-    checkKeys(map, "a domain", "host", "nodePort", "loadBalancing", "paths");
+    checkKeys(map, "a domain", "host", "nodePort", "loadBalancing", "healthCheck", "paths");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       error(map, "domain without 'host'");
@@ -262,6 +262,7 @@ public final class ConfigLoader {
       error(hostNode, "host '" + host + "' is already configured at line " + first.line());
     }
     LoadBalancing lb = readLoadBalancing(map, LoadBalancing.ROUND_ROBIN);
+    HealthCheckConfig check = readHealthCheck(map, HealthCheckConfig.DEFAULT);
     Entry nodePort = map.entries().get("nodePort");
     Entry paths = map.entries().get("paths");
     if (nodePort != null && paths != null) {
@@ -274,13 +275,13 @@ public final class ConfigLoader {
     }
     if (nodePort != null) {
       Integer port = readNodePort(nodePort);
-      return port == null ? null : new DomainConfig(host, List.of(PathRule.everything(new BackendRef(port, lb))));
+      return port == null ? null : new DomainConfig(host, List.of(PathRule.everything(new BackendRef(port, lb, check))));
     }
-    List<PathRule> rules = readPaths(paths, lb, where);
+    List<PathRule> rules = readPaths(paths, lb, check, where);
     return rules.isEmpty() ? null : new DomainConfig(host, rules);
   }
 
-  private List<PathRule> readPaths(Entry entry, LoadBalancing domainLb, String where) {
+  private List<PathRule> readPaths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck, String where) {
     ListNode list = asList(entry.value(), where + " paths");
     List<PathRule> out = new ArrayList<>();
     if (list == null) {
@@ -295,7 +296,7 @@ public final class ConfigLoader {
       if (map == null) {
         continue;
       }
-      checkKeys(map, "a path", "prefix", "exact", "nodePort", "loadBalancing");
+      checkKeys(map, "a path", "prefix", "exact", "nodePort", "loadBalancing", "healthCheck");
       Entry prefix = map.entries().get("prefix");
       Entry exact = map.entries().get("exact");
       if ((prefix == null) == (exact == null)) {
@@ -312,6 +313,7 @@ public final class ConfigLoader {
       }
       Integer port = readNodePort(nodePort);
       LoadBalancing lb = readLoadBalancing(map, domainLb);
+      HealthCheckConfig check = readHealthCheck(map, domainCheck);
       if (p == null || port == null) {
         continue;
       }
@@ -328,9 +330,73 @@ public final class ConfigLoader {
         error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
         continue;
       }
-      out.add(new PathRule(kind, path, new BackendRef(port, lb)));
+      out.add(new PathRule(kind, path, new BackendRef(port, lb, check)));
     }
     return out;
+  }
+
+  /** A {@code healthCheck} mapping; keys it leaves out take the defaults, not the enclosing domain's. */
+  private HealthCheckConfig readHealthCheck(MapNode parent, HealthCheckConfig fallback) {
+    Entry e = parent.entries().get("healthCheck");
+    if (e == null) {
+      return fallback;
+    }
+    MapNode map = asMap(e.value(), "healthCheck");
+    if (map == null) {
+      return fallback;
+    }
+    checkKeys(map, "healthCheck", "path", "port", "interval", "timeout", "healthyThreshold", "unhealthyThreshold");
+    HealthCheckConfig d = HealthCheckConfig.DEFAULT;
+    String path = null;
+    Entry pathEntry = map.entries().get("path");
+    if (pathEntry != null) {
+      Scalar s = asScalar(pathEntry.value(), "healthCheck.path", JsonToken.VALUE_STRING);
+      if (s != null && (!s.text().startsWith("/") || s.text().contains(" "))) {
+        error(s, "healthCheck.path: '" + s.text() + "' must start with '/'");
+      } else if (s != null) {
+        path = s.text();
+      }
+    }
+    Integer port = null;
+    Entry portEntry = map.entries().get("port");
+    if (portEntry != null) {
+      port = readPort(portEntry, "healthCheck.port");
+    }
+    Duration interval = readDuration(map, "interval", "healthCheck.", d.interval());
+    Duration timeout = readDuration(map, "timeout", "healthCheck.", d.timeout());
+    if (timeout.compareTo(interval) > 0) {
+      Entry t = map.entries().get("timeout");
+      error(t != null ? t.value() : map, "healthCheck.timeout " + Durations.format(timeout)
+          + " is longer than its interval " + Durations.format(interval));
+    }
+    return new HealthCheckConfig(path, port, interval, timeout,
+        readCount(map, "healthyThreshold", d.healthyThreshold()),
+        readCount(map, "unhealthyThreshold", d.unhealthyThreshold()));
+  }
+
+  private int readCount(MapNode map, String key, int fallback) {
+    Entry e = map.entries().get(key);
+    if (e == null) {
+      return fallback;
+    }
+    Scalar s = asScalar(e.value(), "healthCheck." + key, JsonToken.VALUE_NUMBER_INT);
+    if (s == null) {
+      return fallback;
+    }
+    long n = parseLong(s.text());
+    if (n < 1 || n > 100) {
+      error(s, "healthCheck." + key + ": " + s.text() + " is outside 1-100");
+      return fallback;
+    }
+    return (int) n;
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private LoadBalancing readLoadBalancing(MapNode map, LoadBalancing fallback) {
@@ -350,27 +416,32 @@ public final class ConfigLoader {
     return lb;
   }
 
-  private Integer readNodePort(Entry e) {
-    Scalar s = asScalar(e.value(), "nodePort", JsonToken.VALUE_NUMBER_INT);
+  /** A TCP port number, 1-65535. */
+  private Integer readPort(Entry e, String what) {
+    Scalar s = asScalar(e.value(), what, JsonToken.VALUE_NUMBER_INT);
     if (s == null) {
       return null;
     }
-    long port;
-    try {
-      port = Long.parseLong(s.text());
-    } catch (NumberFormatException ex) {
-      port = -1;
-    }
+    long port = parseLong(s.text());
     if (port < 1 || port > 65535) {
-      error(s, "nodePort: " + s.text() + " is outside 1-65535");
+      error(s, what + ": " + s.text() + " is outside 1-65535");
+      return null;
+    }
+    return (int) port;
+  }
+
+  private Integer readNodePort(Entry e) {
+    Integer port = readPort(e, "nodePort");
+    if (port == null) {
       return null;
     }
     if (port < NODE_PORT_MIN || port > NODE_PORT_MAX) {
+      Scalar s = (Scalar) e.value();
       problems.add(new Problem(Severity.WARNING, s.line(), s.column(), "nodePort " + port
           + " is outside Kubernetes' default NodePort range " + NODE_PORT_MIN + "-" + NODE_PORT_MAX
           + " (fine if your cluster widened it)"));
     }
-    return (int) port;
+    return port;
   }
 
   // ------------------------------------------------------------------ typed access with errors

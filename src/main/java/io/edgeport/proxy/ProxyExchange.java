@@ -115,6 +115,7 @@ final class ProxyExchange implements PickContext {
     if (ar.failed()) {
       releaseEndpoint();
       ctx.failures().connectFailed(endpoint, ar.cause());
+      endpoint.reportFailure("connect failed: " + UpstreamFailures.describe(ar.cause()));
       if (attempts < endpoints.size()) {
         connect(); // nothing was sent: another node can take it
       } else {
@@ -175,6 +176,7 @@ final class ProxyExchange implements PickContext {
   void responseTimedOut() {
     if (!responseStarted && !finished) {
       ctx.failures().responseTimedOut(endpoint);
+      endpoint.reportFailure("no response within the response timeout");
       fail(504);
       upstream.reset();
     }

@@ -44,7 +44,7 @@ final class UpstreamFailures {
         more > 0 ? " (+" + more + " more since last report)" : "");
   }
 
-  private static String describe(Throwable cause) {
+  static String describe(Throwable cause) {
     String msg = cause.getMessage();
     return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
   }

@@ -1,6 +1,5 @@
 package io.edgeport.routing;
 
-import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.SelectionStrategy;
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.BackendRef;
@@ -16,16 +15,19 @@ public final class RouteTableBuilder {
   private RouteTableBuilder() {}
 
   public static RouteTable build(List<DomainConfig> domains, ClusterSnapshot cluster) {
+    return build(domains, cluster, EndpointSelector.ALL_NODES);
+  }
+
+  /** @param selector the endpoints of each backend that take traffic (asked once per distinct backend) */
+  public static RouteTable build(List<DomainConfig> domains, ClusterSnapshot cluster, EndpointSelector selector) {
     Map<BackendRef, Backend> backends = new HashMap<>();
-    Map<Integer, List<Endpoint>> endpointsByPort = new HashMap<>();
     Map<String, HostRoutes> exact = new HashMap<>();
     Map<String, HostRoutes> wildcard = new HashMap<>();
     for (DomainConfig domain : domains) {
       List<HostRoutes.Rule> rules = new ArrayList<>();
       for (PathRule rule : domain.paths()) {
         Backend backend = backends.computeIfAbsent(rule.backend(), ref -> new Backend(":" + ref.nodePort(),
-            SelectionStrategy.of(ref.loadBalancing()).create(
-                endpointsByPort.computeIfAbsent(ref.nodePort(), port -> endpoints(cluster, port)))));
+            SelectionStrategy.of(ref.loadBalancing()).create(selector.endpoints(ref, cluster.nodes()))));
         rules.add(new HostRoutes.Rule(rule.match(), rule.path(), backend));
       }
       HostRoutes routes = new HostRoutes(rules);
@@ -36,9 +38,5 @@ public final class RouteTableBuilder {
       }
     }
     return new RouteTable(exact, wildcard);
-  }
-
-  private static List<Endpoint> endpoints(ClusterSnapshot cluster, int port) {
-    return cluster.nodes().stream().map(node -> new Endpoint(node, port)).toList();
   }
 }

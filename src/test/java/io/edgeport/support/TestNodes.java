@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /download?bytes=N}: N deterministic bytes ({@link #pattern}), streamed chunked</li>
  *   <li>{@code /slow?ms=N}: answers after N ms</li>
  *   <li>{@code /hop}: a response carrying hop-by-hop headers</li>
+ *   <li>{@code /healthz}: 200, or 503 after {@link #setHealthy}(i, false)</li>
  * </ul>
  */
 public final class TestNodes implements AutoCloseable {
@@ -37,6 +38,7 @@ public final class TestNodes implements AutoCloseable {
   private final List<String> addresses;
   private final int port;
   private final HttpServer[] servers;
+  private final boolean[] unhealthy;
   private final AtomicInteger connections = new AtomicInteger();
   private final java.util.concurrent.Semaphore requestsReceived = new java.util.concurrent.Semaphore(0);
 
@@ -45,6 +47,7 @@ public final class TestNodes implements AutoCloseable {
     this.addresses = addresses;
     this.port = port;
     this.servers = new HttpServer[addresses.size()];
+    this.unhealthy = new boolean[addresses.size()];
   }
 
   /** Nodes 127.0.0.2 … 127.0.0.(count+1) on one port that is free on all of them. */
@@ -92,9 +95,24 @@ public final class TestNodes implements AutoCloseable {
     return connections.get();
   }
 
+  /** Makes a node's {@code /healthz} answer 503 (false) or 200 (true) while it keeps serving. */
+  public synchronized void setHealthy(int index, boolean healthy) {
+    unhealthy[index] = !healthy;
+  }
+
+  private synchronized boolean isHealthy(int index) {
+    return !unhealthy[index];
+  }
+
   public void start(int index) throws Exception {
     String node = addresses.get(index);
-    servers[index] = vertx.createHttpServer().requestHandler(req -> handle(node, req))
+    servers[index] = vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/healthz")) {
+        req.response().setStatusCode(isHealthy(index) ? 200 : 503).end();
+      } else {
+        handle(node, req);
+      }
+    })
         .connectionHandler(c -> connections.incrementAndGet())
         .listen(port, node).await(10, TimeUnit.SECONDS);
   }

@@ -1,0 +1,27 @@
+package io.edgeport.config;
+
+import java.time.Duration;
+
+/**
+ * How a backend's nodes are checked.
+ *
+ * @param path               HTTP GET path (2xx/3xx = healthy), or null for a TCP connect check
+ * @param port               the port to check, or null for the backend's nodePort
+ * @param healthyThreshold   consecutive successes for a node that was down to take traffic again
+ * @param unhealthyThreshold consecutive failures for a serving node to leave
+ */
+public record HealthCheckConfig(String path, Integer port, Duration interval, Duration timeout, int healthyThreshold,
+    int unhealthyThreshold) {
+
+  /** What every backend without a {@code healthCheck} gets: a load balancer never flies blind. */
+  public static final HealthCheckConfig DEFAULT =
+      new HealthCheckConfig(null, null, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, 3);
+
+  public boolean isHttp() {
+    return path != null;
+  }
+
+  public int portFor(int nodePort) {
+    return port != null ? port : nodePort;
+  }
+}

@@ -1,0 +1,181 @@
+package io.edgeport.health;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.config.BackendRef;
+import io.edgeport.config.DomainConfig;
+import io.edgeport.config.PathRule;
+import io.edgeport.routing.EndpointSelector;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health of every node for every check the routes need, and the endpoints that routing builds
+ * on. It wraps the cluster source: given domains and nodes it runs one checker per distinct
+ * {@link CheckKey}, keeps the checkers (and their state) of keys that survive an update, and
+ * republishes (through {@link #onChange}) when a node's status changes. As an
+ * {@link EndpointSelector} it hands out the nodes that should take traffic: the UP ones, or all of
+ * them when none is UP (at start nothing is known yet; later, fail-open as cloud load balancers do).
+ *
+ * <p>All state is confined to one Vert.x context: {@link #update}, {@link #endpoints} and the
+ * checkers run there; passive failures from the proxy's event loops hop onto it.
+ */
+public final class HealthRegistry implements EndpointSelector {
+  private static final Logger LOG = LoggerFactory.getLogger("edgeport.health");
+
+  private record EndpointKey(String node, int nodePort, CheckKey check) {}
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Probe probe;
+  private final LongSupplier clock;
+  private final Map<CheckKey, HealthChecker> checkers = new HashMap<>();
+  private final Map<EndpointKey, Endpoint> endpoints = new HashMap<>();
+  private Runnable onChange = () -> { };
+  private int unknown;
+  private Promise<Void> known;
+  /** Mirror of every checker's status, readable from any thread. */
+  private final Map<CheckKey, NodeHealth.Status> statuses = new ConcurrentHashMap<>();
+
+  /** @param context where all health work runs (an event-loop context) */
+  public HealthRegistry(Vertx vertx, Context context, Probe probe, LongSupplier clock) {
+    this.vertx = vertx;
+    this.context = context;
+    this.probe = probe;
+    this.clock = clock;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  /** Called, on the context, after any node's status changed. */
+  public void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
+
+  /**
+   * Aligns the checkers with what the routes need now. Runs on the context. New keys are checked
+   * at once; keys that stay keep their state; keys no longer needed are stopped.
+   */
+  public void update(List<DomainConfig> domains, ClusterSnapshot cluster) {
+    Map<CheckKey, String> wanted = new LinkedHashMap<>();
+    for (DomainConfig domain : domains) {
+      String hostHeader = domain.isWildcard() ? domain.host().substring(2) : domain.host();
+      for (PathRule rule : domain.paths()) {
+        BackendRef ref = rule.backend();
+        for (String node : cluster.nodes()) {
+          wanted.putIfAbsent(CheckKey.of(node, ref.nodePort(), ref.healthCheck()), hostHeader);
+        }
+      }
+    }
+    checkers.entrySet().removeIf(e -> {
+      boolean gone = !wanted.containsKey(e.getKey());
+      if (gone) {
+        e.getValue().stop();
+        if (e.getValue().health.status() == NodeHealth.Status.UNKNOWN) {
+          unknown--;
+        }
+        statuses.remove(e.getKey());
+      }
+      return gone;
+    });
+    endpoints.keySet().removeIf(k -> !checkers.containsKey(k.check()) || !wanted.containsKey(k.check()));
+    for (Map.Entry<CheckKey, String> w : wanted.entrySet()) {
+      checkers.computeIfAbsent(w.getKey(), key -> {
+        HealthChecker c = new HealthChecker(key, w.getValue(), vertx, probe, clock, this::changed);
+        statuses.put(key, c.health.status());
+        unknown++;
+        c.start();
+        return c;
+      });
+    }
+  }
+
+  @Override
+  public List<Endpoint> endpoints(BackendRef ref, List<String> nodes) {
+    List<Endpoint> all = new ArrayList<>(nodes.size());
+    List<Endpoint> up = new ArrayList<>(nodes.size());
+    for (String node : nodes) {
+      CheckKey key = CheckKey.of(node, ref.nodePort(), ref.healthCheck());
+      HealthChecker checker = checkers.get(key);
+      Endpoint endpoint = endpoints.computeIfAbsent(new EndpointKey(node, ref.nodePort(), key),
+          k -> new Endpoint(node, ref.nodePort(), (ep, detail) -> passiveFailure(key, detail)));
+      all.add(endpoint);
+      if (checker != null && checker.health.status() == NodeHealth.Status.UP) {
+        up.add(endpoint);
+      }
+    }
+    return up.isEmpty() ? all : up;
+  }
+
+  /** From any thread: live traffic to the node of {@code key} failed. */
+  void passiveFailure(CheckKey key, String detail) {
+    if (statuses.get(key) == NodeHealth.Status.DOWN) {
+      return; // already out: no need to queue work for every failing request
+    }
+    context.runOnContext(v -> {
+      HealthChecker checker = checkers.get(key);
+      if (checker != null) {
+        checker.passiveFailure(detail);
+      }
+    });
+  }
+
+  private void changed(HealthChecker checker, NodeHealth.Transition t) {
+    if (t.to() == NodeHealth.Status.DOWN) {
+      LOG.warn("node {} DOWN: {}", checker.key, t.reason());
+    } else if (t.from() == NodeHealth.Status.UNKNOWN) {
+      LOG.debug("node {} UP: {}", checker.key, t.reason());
+    } else {
+      LOG.info("node {} UP: {}", checker.key, t.reason());
+    }
+    statuses.put(checker.key, t.to());
+    if (t.from() == NodeHealth.Status.UNKNOWN && --unknown == 0 && known != null) {
+      known.tryComplete();
+    }
+    onChange.run();
+  }
+
+  /**
+   * Completes, on the context, once every checker has its first result or after {@code maxMillis}
+   * (a probe that hangs is bounded by its timeout anyway). Lets a starting gateway route with real
+   * health knowledge from its first request. Runs on the context.
+   */
+  public Future<Void> firstResults(long maxMillis) {
+    known = Promise.promise();
+    if (unknown == 0) {
+      known.complete();
+    } else {
+      long timer = vertx.setTimer(maxMillis, id -> known.tryComplete());
+      known.future().onComplete(done -> vertx.cancelTimer(timer));
+    }
+    return known.future();
+  }
+
+  /** Every checked node and check ({@code 127.0.0.3 on :30005}) with its status; safe from any thread. */
+  public Map<String, NodeHealth.Status> statuses() {
+    Map<String, NodeHealth.Status> out = new TreeMap<>();
+    statuses.forEach((k, s) -> out.put(k.toString(), s));
+    return out;
+  }
+
+  /** Stops every checker. Runs on the context. */
+  public void close() {
+    checkers.values().forEach(HealthChecker::stop);
+    checkers.clear();
+    statuses.clear();
+  }
+}

@@ -1,0 +1,15 @@
+package io.edgeport.routing;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.config.BackendRef;
+import java.util.List;
+
+/** Which endpoints of a backend take traffic in the snapshot being built (health decides in production). */
+@FunctionalInterface
+public interface EndpointSelector {
+
+  /** Every node, no health information: for tests and tools. */
+  EndpointSelector ALL_NODES = (ref, nodes) -> nodes.stream().map(n -> new Endpoint(n, ref.nodePort())).toList();
+
+  List<Endpoint> endpoints(BackendRef backend, List<String> nodes);
+}

@@ -1,0 +1,40 @@
+package io.edgeport.support;
+
+import io.edgeport.Gateway;
+import io.edgeport.health.NodeHealth;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/** Waits on the gateway's own events (routing rebuilds), with a bound, never by sleeping. */
+public final class Await {
+  private Await() {}
+
+  /** Until the gateway's node health satisfies {@code condition}. */
+  public static void health(Gateway gateway, Predicate<Map<String, NodeHealth.Status>> condition, long seconds)
+      throws Exception {
+    CompletableFuture<Void> met = new CompletableFuture<>();
+    gateway.afterRebuild(() -> {
+      if (condition.test(gateway.nodeHealth())) {
+        met.complete(null);
+      }
+    });
+    if (condition.test(gateway.nodeHealth())) {
+      met.complete(null);
+    }
+    try {
+      met.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("health condition not met within " + seconds + " s: " + gateway.nodeHealth());
+    } finally {
+      gateway.afterRebuild(() -> { });
+    }
+  }
+
+  /** Until the node checked as {@code key} (like {@code "127.0.0.3 on :30005 /healthz"}) has {@code status}. */
+  public static void node(Gateway gateway, String key, NodeHealth.Status status, long seconds) throws Exception {
+    health(gateway, h -> h.get(key) == status, seconds);
+  }
+}
