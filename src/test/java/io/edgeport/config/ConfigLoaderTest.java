@@ -192,6 +192,61 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void healthChecksAreReadWithDefaultsAndInheritedByPaths() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        nodes: [10.0.0.1]
+        domains:
+          - host: a.example.com
+            nodePort: 30005
+            healthCheck:
+              path: /healthz
+              port: 30100
+              interval: 2s
+              timeout: 500ms
+              healthyThreshold: 1
+              unhealthyThreshold: 5
+          - host: b.example.com
+            nodePort: 30006
+          - host: c.example.com
+            healthCheck: {interval: 10s}
+            paths:
+              - prefix: /api
+                nodePort: 30007
+              - prefix: /
+                nodePort: 30008
+                healthCheck: {path: /ready}
+        """).config();
+    assertEquals(new HealthCheckConfig("/healthz", 30100, Duration.ofSeconds(2), Duration.ofMillis(500), 1, 5),
+        c.domains().get(0).paths().get(0).backend().healthCheck());
+    assertEquals(HealthCheckConfig.DEFAULT, c.domains().get(1).paths().get(0).backend().healthCheck(),
+        "no healthCheck: TCP every 5 s");
+    assertEquals(new HealthCheckConfig(null, null, Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 3),
+        c.domains().get(2).paths().get(0).backend().healthCheck(), "a path inherits the domain's check");
+    assertEquals("/ready", c.domains().get(2).paths().get(1).backend().healthCheck().path());
+  }
+
+  @Test
+  void healthCheckMistakesAreLocated() {
+    assertEquals(List.of(
+        "f.yaml:6:7: unknown key 'intervall' in healthCheck (did you mean 'interval'?)",
+        "f.yaml:7:13: healthCheck.path: 'healthz' must start with '/'",
+        "f.yaml:8:13: healthCheck.port: 0 is outside 1-65535",
+        "f.yaml:9:16: healthCheck.timeout 10s is longer than its interval 5s",
+        "f.yaml:10:25: healthCheck.healthyThreshold: 0 is outside 1-100"), errors("""
+        nodes: [10.0.0.1]
+        domains:
+          - host: a.example.com
+            nodePort: 30005
+            healthCheck:
+              intervall: 1s
+              path: healthz
+              port: 0
+              timeout: 10s
+              healthyThreshold: 0
+        """));
+  }
+
+  @Test
   void aMissingFileIsAClearError() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/edgeport.yaml")));
     assertEquals("/nonexistent/edgeport.yaml: cannot read: no such file", e.getMessage());

@@ -1,0 +1,132 @@
+package io.edgeport.health;
+
+import static io.edgeport.health.NodeHealth.Status.DOWN;
+import static io.edgeport.health.NodeHealth.Status.UP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.config.BackendRef;
+import io.edgeport.config.DomainConfig;
+import io.edgeport.config.HealthCheckConfig;
+import io.edgeport.config.LoadBalancing;
+import io.edgeport.config.PathRule;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The registry with a scripted probe: sharing of checkers, state across updates, the healthy subset. */
+class HealthRegistryTest {
+  static final HealthCheckConfig FAST = new HealthCheckConfig(null, null, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1);
+
+  Vertx vertx;
+  Context context;
+  HealthRegistry registry;
+  /** Nodes whose probe fails; everything else passes. */
+  final Set<String> failing = ConcurrentHashMap.newKeySet();
+  final Map<CheckKey, Integer> probes = new ConcurrentHashMap<>();
+  volatile boolean answerOnlyFirstProbes;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    registry = new HealthRegistry(vertx, context, (key, host) -> {
+      if (probes.merge(key, 1, Integer::sum) > 1 && answerOnlyFirstProbes) {
+        return Promise.<Probe.Result>promise().future(); // never answers
+      }
+      return Future.succeededFuture(failing.contains(key.node()) ? Probe.Result.failed("connect refused") : Probe.Result.OK);
+    }, System::nanoTime);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    onContext(() -> {
+      registry.close();
+      return null;
+    });
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  <T> T onContext(Callable<T> work) throws Exception {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        out.complete(work.call());
+      } catch (Exception e) {
+        out.completeExceptionally(e);
+      }
+    });
+    return out.get(10, TimeUnit.SECONDS);
+  }
+
+  void updateAndAwaitResults(List<DomainConfig> domains, List<String> nodes) throws Exception {
+    CompletableFuture<Void> known = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      registry.update(domains, new ClusterSnapshot(nodes));
+      registry.firstResults(10_000).onComplete(r -> known.complete(null));
+    });
+    known.get(15, TimeUnit.SECONDS);
+  }
+
+  static DomainConfig domain(String host, int nodePort) {
+    return new DomainConfig(host, List.of(PathRule.everything(new BackendRef(nodePort, LoadBalancing.ROUND_ROBIN, FAST))));
+  }
+
+  @Test
+  void domainsOnTheSameNodePortAndCheckShareOneChecker() throws Exception {
+    updateAndAwaitResults(List.of(domain("a.example.com", 30005), domain("b.example.com", 30005),
+        domain("c.example.com", 30006)), List.of("10.0.0.1", "10.0.0.2"));
+    assertEquals(Set.of("10.0.0.1 on :30005", "10.0.0.2 on :30005", "10.0.0.1 on :30006", "10.0.0.2 on :30006"),
+        registry.statuses().keySet());
+  }
+
+  @Test
+  void onlyUpNodesAreHandedOutAndAllWhenNoneIsUp() throws Exception {
+    failing.add("10.0.0.2");
+    updateAndAwaitResults(List.of(domain("a.example.com", 30005)), List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+    BackendRef ref = domain("a.example.com", 30005).paths().get(0).backend();
+    List<String> nodes = List.of("10.0.0.1", "10.0.0.2", "10.0.0.3");
+    assertEquals(List.of("10.0.0.1:30005", "10.0.0.3:30005"),
+        onContext(() -> registry.endpoints(ref, nodes)).stream().map(Endpoint::toString).toList());
+    failing.addAll(nodes);
+    CompletableFuture<Void> allDown = new CompletableFuture<>();
+    registry.onChange(() -> {
+      if (registry.statuses().values().stream().allMatch(s -> s == DOWN)) {
+        allDown.complete(null);
+      }
+    });
+    allDown.get(10, TimeUnit.SECONDS);
+    assertEquals(3, onContext(() -> registry.endpoints(ref, nodes)).size(), "fail-open");
+  }
+
+  @Test
+  void checkerStateAndEndpointsSurviveAnUpdateForNodesThatStay() throws Exception {
+    answerOnlyFirstProbes = true; // after its first result a node's status can only change by a new checker
+    failing.add("10.0.0.2");
+    DomainConfig d = domain("a.example.com", 30005);
+    BackendRef ref = d.paths().get(0).backend();
+    updateAndAwaitResults(List.of(d), List.of("10.0.0.1", "10.0.0.2"));
+    // asked alone, a DOWN node is handed out (fail-open): a way to get at its endpoint
+    Endpoint kept = onContext(() -> registry.endpoints(ref, List.of("10.0.0.2"))).get(0);
+    failing.clear(); // a fresh checker of 10.0.0.2 would now find it UP
+    updateAndAwaitResults(List.of(d), List.of("10.0.0.2", "10.0.0.3"));
+    assertEquals(Map.of("10.0.0.2 on :30005", DOWN, "10.0.0.3 on :30005", UP), registry.statuses(),
+        "10.0.0.2 kept its DOWN, 10.0.0.1 is no longer checked, 10.0.0.3 was checked at once");
+    assertSame(kept, onContext(() -> registry.endpoints(ref, List.of("10.0.0.2"))).get(0),
+        "its endpoint, and so its in-flight count, is kept too");
+  }
+}
