@@ -1,10 +1,24 @@
 package io.edgeport.config;
 
-/** A NodePort service, reached on every node; two routes with equal refs share one backend. */
-public record BackendRef(int nodePort, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
+/**
+ * A NodePort service, reached on every node; two routes with equal refs share one backend.
+ *
+ * @param nodePort the nodePort, or 0 when {@code service} names it
+ * @param service  a Kubernetes Service whose nodePort the API supplies, or null
+ */
+public record BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
+
+  public BackendRef(int nodePort, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
+    this(nodePort, null, loadBalancing, healthCheck);
+  }
 
   /** A backend with the default health check. */
   public BackendRef(int nodePort, LoadBalancing loadBalancing) {
     this(nodePort, loadBalancing, HealthCheckConfig.DEFAULT);
+  }
+
+  @Override
+  public String toString() {
+    return service != null ? service.toString() : ":" + nodePort;
   }
 }

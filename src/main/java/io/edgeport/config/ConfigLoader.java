@@ -38,6 +38,8 @@ public final class ConfigLoader {
   static final int NODE_PORT_MAX = 32767;
 
   private final List<Problem> problems = new ArrayList<>();
+  /** Where domains name a Service: an error without a {@code kubernetes} section. */
+  private final List<Scalar> serviceUses = new ArrayList<>();
 
   private ConfigLoader() {}
 
@@ -88,13 +90,130 @@ public final class ConfigLoader {
     if (map == null) {
       return null;
     }
-    checkKeys(map, "the config", "listen", "timeouts", "trustedProxies", "nodes", "domains");
+    checkKeys(map, "the config", "listen", "timeouts", "trustedProxies", "kubernetes", "nodes", "domains");
     ListenAddress listen = readListen(map.entries().get("listen"));
     Timeouts timeouts = readTimeouts(map.entries().get("timeouts"));
     List<Cidr> trusted = readTrustedProxies(map.entries().get("trustedProxies"));
-    List<String> nodes = readNodes(map, map.entries().get("nodes"));
+    Entry kubeEntry = map.entries().get("kubernetes");
+    KubernetesConfig kubernetes = kubeEntry == null ? null : readKubernetes(kubeEntry);
+    List<String> nodes = List.of();
+    Entry nodesEntry = map.entries().get("nodes");
+    if (kubeEntry != null && nodesEntry != null) {
+      error(nodesEntry.line(), nodesEntry.column(), "'nodes' and 'kubernetes' exclude each other: with 'kubernetes'"
+          + " the nodes come from the API; remove 'nodes'");
+    } else if (kubeEntry == null) {
+      nodes = readNodes(map, nodesEntry);
+    }
     List<DomainConfig> domains = readDomains(map, map.entries().get("domains"));
-    return new EdgeportConfig(listen, timeouts, trusted, nodes, domains);
+    if (kubeEntry == null) {
+      serviceUses.forEach(s -> error(s, "service '" + s.text() + "' needs a 'kubernetes' section"));
+    }
+    return new EdgeportConfig(listen, timeouts, trusted, nodes, domains, kubernetes);
+  }
+
+  private KubernetesConfig readKubernetes(Entry entry) {
+    MapNode map = asMap(entry.value(), "kubernetes");
+    if (map == null) {
+      return null;
+    }
+    checkKeys(map, "kubernetes", "kubeconfig", "context", "nodeAddressType", "nodeSelector", "ingressClass",
+        "publishAddress", "nodeHealth", "kubeProxyHealthPort");
+    List<String> addressTypes = new ArrayList<>();
+    Entry types = map.entries().get("nodeAddressType");
+    if (types == null) {
+      addressTypes.add("InternalIP");
+    } else {
+      List<Scalar> items = types.value() instanceof ListNode ? stringList(types, "kubernetes.nodeAddressType")
+          : java.util.Optional.ofNullable(asScalar(types.value(), "kubernetes.nodeAddressType", JsonToken.VALUE_STRING))
+              .map(List::of).orElse(List.of());
+      for (Scalar t : items) {
+        if (!t.text().equals("InternalIP") && !t.text().equals("ExternalIP")) {
+          error(t, "kubernetes.nodeAddressType: '" + t.text() + "' is not InternalIP or ExternalIP");
+        } else {
+          addressTypes.add(t.text());
+        }
+      }
+    }
+    Map<String, String> selector = new java.util.LinkedHashMap<>();
+    Entry sel = map.entries().get("nodeSelector");
+    if (sel != null) {
+      MapNode labels = asMap(sel.value(), "kubernetes.nodeSelector");
+      if (labels != null) {
+        for (Entry label : labels.entries().values()) {
+          Scalar v = asScalar(label.value(), "kubernetes.nodeSelector." + label.key(), JsonToken.VALUE_STRING,
+              JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_TRUE, JsonToken.VALUE_FALSE);
+          if (v != null) {
+            selector.put(label.key(), v.text());
+          }
+        }
+      }
+    }
+    KubernetesConfig.NodeHealth nodeHealth = KubernetesConfig.NodeHealth.KUBE_PROXY;
+    String mode = optionalString(map, "nodeHealth");
+    if ("backend".equals(mode)) {
+      nodeHealth = KubernetesConfig.NodeHealth.BACKEND;
+    } else if (mode != null && !mode.equals("kube-proxy")) {
+      error(map.entries().get("nodeHealth").value(), "kubernetes.nodeHealth: '" + mode + "' is not kube-proxy or backend");
+    }
+    Entry proxyPort = map.entries().get("kubeProxyHealthPort");
+    Integer kubeProxyPort = proxyPort == null ? null : readPort(proxyPort, "kubernetes.kubeProxyHealthPort");
+    return new KubernetesConfig(optionalString(map, "kubeconfig"), optionalString(map, "context"), addressTypes,
+        selector, optionalString(map, "ingressClass"), optionalString(map, "publishAddress"), nodeHealth,
+        kubeProxyPort == null ? KubernetesConfig.KUBE_PROXY_HEALTH_PORT : kubeProxyPort);
+  }
+
+  private String optionalString(MapNode map, String key) {
+    Entry e = map.entries().get(key);
+    if (e == null) {
+      return null;
+    }
+    Scalar s = asScalar(e.value(), key, JsonToken.VALUE_STRING);
+    return s == null ? null : s.text().trim();
+  }
+
+  /** The backend of a domain or path: a {@code nodePort}, or a {@code service} (with its {@code port}). */
+  private record Target(int nodePort, ServiceRef service) {}
+
+  private static boolean hasTarget(MapNode map) {
+    return map.entries().containsKey("nodePort") || map.entries().containsKey("service");
+  }
+
+  private Target readTarget(MapNode map, String where) {
+    Entry nodePort = map.entries().get("nodePort");
+    Entry service = map.entries().get("service");
+    Entry port = map.entries().get("port");
+    if (nodePort != null && service != null) {
+      error(service.line(), service.column(), where + " has both 'nodePort' and 'service'; choose one");
+      return null;
+    }
+    if (port != null && service == null) {
+      error(port.line(), port.column(), "'port' names a Service port and goes with 'service'");
+      return null;
+    }
+    if (nodePort != null) {
+      Integer p = readNodePort(nodePort);
+      return p == null ? null : new Target(p, null);
+    }
+    Scalar s = asScalar(service.value(), "service", JsonToken.VALUE_STRING);
+    if (s == null) {
+      return null;
+    }
+    String[] parts = s.text().trim().split("/", -1);
+    if (parts.length != 2 || !parts[0].matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+        || !parts[1].matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      error(s, "service: '" + s.text() + "' is not namespace/name (like default/api-service)");
+      return null;
+    }
+    String portName = null;
+    if (port != null) {
+      Scalar ps = asScalar(port.value(), "port", JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_STRING);
+      if (ps == null) {
+        return null;
+      }
+      portName = ps.text().trim();
+    }
+    serviceUses.add(s);
+    return new Target(0, new ServiceRef(parts[0], parts[1], portName));
   }
 
   private ListenAddress readListen(Entry entry) {
@@ -240,7 +359,7 @@ public final class ConfigLoader {
     if (map == null) {
       return null;
     }
-    checkKeys(map, "a domain", "host", "nodePort", "loadBalancing", "healthCheck", "paths");
+    checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "paths");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       error(map, "domain without 'host'");
@@ -263,19 +382,20 @@ public final class ConfigLoader {
     }
     LoadBalancing lb = readLoadBalancing(map, LoadBalancing.ROUND_ROBIN);
     HealthCheckConfig check = readHealthCheck(map, HealthCheckConfig.DEFAULT);
-    Entry nodePort = map.entries().get("nodePort");
     Entry paths = map.entries().get("paths");
-    if (nodePort != null && paths != null) {
-      error(paths.line(), paths.column(), where + " has both 'nodePort' and 'paths'; put the default in a path with 'prefix: /'");
+    if (hasTarget(map) && paths != null) {
+      error(paths.line(), paths.column(), where + " has both a backend ('nodePort' or 'service') and 'paths';"
+          + " put the default in a path with 'prefix: /'");
       return null;
     }
-    if (nodePort == null && paths == null) {
-      error(map, where + " has no backend: set 'nodePort' or 'paths'");
+    if (!hasTarget(map) && paths == null) {
+      error(map, where + " has no backend: set 'nodePort', 'service' or 'paths'");
       return null;
     }
-    if (nodePort != null) {
-      Integer port = readNodePort(nodePort);
-      return port == null ? null : new DomainConfig(host, List.of(PathRule.everything(new BackendRef(port, lb, check))));
+    if (paths == null) {
+      Target t = readTarget(map, where);
+      return t == null ? null
+          : new DomainConfig(host, List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check))));
     }
     List<PathRule> rules = readPaths(paths, lb, check, where);
     return rules.isEmpty() ? null : new DomainConfig(host, rules);
@@ -296,7 +416,7 @@ public final class ConfigLoader {
       if (map == null) {
         continue;
       }
-      checkKeys(map, "a path", "prefix", "exact", "nodePort", "loadBalancing", "healthCheck");
+      checkKeys(map, "a path", "prefix", "exact", "nodePort", "service", "port", "loadBalancing", "healthCheck");
       Entry prefix = map.entries().get("prefix");
       Entry exact = map.entries().get("exact");
       if ((prefix == null) == (exact == null)) {
@@ -306,15 +426,14 @@ public final class ConfigLoader {
       PathMatch kind = prefix != null ? PathMatch.PREFIX : PathMatch.EXACT;
       Entry pathEntry = prefix != null ? prefix : exact;
       Scalar p = asScalar(pathEntry.value(), pathEntry.key(), JsonToken.VALUE_STRING);
-      Entry nodePort = map.entries().get("nodePort");
-      if (nodePort == null) {
-        error(map, "path without 'nodePort'");
+      if (!hasTarget(map)) {
+        error(map, "path without a backend: set 'nodePort' or 'service'");
         continue;
       }
-      Integer port = readNodePort(nodePort);
+      Target target = readTarget(map, "a path");
       LoadBalancing lb = readLoadBalancing(map, domainLb);
       HealthCheckConfig check = readHealthCheck(map, domainCheck);
-      if (p == null || port == null) {
+      if (p == null || target == null) {
         continue;
       }
       String path = p.text().trim();
@@ -330,7 +449,7 @@ public final class ConfigLoader {
         error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
         continue;
       }
-      out.add(new PathRule(kind, path, new BackendRef(port, lb, check)));
+      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check)));
     }
     return out;
   }

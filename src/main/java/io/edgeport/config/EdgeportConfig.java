@@ -5,14 +5,22 @@ import java.util.List;
 /**
  * A validated config file. Immutable: a change of config is a new instance.
  *
- * @param nodes the cluster's node addresses (IPs or DNS names), in file order, without duplicates
+ * @param nodes      the cluster's node addresses (IPs or DNS names), in file order, without duplicates; empty
+ *                   when {@code kubernetes} supplies them
+ * @param kubernetes where nodes and Services come from, or null for the static {@code nodes}
  */
 public record EdgeportConfig(
     ListenAddress listen,
     Timeouts timeouts,
     List<Cidr> trustedProxies,
     List<String> nodes,
-    List<DomainConfig> domains) {
+    List<DomainConfig> domains,
+    KubernetesConfig kubernetes) {
+
+  public EdgeportConfig(ListenAddress listen, Timeouts timeouts, List<Cidr> trustedProxies, List<String> nodes,
+      List<DomainConfig> domains) {
+    this(listen, timeouts, trustedProxies, nodes, domains, null);
+  }
 
   public EdgeportConfig {
     trustedProxies = List.copyOf(trustedProxies);
@@ -22,13 +30,13 @@ public record EdgeportConfig(
 
   /** A copy listening on another address (the CLI's {@code --port}, tests' free ports). */
   public EdgeportConfig withListen(ListenAddress other) {
-    return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains);
+    return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains, kubernetes);
   }
 
   /** One line for logs and {@code check}. */
   public String summary() {
     long backends = domains.stream().flatMap(d -> d.paths().stream()).map(PathRule::backend).distinct().count();
-    return domains.size() + " domain(s), " + backends + " backend(s), " + nodes.size() + " node(s), listening on "
-        + listen;
+    return domains.size() + " domain(s), " + backends + " backend(s), "
+        + (kubernetes != null ? "nodes from Kubernetes" : nodes.size() + " node(s)") + ", listening on " + listen;
   }
 }

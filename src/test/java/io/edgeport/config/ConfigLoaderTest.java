@@ -112,7 +112,7 @@ class ConfigLoaderTest {
         "f.yaml:5:13: timeouts.response: 'soon' is not a positive duration (like 500ms, 2s, 1m)",
         "f.yaml:8:5: nodes: '10.0.0.1' is listed twice",
         "f.yaml:11:5: unknown key 'nodeport' in a domain (did you mean 'nodePort'?)",
-        "f.yaml:10:5: domain 'a.example.com' has no backend: set 'nodePort' or 'paths'",
+        "f.yaml:10:5: domain 'a.example.com' has no backend: set 'nodePort', 'service' or 'paths'",
         "f.yaml:13:15: nodePort: 70000 is outside 1-65535",
         "f.yaml:14:11: host 'a.example.com' is already configured at line 10",
         "f.yaml:15:15: nodePort must be a whole number, not a string",
@@ -170,10 +170,10 @@ class ConfigLoaderTest {
                 nodePort: 30002
         """);
     assertEquals(List.of(
-        "f.yaml:5:5: domain 'a.example.com' has both 'nodePort' and 'paths'; put the default in a path with 'prefix: /'",
+        "f.yaml:5:5: domain 'a.example.com' has both a backend ('nodePort' or 'service') and 'paths'; put the default in a path with 'prefix: /'",
         "f.yaml:8:17: prefix: 'api' must be a path starting with '/' (no query)",
         "f.yaml:10:9: a path needs exactly one of 'prefix' or 'exact'",
-        "f.yaml:13:9: path without 'nodePort'",
+        "f.yaml:13:9: path without a backend: set 'nodePort' or 'service'",
         "f.yaml:16:17: prefix '/z' is already routed at line 14"), errors);
   }
 
@@ -243,6 +243,69 @@ class ConfigLoaderTest {
               port: 0
               timeout: 10s
               healthyThreshold: 0
+        """));
+  }
+
+  @Test
+  void kubernetesSectionAndServiceBackends() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        kubernetes:
+          kubeconfig: /etc/edgeport/kubeconfig
+          context: prod
+          nodeAddressType: [ExternalIP, InternalIP]
+          nodeSelector: {edge: "true"}
+          ingressClass: edgeport
+          publishAddress: 203.0.113.10
+          nodeHealth: backend
+        domains:
+          - host: api.example.com
+            service: default/api-service
+            port: 8081
+          - host: web.example.com
+            paths:
+              - prefix: /
+                service: web/frontend
+                port: http
+        """).config();
+    assertEquals(new KubernetesConfig("/etc/edgeport/kubeconfig", "prod", List.of("ExternalIP", "InternalIP"),
+        java.util.Map.of("edge", "true"), "edgeport", "203.0.113.10", KubernetesConfig.NodeHealth.BACKEND, 10256),
+        c.kubernetes());
+    assertEquals(List.of(), c.nodes());
+    assertEquals(new ServiceRef("default", "api-service", "8081"), c.domains().get(0).paths().get(0).backend().service());
+    assertEquals(new ServiceRef("web", "frontend", "http"), c.domains().get(1).paths().get(0).backend().service());
+    EdgeportConfig defaults = ConfigLoader.parse("f.yaml", "kubernetes: {}\ndomains:\n  - host: a.b.c\n    service: ns/svc\n").config();
+    assertEquals(new KubernetesConfig(null, null, List.of("InternalIP"), java.util.Map.of(), null, null,
+        KubernetesConfig.NodeHealth.KUBE_PROXY, 10256), defaults.kubernetes());
+  }
+
+  @Test
+  void kubernetesMistakesAreLocated() {
+    assertEquals(List.of(
+        "f.yaml:3:3: unknown key 'ingresClass' in kubernetes (did you mean 'ingressClass'?)",
+        "f.yaml:2:20: kubernetes.nodeAddressType: 'Hostname' is not InternalIP or ExternalIP",
+        "f.yaml:4:1: 'nodes' and 'kubernetes' exclude each other: with 'kubernetes' the nodes come from the API; remove 'nodes'",
+        "f.yaml:8:5: domain 'a.example.com' has both 'nodePort' and 'service'; choose one",
+        "f.yaml:10:14: service: 'api-service' is not namespace/name (like default/api-service)",
+        "f.yaml:13:5: 'port' names a Service port and goes with 'service'"), errors("""
+        kubernetes:
+          nodeAddressType: Hostname
+          ingresClass: x
+        nodes: [10.0.0.1]
+        domains:
+          - host: a.example.com
+            nodePort: 30005
+            service: default/api
+          - host: b.example.com
+            service: api-service
+          - host: c.example.com
+            nodePort: 30005
+            port: 80
+        """));
+    assertEquals(List.of("f.yaml:4:14: service 'default/api' needs a 'kubernetes' section"), errors("""
+        nodes: [10.0.0.1]
+        domains:
+          - host: a.example.com
+            service: default/api
         """));
   }
 

@@ -1,0 +1,35 @@
+package io.edgeport.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the cluster is and which of its objects edgeport follows.
+ *
+ * @param kubeconfig          a kubeconfig file, or null: in-cluster service account, then $KUBECONFIG, then ~/.kube/config
+ * @param context             a kubeconfig context, or null for its current one
+ * @param nodeAddressTypes    node address types to use, first present wins (InternalIP, ExternalIP)
+ * @param nodeSelector        labels a node must carry to take traffic (empty: all nodes)
+ * @param ingressClass        serve Ingress objects of this class too, or null
+ * @param publishAddress      written to served Ingresses' status (IP or hostname), or null
+ * @param kubeProxyHealthPort kube-proxy's health port on every node (10256 unless the cluster changed it)
+ */
+public record KubernetesConfig(String kubeconfig, String context, List<String> nodeAddressTypes,
+    Map<String, String> nodeSelector, String ingressClass, String publishAddress, NodeHealth nodeHealth,
+    int kubeProxyHealthPort) {
+
+  /** How nodes of Services with externalTrafficPolicy Cluster are checked. */
+  public enum NodeHealth {
+    /** kube-proxy's /healthz on every node (KEP-3836): 503 for a node being drained or deleted. */
+    KUBE_PROXY,
+    /** The domain's own health check against the nodePort. */
+    BACKEND
+  }
+
+  public static final int KUBE_PROXY_HEALTH_PORT = 10256;
+
+  public KubernetesConfig {
+    nodeAddressTypes = List.copyOf(nodeAddressTypes);
+    nodeSelector = Map.copyOf(nodeSelector);
+  }
+}
