@@ -7,6 +7,7 @@ import io.edgeport.health.HealthRegistry;
 import io.edgeport.health.NetworkProbe;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.proxy.ProxyServer;
+import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.RouteTable;
 import io.edgeport.routing.RouteTableBuilder;
 import io.vertx.core.Context;
@@ -66,7 +67,7 @@ public final class Gateway {
     Gateway gateway = new Gateway(vertx, config);
     Promise<Void> routed = Promise.promise();
     gateway.health.context().runOnContext(v -> {
-      gateway.health.update(config.domains(), gateway.cluster);
+      gateway.health.update(config.domains(), gateway.cluster.nodes(), BackendResolver.STATIC);
       // Serve from the first request with what the first round of checks found (bounded by the longest check).
       gateway.health.firstResults(FIRST_CHECKS_MAX_MILLIS + config.domains().stream()
               .flatMap(d -> d.paths().stream()).mapToLong(p -> p.backend().healthCheck().timeout().toMillis())
@@ -89,7 +90,7 @@ public final class Gateway {
 
   private void rebuild() {
     Map<String, NodeHealth.Status> healthNow = health.statuses();
-    routes.set(RouteTableBuilder.build(config.domains(), cluster, health));
+    routes.set(RouteTableBuilder.build(config.domains(), cluster.nodes(), BackendResolver.STATIC, health));
     routedHealth = healthNow;
     afterRebuild.run();
   }

@@ -1,10 +1,10 @@
 package io.edgeport.health;
 
 import io.edgeport.balance.Endpoint;
-import io.edgeport.cluster.ClusterSnapshot;
-import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.PathRule;
+import io.edgeport.routing.BackendResolver;
+import io.edgeport.routing.BackendResolver.Resolved;
 import io.edgeport.routing.EndpointSelector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -70,14 +70,15 @@ public final class HealthRegistry implements EndpointSelector {
    * Aligns the checkers with what the routes need now. Runs on the context. New keys are checked
    * at once; keys that stay keep their state; keys no longer needed are stopped.
    */
-  public void update(List<DomainConfig> domains, ClusterSnapshot cluster) {
+  public void update(List<DomainConfig> domains, List<String> nodes, BackendResolver resolver) {
     Map<CheckKey, String> wanted = new LinkedHashMap<>();
     for (DomainConfig domain : domains) {
       String hostHeader = domain.isWildcard() ? domain.host().substring(2) : domain.host();
       for (PathRule rule : domain.paths()) {
-        BackendRef ref = rule.backend();
-        for (String node : cluster.nodes()) {
-          wanted.putIfAbsent(CheckKey.of(node, ref.nodePort(), ref.healthCheck()), hostHeader);
+        if (resolver.resolve(rule.backend()) instanceof Resolved backend) {
+          for (String node : nodes) {
+            wanted.putIfAbsent(CheckKey.of(node, backend.nodePort(), backend.healthCheck()), hostHeader);
+          }
         }
       }
     }
@@ -105,14 +106,15 @@ public final class HealthRegistry implements EndpointSelector {
   }
 
   @Override
-  public List<Endpoint> endpoints(BackendRef ref, List<String> nodes) {
+  public List<Endpoint> endpoints(Resolved backend, List<String> nodes) {
     List<Endpoint> all = new ArrayList<>(nodes.size());
     List<Endpoint> up = new ArrayList<>(nodes.size());
+    int nodePort = backend.nodePort();
     for (String node : nodes) {
-      CheckKey key = CheckKey.of(node, ref.nodePort(), ref.healthCheck());
+      CheckKey key = CheckKey.of(node, nodePort, backend.healthCheck());
       HealthChecker checker = checkers.get(key);
-      Endpoint endpoint = endpoints.computeIfAbsent(new EndpointKey(node, ref.nodePort(), key),
-          k -> new Endpoint(node, ref.nodePort(), (ep, detail) -> passiveFailure(key, detail)));
+      Endpoint endpoint = endpoints.computeIfAbsent(new EndpointKey(node, nodePort, key),
+          k -> new Endpoint(node, nodePort, (ep, detail) -> passiveFailure(key, detail)));
       all.add(endpoint);
       if (checker != null && checker.health.status() == NodeHealth.Status.UP) {
         up.add(endpoint);

@@ -15,6 +15,7 @@ final class ErrorReplies {
     }
     String body = switch (status) {
       case 400 -> "400 Bad Request\n";
+      case 403 -> "403 Forbidden\n";
       case 404 -> "404 Not Found: no route for this host\n";
       case 405 -> "405 Method Not Allowed\n";
       case 502 -> "502 Bad Gateway\n";

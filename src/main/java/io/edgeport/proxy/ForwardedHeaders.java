@@ -28,14 +28,16 @@ final class ForwardedHeaders {
   }
 
   boolean isTrusted(String address) {
-    if (trusted.isEmpty()) {
-      return false;
-    }
+    return !trusted.isEmpty() && isIn(address, trusted);
+  }
+
+  /** Is the IP literal {@code address} in one of {@code networks}? */
+  static boolean isIn(String address, List<Cidr> networks) {
     byte[] bytes = Cidr.IpLiterals.parse(address);
     if (bytes == null) {
       return false;
     }
-    for (Cidr c : trusted) {
+    for (Cidr c : networks) {
       if (c.contains(bytes)) {
         return true;
       }

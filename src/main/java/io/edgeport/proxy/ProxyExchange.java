@@ -3,6 +3,7 @@ package io.edgeport.proxy;
 import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.LoadBalancer;
 import io.edgeport.balance.PickContext;
+import io.edgeport.config.Cidr;
 import io.edgeport.routing.Backend;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
@@ -29,6 +30,7 @@ final class ProxyExchange implements PickContext {
   private final HttpServerRequest request;
   private final RequestTarget target;
   private final LoadBalancer balancer;
+  private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
   private final boolean hasBody;
   private final boolean peerTrusted;
@@ -55,6 +57,7 @@ final class ProxyExchange implements PickContext {
     this.request = request;
     this.target = target;
     this.balancer = backend.balancer();
+    this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
     this.hasBody = Bodies.declared(request.headers());
     this.peerTrusted = ctx.forwarded().isTrusted(request.remoteAddress().hostAddress());
@@ -71,6 +74,10 @@ final class ProxyExchange implements PickContext {
   void start() {
     if (endpoints.isEmpty()) {
       ErrorReplies.send(request, 503);
+      return;
+    }
+    if (!allowedSources.isEmpty() && !ForwardedHeaders.isIn(clientAddress(), allowedSources)) {
+      ErrorReplies.send(request, 403);
       return;
     }
     request.pause();

@@ -40,6 +40,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       ErrorReplies.send(request, 404);
       return;
     }
+    if (backend.unavailableReason() != null) {
+      ErrorReplies.send(request, 503); // the reason is in the log and status, not in the answer
+      return;
+    }
     new ProxyExchange(ctx, request, target, backend).start();
   }
 }

@@ -1,7 +1,7 @@
 package io.edgeport.routing;
 
 import io.edgeport.balance.Endpoint;
-import io.edgeport.config.BackendRef;
+import io.edgeport.routing.BackendResolver.Resolved;
 import java.util.List;
 
 /** Which endpoints of a backend take traffic in the snapshot being built (health decides in production). */
@@ -9,7 +9,7 @@ import java.util.List;
 public interface EndpointSelector {
 
   /** Every node, no health information: for tests and tools. */
-  EndpointSelector ALL_NODES = (ref, nodes) -> nodes.stream().map(n -> new Endpoint(n, ref.nodePort())).toList();
+  EndpointSelector ALL_NODES = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
 
-  List<Endpoint> endpoints(BackendRef backend, List<String> nodes);
+  List<Endpoint> endpoints(Resolved backend, List<String> nodes);
 }

@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.edgeport.balance.Endpoint;
-import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.HealthCheckConfig;
 import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.PathRule;
+import io.edgeport.routing.BackendResolver;
+import io.edgeport.routing.BackendResolver.Resolved;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -76,10 +77,14 @@ class HealthRegistryTest {
   void updateAndAwaitResults(List<DomainConfig> domains, List<String> nodes) throws Exception {
     CompletableFuture<Void> known = new CompletableFuture<>();
     context.runOnContext(v -> {
-      registry.update(domains, new ClusterSnapshot(nodes));
+      registry.update(domains, nodes, BackendResolver.STATIC);
       registry.firstResults(10_000).onComplete(r -> known.complete(null));
     });
     known.get(15, TimeUnit.SECONDS);
+  }
+
+  static Resolved resolved(DomainConfig d) {
+    return (Resolved) BackendResolver.STATIC.resolve(d.paths().get(0).backend());
   }
 
   static DomainConfig domain(String host, int nodePort) {
@@ -98,7 +103,7 @@ class HealthRegistryTest {
   void onlyUpNodesAreHandedOutAndAllWhenNoneIsUp() throws Exception {
     failing.add("10.0.0.2");
     updateAndAwaitResults(List.of(domain("a.example.com", 30005)), List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
-    BackendRef ref = domain("a.example.com", 30005).paths().get(0).backend();
+    Resolved ref = resolved(domain("a.example.com", 30005));
     List<String> nodes = List.of("10.0.0.1", "10.0.0.2", "10.0.0.3");
     assertEquals(List.of("10.0.0.1:30005", "10.0.0.3:30005"),
         onContext(() -> registry.endpoints(ref, nodes)).stream().map(Endpoint::toString).toList());
@@ -118,7 +123,7 @@ class HealthRegistryTest {
     answerOnlyFirstProbes = true; // after its first result a node's status can only change by a new checker
     failing.add("10.0.0.2");
     DomainConfig d = domain("a.example.com", 30005);
-    BackendRef ref = d.paths().get(0).backend();
+    Resolved ref = resolved(d);
     updateAndAwaitResults(List.of(d), List.of("10.0.0.1", "10.0.0.2"));
     // asked alone, a DOWN node is handed out (fail-open): a way to get at its endpoint
     Endpoint kept = onContext(() -> registry.endpoints(ref, List.of("10.0.0.2"))).get(0);

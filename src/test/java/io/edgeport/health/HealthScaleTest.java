@@ -3,12 +3,12 @@ package io.edgeport.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.HealthCheckConfig;
 import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.PathRule;
+import io.edgeport.routing.BackendResolver;
 import io.edgeport.support.Configs;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -49,7 +49,7 @@ class HealthScaleTest {
       threads.resetPeakThreadCount();
       CompletableFuture<Void> known = new CompletableFuture<>();
       context.runOnContext(v -> {
-        registry.update(domains, new ClusterSnapshot(nodes));
+        registry.update(domains, nodes, BackendResolver.STATIC);
         registry.firstResults(60_000).onComplete(r -> known.complete(null));
       });
       known.get(90, TimeUnit.SECONDS);

@@ -1,0 +1,32 @@
+package io.edgeport.routing;
+
+import io.edgeport.config.BackendRef;
+import io.edgeport.config.Cidr;
+import io.edgeport.config.HealthCheckConfig;
+import io.edgeport.config.LoadBalancing;
+import java.util.List;
+
+/** Turns a configured backend into what routing needs now: a nodePort and its rules, or why it cannot serve. */
+@FunctionalInterface
+public interface BackendResolver {
+
+  /** Backends that name their nodePort: nothing to look up. */
+  BackendResolver STATIC = ref -> new Resolved(ref.nodePort(), ref.loadBalancing(), ref.healthCheck(), List.of());
+
+  Resolution resolve(BackendRef ref);
+
+  sealed interface Resolution permits Resolved, Unavailable {}
+
+  /**
+   * @param allowedSources client networks allowed in (empty: everyone)
+   */
+  record Resolved(int nodePort, LoadBalancing loadBalancing, HealthCheckConfig healthCheck, List<Cidr> allowedSources)
+      implements Resolution {
+    public Resolved {
+      allowedSources = List.copyOf(allowedSources);
+    }
+  }
+
+  /** The backend cannot serve now; its routes answer 503, and {@code reason} goes to the log and status. */
+  record Unavailable(String reason) implements Resolution {}
+}
