@@ -1,8 +1,13 @@
 package io.edgeport;
 
 import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.cluster.ServiceResolver;
 import io.edgeport.cluster.StaticCluster;
+import io.edgeport.cluster.kubernetes.KubernetesClients;
+import io.edgeport.cluster.kubernetes.KubernetesSource;
+import io.edgeport.config.DomainConfig;
 import io.edgeport.config.EdgeportConfig;
+import io.edgeport.config.PathRule;
 import io.edgeport.health.HealthRegistry;
 import io.edgeport.health.NetworkProbe;
 import io.edgeport.health.NodeHealth;
@@ -14,7 +19,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,69 +40,140 @@ public final class Gateway {
   private static final long REBUILD_DELAY_MILLIS = 5;
   /** Beyond the check timeout: the first checks' start jitter and scheduling. */
   private static final long FIRST_CHECKS_MAX_MILLIS = 250;
+  private static final long KUBERNETES_SYNC_MILLIS = 30_000;
 
+  private final Vertx vertx;
   private final EdgeportConfig config;
-  private final ClusterSnapshot cluster;
   private final HealthRegistry health;
   private final NetworkProbe probe;
   private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
   private volatile Runnable afterRebuild = () -> { };
   private volatile Map<String, NodeHealth.Status> routedHealth = Map.of();
+  private volatile Map<String, String> unavailable = Map.of();
+  private volatile ClusterSnapshot cluster;
+  private List<DomainConfig> domains;
+  private BackendResolver resolver;
+  private KubernetesSource kubernetes;
   private boolean rebuildPending;
   private ProxyServer proxy;
 
   private Gateway(Vertx vertx, EdgeportConfig config) {
+    this.vertx = vertx;
     this.config = config;
-    this.cluster = StaticCluster.from(config);
     Context context = vertx.getOrCreateContext();
     this.probe = new NetworkProbe(vertx);
     this.health = new HealthRegistry(vertx, context, probe, System::nanoTime);
-    health.onChange(() -> {
-      if (!rebuildPending) {
-        rebuildPending = true;
-        vertx.setTimer(REBUILD_DELAY_MILLIS, id -> {
-          rebuildPending = false;
-          rebuild();
-        });
-      }
-    });
+    health.onChange(this::scheduleRebuild);
   }
 
   /**
-   * Starts checking nodes and listening.
+   * Starts following the cluster, checking nodes, and listening.
    *
    * @param workers event loops that serve requests (each with its own listener and connection pool)
    */
   public static Future<Gateway> start(Vertx vertx, EdgeportConfig config, int workers) {
     Gateway gateway = new Gateway(vertx, config);
     Promise<Void> routed = Promise.promise();
-    gateway.health.context().runOnContext(v -> {
-      gateway.health.update(config.domains(), gateway.cluster.nodes(), BackendResolver.STATIC);
-      // Serve from the first request with what the first round of checks found (bounded by the longest check).
-      gateway.health.firstResults(FIRST_CHECKS_MAX_MILLIS + config.domains().stream()
-              .flatMap(d -> d.paths().stream()).mapToLong(p -> p.backend().healthCheck().timeout().toMillis())
-              .max().orElse(0))
-          .onComplete(known -> {
-            gateway.rebuild();
-            routed.complete();
-          });
-    });
+    gateway.health.context().runOnContext(v -> gateway.followCluster()
+        .compose(first -> gateway.health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(gateway.domains)))
+        .onComplete(known -> {
+          if (known.failed()) {
+            routed.fail(known.cause());
+            return;
+          }
+          gateway.rebuild();
+          routed.complete();
+        }));
     return routed.future()
         .compose(v -> ProxyServer.start(vertx, config, workers, gateway.routes::get))
         .map(proxy -> {
           gateway.proxy = proxy;
           LOG.info("edgeport listening on http://{}:{} for {} domain(s) on {} node(s) ({} worker(s))",
-              config.listen().bindHost(), proxy.port(), config.domains().size(), gateway.cluster.nodes().size(),
-              workers);
+              config.listen().bindHost(), proxy.port(), gateway.domains.size(), gateway.cluster.nodes().size(), workers);
           return gateway;
-        });
+        })
+        .recover(e -> gateway.close().transform(closed -> Future.failedFuture(e)));
+  }
+
+  private static long longestCheckTimeout(List<DomainConfig> domains) {
+    return domains.stream().flatMap(d -> d.paths().stream())
+        .mapToLong(p -> p.backend().healthCheck().timeout().toMillis()).max().orElse(0);
+  }
+
+  /** The static node list, or the Kubernetes source; its first snapshot is applied before this completes. */
+  private Future<Void> followCluster() {
+    if (config.kubernetes() == null) {
+      clusterChanged(StaticCluster.from(config));
+      return Future.succeededFuture();
+    }
+    kubernetes = new KubernetesSource(vertx, health.context(), config.kubernetes(),
+        KubernetesClients.create(vertx, config.kubernetes()), this::clusterChanged);
+    return kubernetes.start(KUBERNETES_SYNC_MILLIS);
+  }
+
+  /** A new cluster snapshot (on the health context): re-aim the checkers, then rebuild routing. */
+  private void clusterChanged(ClusterSnapshot next) {
+    cluster = next;
+    domains = mergedDomains(next);
+    resolver = config.kubernetes() == null ? BackendResolver.STATIC : new ServiceResolver(next, config.kubernetes());
+    health.update(domains, next.nodes(), resolver);
+    scheduleRebuild();
+  }
+
+  /** The config's domains, then the Ingress ones whose host the config does not claim. */
+  private List<DomainConfig> mergedDomains(ClusterSnapshot snapshot) {
+    if (snapshot.ingressDomains().isEmpty()) {
+      return config.domains();
+    }
+    List<DomainConfig> all = new ArrayList<>(config.domains());
+    Set<String> taken = new HashSet<>();
+    config.domains().forEach(d -> taken.add(d.host()));
+    for (DomainConfig d : snapshot.ingressDomains()) {
+      if (taken.add(d.host())) {
+        all.add(d);
+      } else if (!config.domains().contains(d)) {
+        LOG.debug("ingress host {} is configured in the config file, which wins", d.host());
+      }
+    }
+    return all;
+  }
+
+  private void scheduleRebuild() {
+    if (!rebuildPending) {
+      rebuildPending = true;
+      vertx.setTimer(REBUILD_DELAY_MILLIS, id -> {
+        rebuildPending = false;
+        rebuild();
+      });
+    }
   }
 
   private void rebuild() {
     Map<String, NodeHealth.Status> healthNow = health.statuses();
-    routes.set(RouteTableBuilder.build(config.domains(), cluster.nodes(), BackendResolver.STATIC, health));
+    routes.set(RouteTableBuilder.build(domains, cluster.nodes(), resolver, health));
     routedHealth = healthNow;
+    logUnavailable();
     afterRebuild.run();
+  }
+
+  /** Domains that cannot serve (their requests get 503) are logged once per reason. */
+  private void logUnavailable() {
+    Map<String, String> now = new TreeMap<>();
+    for (DomainConfig d : domains) {
+      for (PathRule rule : d.paths()) {
+        if (resolver.resolve(rule.backend()) instanceof BackendResolver.Unavailable u) {
+          now.put(d.host() + (rule.path().equals("/") ? "" : " " + rule.path()), u.reason());
+        }
+      }
+    }
+    Map<String, String> before = unavailable;
+    now.forEach((route, why) -> {
+      if (!why.equals(before.get(route))) {
+        LOG.warn("domain {} answers 503: {}", route, why);
+      }
+    });
+    before.keySet().stream().filter(r -> !now.containsKey(r)).forEach(r -> LOG.info("domain {} serves again", r));
+    unavailable = Map.copyOf(now);
   }
 
   /** The port it listens on (the actual one when the config asked for port 0). */
@@ -108,6 +189,21 @@ public final class Gateway {
     return routedHealth;
   }
 
+  /** Domains (and paths) that answer 503 now, with why. */
+  public Map<String, String> unavailableRoutes() {
+    return unavailable;
+  }
+
+  /** The cluster as last seen: nodes, excluded nodes with reasons, Services. */
+  public ClusterSnapshot cluster() {
+    return cluster;
+  }
+
+  /** "static", "connected" or "disconnected since …". */
+  public String clusterSourceState() {
+    return kubernetes == null ? "static" : kubernetes.apiState();
+  }
+
   /** Runs after every routing rebuild (on the health context); for status views and tests. */
   public void afterRebuild(Runnable listener) {
     this.afterRebuild = listener;
@@ -116,9 +212,13 @@ public final class Gateway {
   public Future<Void> close() {
     Promise<Void> stopped = Promise.promise();
     health.context().runOnContext(v -> {
+      if (kubernetes != null) {
+        kubernetes.close();
+      }
       health.close();
       stopped.complete();
     });
-    return proxy.close().compose(v -> stopped.future()).compose(v -> probe.close());
+    Future<Void> proxyStopped = proxy == null ? Future.succeededFuture() : proxy.close();
+    return proxyStopped.compose(v -> stopped.future()).compose(v -> probe.close());
   }
 }

@@ -1,0 +1,214 @@
+package io.edgeport.cluster.kubernetes;
+
+import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.config.Cidr;
+import io.edgeport.config.KubernetesConfig;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the cluster through informers on Nodes, Services and (with an ingress class) Ingresses.
+ * Any event marks the view dirty; after a short debounce the snapshot is rebuilt from the informers'
+ * caches, and published only when it differs from the last one. A broken watch changes nothing:
+ * the caches keep the last known state (fabric8 reconnects with back-off and re-lists), and
+ * "kubernetes: disconnected since …" is logged and kept for the status view.
+ *
+ * <p>Everything but the informers' own threads runs on one Vert.x context; API writes (Ingress
+ * status) run on worker threads.
+ */
+public final class KubernetesSource {
+  private static final Logger LOG = LoggerFactory.getLogger("edgeport.kubernetes");
+  static final long DEBOUNCE_MILLIS = 100;
+  private static final long CONNECTION_CHECK_MILLIS = 1000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final KubernetesConfig config;
+  private final KubernetesClient client;
+  private final Consumer<ClusterSnapshot> publish;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private SharedIndexInformer<Node> nodes;
+  private SharedIndexInformer<Service> services;
+  private SharedIndexInformer<Ingress> ingresses;
+  private boolean rebuildPending;
+  private ClusterSnapshot last;
+  private Map<String, String> lastExcluded = Map.of();
+  private final Set<String> loggedIngressNotes = new HashSet<>();
+  private volatile Instant disconnectedSince;
+  private long connectionTimer = -1;
+
+  public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
+      Consumer<ClusterSnapshot> publish) {
+    this.vertx = vertx;
+    this.context = context;
+    this.config = config;
+    this.client = client;
+    this.publish = publish;
+  }
+
+  /** Starts the informers; completes (on the context) with the first snapshot published, once all are synced. */
+  public Future<Void> start(long syncTimeoutMillis) {
+    ResourceEventHandler<Object> onEvent = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Object obj) {
+        changed();
+      }
+
+      @Override
+      public void onUpdate(Object oldObj, Object newObj) {
+        changed();
+      }
+
+      @Override
+      public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+        changed();
+      }
+    };
+    nodes = client.nodes().runnableInformer(0);
+    services = client.services().inAnyNamespace().runnableInformer(0);
+    informers.add(nodes);
+    informers.add(services);
+    if (config.ingressClass() != null) {
+      ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
+      informers.add(ingresses);
+    }
+    List<Future<Void>> synced = new ArrayList<>();
+    for (SharedIndexInformer<?> informer : informers) {
+      informer.addEventHandler(onEvent);
+      synced.add(Future.fromCompletionStage(informer.start(), context));
+    }
+    return Future.all(synced)
+        .timeout(syncTimeoutMillis, TimeUnit.MILLISECONDS)
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot reach the Kubernetes API at "
+            + client.getMasterUrl() + ": " + describe(e), e)))
+        .map(v -> {
+          rebuild();
+          connectionTimer = vertx.setPeriodic(CONNECTION_CHECK_MILLIS, id -> checkConnection());
+          return null;
+        });
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+  }
+
+  /** From the informers' threads: coalesce a burst of events into one rebuild. */
+  private void changed() {
+    context.runOnContext(v -> {
+      if (!rebuildPending) {
+        rebuildPending = true;
+        vertx.setTimer(DEBOUNCE_MILLIS, id -> {
+          rebuildPending = false;
+          rebuild();
+        });
+      }
+    });
+  }
+
+  private void rebuild() {
+    ClusterSnapshot next = KubernetesView.assemble(nodes.getStore().list(), services.getStore().list(),
+        ingresses == null ? List.of() : ingresses.getStore().list(), config, this::noteOnce);
+    logExclusions(next.excludedNodes());
+    if (!next.equals(last)) {
+      last = next;
+      publish.accept(next);
+    }
+    if (ingresses != null && config.publishAddress() != null) {
+      publishIngressStatus();
+    }
+  }
+
+  private void noteOnce(String note) {
+    if (loggedIngressNotes.add(note)) {
+      LOG.warn(note);
+    }
+  }
+
+  private void logExclusions(Map<String, String> excluded) {
+    excluded.forEach((node, why) -> {
+      if (!why.equals(lastExcluded.get(node))) {
+        LOG.info("node {} excluded: {}", node, why);
+      }
+    });
+    lastExcluded.keySet().stream().filter(n -> !excluded.containsKey(n))
+        .forEach(n -> LOG.info("node {} included again", n));
+    lastExcluded = excluded;
+  }
+
+  /** Writes publishAddress into the status of every served Ingress that does not show it yet. */
+  private void publishIngressStatus() {
+    boolean ip = Cidr.IpLiterals.parse(config.publishAddress()) != null;
+    IngressLoadBalancerIngress wanted = ip
+        ? new IngressLoadBalancerIngressBuilder().withIp(config.publishAddress()).build()
+        : new IngressLoadBalancerIngressBuilder().withHostname(config.publishAddress()).build();
+    for (Ingress ing : KubernetesView.served(ingresses.getStore().list(), config.ingressClass())) {
+      List<IngressLoadBalancerIngress> current = ing.getStatus() == null || ing.getStatus().getLoadBalancer() == null
+          ? null : ing.getStatus().getLoadBalancer().getIngress();
+      if (current != null && current.size() == 1 && Objects.equals(current.get(0).getIp(), wanted.getIp())
+          && Objects.equals(current.get(0).getHostname(), wanted.getHostname())) {
+        continue;
+      }
+      String ns = ing.getMetadata().getNamespace();
+      String name = ing.getMetadata().getName();
+      vertx.executeBlocking(() -> client.network().v1().ingresses().inNamespace(ns).withName(name)
+              .editStatus(i -> {
+                i.setStatus(new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder()
+                    .withNewLoadBalancer().withIngress(wanted).endLoadBalancer().build());
+                return i;
+              }), false)
+          .onFailure(e -> LOG.warn("ingress {}/{}: cannot write its status: {}", ns, name, describe(e)));
+    }
+  }
+
+  private void checkConnection() {
+    boolean watching = informers.stream().allMatch(SharedIndexInformer::isWatching);
+    if (!watching && disconnectedSince == null) {
+      disconnectedSince = Instant.now();
+      LOG.warn("kubernetes: disconnected since {}; serving the last known state while reconnecting",
+          disconnectedSince);
+    } else if (watching && disconnectedSince != null) {
+      LOG.info("kubernetes: reconnected after being disconnected since {}", disconnectedSince);
+      disconnectedSince = null;
+    }
+  }
+
+  /** "connected", or "disconnected since …": for logs and the status view. */
+  public String apiState() {
+    Instant since = disconnectedSince;
+    return since == null ? "connected" : "disconnected since " + since;
+  }
+
+  public void close() {
+    if (connectionTimer >= 0) {
+      vertx.cancelTimer(connectionTimer);
+    }
+    informers.forEach(SharedIndexInformer::close);
+    client.close();
+  }
+}
