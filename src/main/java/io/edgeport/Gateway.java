@@ -47,10 +47,11 @@ public final class Gateway {
   private final HealthRegistry health;
   private final NetworkProbe probe;
   private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
-  private volatile Runnable afterRebuild = () -> { };
+  private volatile Runnable onStateChange = () -> { };
   private volatile Map<String, NodeHealth.Status> routedHealth = Map.of();
   private volatile Map<String, String> unavailable = Map.of();
-  private volatile ClusterSnapshot cluster;
+  private ClusterSnapshot cluster;
+  private volatile ClusterSnapshot routedCluster;
   private List<DomainConfig> domains;
   private BackendResolver resolver;
   private KubernetesSource kubernetes;
@@ -89,7 +90,8 @@ public final class Gateway {
         .map(proxy -> {
           gateway.proxy = proxy;
           LOG.info("edgeport listening on http://{}:{} for {} domain(s) on {} node(s) ({} worker(s))",
-              config.listen().bindHost(), proxy.port(), gateway.domains.size(), gateway.cluster.nodes().size(), workers);
+              config.listen().bindHost(), proxy.port(), gateway.domains.size(), gateway.routedCluster.nodes().size(),
+              workers);
           return gateway;
         })
         .recover(e -> gateway.close().transform(closed -> Future.failedFuture(e)));
@@ -107,7 +109,7 @@ public final class Gateway {
       return Future.succeededFuture();
     }
     kubernetes = new KubernetesSource(vertx, health.context(), config.kubernetes(),
-        KubernetesClients.create(vertx, config.kubernetes()), this::clusterChanged);
+        KubernetesClients.create(vertx, config.kubernetes()), this::clusterChanged, () -> onStateChange.run());
     return kubernetes.start(KUBERNETES_SYNC_MILLIS);
   }
 
@@ -152,8 +154,9 @@ public final class Gateway {
     Map<String, NodeHealth.Status> healthNow = health.statuses();
     routes.set(RouteTableBuilder.build(domains, cluster.nodes(), resolver, health));
     routedHealth = healthNow;
+    routedCluster = cluster;
     logUnavailable();
-    afterRebuild.run();
+    onStateChange.run();
   }
 
   /** Domains that cannot serve (their requests get 503) are logged once per reason. */
@@ -194,9 +197,9 @@ public final class Gateway {
     return unavailable;
   }
 
-  /** The cluster as last seen: nodes, excluded nodes with reasons, Services. */
+  /** The cluster as the current routing snapshot reflects it: nodes, excluded nodes with reasons, Services. */
   public ClusterSnapshot cluster() {
-    return cluster;
+    return routedCluster;
   }
 
   /** "static", "connected" or "disconnected since …". */
@@ -204,9 +207,9 @@ public final class Gateway {
     return kubernetes == null ? "static" : kubernetes.apiState();
   }
 
-  /** Runs after every routing rebuild (on the health context); for status views and tests. */
-  public void afterRebuild(Runnable listener) {
-    this.afterRebuild = listener;
+  /** Runs after every routing rebuild and cluster-source state change (on the health context); for status and tests. */
+  public void onStateChange(Runnable listener) {
+    this.onStateChange = listener;
   }
 
   public Future<Void> close() {

@@ -15,21 +15,27 @@ public final class Await {
   /** Until the gateway's node health satisfies {@code condition}. */
   public static void health(Gateway gateway, Predicate<Map<String, NodeHealth.Status>> condition, long seconds)
       throws Exception {
+    until(gateway, g -> condition.test(g.nodeHealth()), seconds);
+  }
+
+  /** Until {@code condition} holds for the gateway, checked after each routing rebuild or source state change. */
+  public static void until(Gateway gateway, Predicate<Gateway> condition, long seconds) throws Exception {
     CompletableFuture<Void> met = new CompletableFuture<>();
-    gateway.afterRebuild(() -> {
-      if (condition.test(gateway.nodeHealth())) {
+    gateway.onStateChange(() -> {
+      if (condition.test(gateway)) {
         met.complete(null);
       }
     });
-    if (condition.test(gateway.nodeHealth())) {
+    if (condition.test(gateway)) {
       met.complete(null);
     }
     try {
       met.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("health condition not met within " + seconds + " s: " + gateway.nodeHealth());
+      throw new AssertionError("condition not met within " + seconds + " s; health " + gateway.nodeHealth()
+          + ", cluster " + gateway.cluster() + ", unavailable " + gateway.unavailableRoutes());
     } finally {
-      gateway.afterRebuild(() -> { });
+      gateway.onStateChange(() -> { });
     }
   }
 

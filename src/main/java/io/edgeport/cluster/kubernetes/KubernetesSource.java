@@ -3,8 +3,6 @@ package io.edgeport.cluster.kubernetes;
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.Cidr;
 import io.edgeport.config.KubernetesConfig;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -48,6 +46,7 @@ public final class KubernetesSource {
   private final KubernetesConfig config;
   private final KubernetesClient client;
   private final Consumer<ClusterSnapshot> publish;
+  private final Runnable connectionChanged;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Service> services;
@@ -59,13 +58,18 @@ public final class KubernetesSource {
   private volatile Instant disconnectedSince;
   private long connectionTimer = -1;
 
+  /**
+   * @param publish           receives each new snapshot, on the context
+   * @param connectionChanged runs, on the context, when the API connection is lost or back
+   */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      Consumer<ClusterSnapshot> publish) {
+      Consumer<ClusterSnapshot> publish, Runnable connectionChanged) {
     this.vertx = vertx;
     this.context = context;
     this.config = config;
     this.client = client;
     this.publish = publish;
+    this.connectionChanged = connectionChanged;
   }
 
   /** Starts the informers; completes (on the context) with the first snapshot published, once all are synced. */
@@ -192,9 +196,11 @@ public final class KubernetesSource {
       disconnectedSince = Instant.now();
       LOG.warn("kubernetes: disconnected since {}; serving the last known state while reconnecting",
           disconnectedSince);
+      connectionChanged.run();
     } else if (watching && disconnectedSince != null) {
       LOG.info("kubernetes: reconnected after being disconnected since {}", disconnectedSince);
       disconnectedSince = null;
+      connectionChanged.run();
     }
   }
 

@@ -1,0 +1,329 @@
+package io.edgeport.cluster;
+
+import static io.edgeport.health.NodeHealth.Status.DOWN;
+import static io.edgeport.health.NodeHealth.Status.UP;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.Gateway;
+import io.edgeport.support.Await;
+import io.edgeport.support.Configs;
+import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestNodes;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Discovery against the fabric8 mock API server in CRUD mode with real watches; nodes are backends
+ * on 127.0.0.2-4 (their InternalIPs), kube-proxy's health servers are test servers on those addresses.
+ */
+class KubernetesEndToEndTest {
+  static final long WAIT = 15;
+
+  @TempDir
+  Path dir;
+
+  Vertx vertx;
+  TestNodes nodes;
+  TestNodes kubeProxy;
+  KubernetesCrudDispatcher dispatcher;
+  KubernetesMockServer api;
+  int apiPort;
+  KubernetesClient kube;
+  Gateway gateway;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    nodes = TestNodes.start(vertx, 3);
+    kubeProxy = TestNodes.start(vertx, 3);
+    dispatcher = new KubernetesCrudDispatcher();
+    startApi(0);
+    kube = api.createClient();
+  }
+
+  void startApi(int port) {
+    api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    api.init(InetAddress.getLoopbackAddress(), port);
+    apiPort = api.getPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (gateway != null) {
+      gateway.close().await(10, TimeUnit.SECONDS);
+    }
+    kube.close();
+    api.destroy();
+    nodes.close();
+    kubeProxy.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  Path kubeconfig() throws Exception {
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: mock
+            cluster: {server: "http://127.0.0.1:%d"}
+        contexts:
+          - name: mock
+            context: {cluster: mock, user: mock, namespace: default}
+        current-context: mock
+        users:
+          - name: mock
+            user: {token: test}
+        """.formatted(apiPort));
+    return file;
+  }
+
+  void startGateway(String extraKubernetes, String domains) throws Exception {
+    gateway = Gateway.start(vertx, Configs.load(dir, """
+        listen:
+          http: "127.0.0.1:0"
+        timeouts:
+          connect: 1s
+        kubernetes:
+          kubeconfig: %s
+          kubeProxyHealthPort: %d
+        %s
+        domains:
+        %s
+        """.formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), domains.indent(2))), 2)
+        .await(40, TimeUnit.SECONDS);
+  }
+
+  static final String API_DOMAIN = """
+      - host: api.example.com
+        service: default/api-service
+        healthCheck: {interval: 300ms, timeout: 300ms, healthyThreshold: 1, unhealthyThreshold: 1}
+      """;
+
+  Node node(String name, String ip) {
+    return new NodeBuilder().withNewMetadata().withName(name).addToFinalizers("edgeport.test/keep").endMetadata()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress()
+        .addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus().build();
+  }
+
+  void createNodes(int count) {
+    for (int i = 0; i < count; i++) {
+      kube.nodes().resource(node("worker-" + (i + 1), nodes.addresses().get(i))).create();
+    }
+  }
+
+  Service nodePortService(String name, int nodePort) {
+    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .withNewSpec().withType("NodePort").addNewPort().withName("http").withPort(80).withNodePort(nodePort).endPort()
+        .endSpec().build();
+  }
+
+  Map<String, Integer> spread(int n) throws Exception {
+    Map<String, Integer> perNode = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      RawHttp.Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
+      perNode.merge(r.status() == 200 ? new JsonObject(r.text()).getString("node") : "status " + r.status(), 1,
+          Integer::sum);
+    }
+    return perNode;
+  }
+
+  String proxyKey(int node) {
+    return nodes.addresses().get(node) + " on :" + kubeProxy.port() + " /healthz";
+  }
+
+  /** Routing serves exactly these node addresses (UP under their check). */
+  Predicate<Gateway> serving(Set<String> addresses) {
+    return g -> g.cluster().nodes().size() == addresses.size() && g.cluster().nodes().containsAll(addresses)
+        && addresses.stream().allMatch(a -> g.nodeHealth().entrySet().stream()
+            .anyMatch(e -> e.getKey().startsWith(a + " ") && e.getValue() == UP));
+  }
+
+  @Test
+  void aNodePortServiceServesOnEveryNodeAndFollowsNodes() throws Exception {
+    createNodes(2);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    startGateway("", API_DOMAIN);
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3"), spread(20).keySet());
+
+    kube.nodes().resource(node("worker-3", "127.0.0.4")).create();
+    Await.until(gateway, serving(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4")), WAIT);
+    assertEquals(Map.of("127.0.0.2", 10, "127.0.0.3", 10, "127.0.0.4", 10), spread(30), "a new node takes traffic");
+
+    kube.nodes().withName("worker-2").edit(n -> new NodeBuilder(n).editMetadata()
+        .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "true").endMetadata().build());
+    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-2"), WAIT);
+    assertEquals("label node.kubernetes.io/exclude-from-external-load-balancers=true",
+        gateway.cluster().excludedNodes().get("worker-2"));
+    assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(20).keySet());
+
+    kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editSpec().addNewTaint()
+        .withKey("ToBeDeletedByClusterAutoscaler").withEffect("NoSchedule").endTaint().endSpec().build());
+    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-1"), WAIT);
+    assertEquals(Set.of("127.0.0.4"), spread(10).keySet(), "the autoscaler's taint drains it");
+
+    kube.nodes().withName("worker-2").edit(n -> new NodeBuilder(n).editMetadata()
+        .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "false").endMetadata().build());
+    Await.until(gateway, serving(Set.of("127.0.0.3", "127.0.0.4")), WAIT);
+    assertEquals(Set.of("127.0.0.3", "127.0.0.4"), spread(20).keySet(), "a label that parses as false excludes nothing");
+  }
+
+  @Test
+  void aNodeBeingDeletedIsDrained() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    startGateway("", API_DOMAIN);
+    kube.nodes().withName("worker-3").delete(); // its finalizer keeps it, with a deletionTimestamp
+    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-3"), WAIT);
+    assertTrue(gateway.cluster().excludedNodes().get("worker-3").startsWith("being deleted"));
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3"), spread(20).keySet());
+  }
+
+  @Test
+  void kubeProxyHealthDecidesForClusterPolicy() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    startGateway("", API_DOMAIN);
+    assertEquals(UP, gateway.nodeHealth().get(proxyKey(1)), "nodes are checked through kube-proxy's /healthz");
+    kubeProxy.setHealthy(1, false); // kube-proxy on worker-2 says the node is draining
+    Await.health(gateway, h -> h.get(proxyKey(1)) == DOWN, WAIT);
+    assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(20).keySet());
+  }
+
+  @Test
+  void trafficFollowsANodePortChangeAndAServiceDeletionAnswers503() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    startGateway("", API_DOMAIN);
+    try (TestNodes moved = TestNodes.start(vertx, 3)) {
+      kube.services().inNamespace("default").withName("api-service")
+          .edit(s -> new ServiceBuilder(s).editSpec().editFirstPort().withNodePort(moved.port()).endPort().endSpec().build());
+      Await.until(gateway, g -> g.cluster().services().get("default/api-service").ports().get(0).nodePort()
+          == moved.port(), WAIT);
+      RawHttp.Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
+      assertEquals(moved.port(), new JsonObject(r.text()).getInteger("port"));
+    }
+    kube.services().inNamespace("default").withName("api-service").delete();
+    Await.until(gateway, g -> g.unavailableRoutes().containsKey("api.example.com"), WAIT);
+    assertEquals("service default/api-service not found", gateway.unavailableRoutes().get("api.example.com"));
+    assertEquals(503, RawHttp.get(gateway.port(), "api.example.com", "/").status());
+  }
+
+  @Test
+  void servicesWithoutANodePortAnswer503WithAReason() throws Exception {
+    createNodes(1);
+    kube.services().resource(new ServiceBuilder().withNewMetadata().withName("internal").withNamespace("default")
+        .endMetadata().withNewSpec().withType("ClusterIP").addNewPort().withPort(80).endPort().endSpec().build()).create();
+    kube.services().resource(new ServiceBuilder(nodePortService("two-ports", nodes.port())).editSpec().addNewPort()
+        .withName("admin").withPort(9000).withNodePort(nodes.port() + 1).endPort().endSpec().build()).create();
+    startGateway("", """
+        - host: internal.example.com
+          service: default/internal
+        - host: two.example.com
+          service: default/two-ports
+        - host: wrongport.example.com
+          service: default/two-ports
+          port: grpc
+        """);
+    assertEquals(Map.of(
+        "internal.example.com", "service default/internal is of type ClusterIP and has no nodePort (use NodePort or LoadBalancer)",
+        "two.example.com", "service default/two-ports has 2 ports; set 'port'",
+        "wrongport.example.com", "service default/two-ports has no port grpc"), gateway.unavailableRoutes());
+    assertEquals(503, RawHttp.get(gateway.port(), "internal.example.com", "/").status());
+  }
+
+  @Test
+  void localTrafficPolicyRoutesOnlyToNodesWithLocalEndpoints() throws Exception {
+    createNodes(3);
+    try (TestNodes healthCheckNodePort = TestNodes.start(vertx, 3)) {
+      healthCheckNodePort.setHealthy(0, false); // worker-1 has no local endpoint
+      kube.services().resource(new ServiceBuilder(nodePortService("api-service", nodes.port())).editSpec()
+          .withExternalTrafficPolicy("Local").withHealthCheckNodePort(healthCheckNodePort.port()).endSpec().build())
+          .create();
+      startGateway("", API_DOMAIN);
+      assertEquals(Set.of("127.0.0.3", "127.0.0.4"), spread(20).keySet());
+    }
+  }
+
+  @Test
+  void sessionAffinityAndSourceRangesComeFromTheService() throws Exception {
+    createNodes(3);
+    kube.services().resource(new ServiceBuilder(nodePortService("api-service", nodes.port())).editSpec()
+        .withSessionAffinity("ClientIP").withLoadBalancerSourceRanges("127.0.0.1/32").endSpec().build()).create();
+    startGateway("", API_DOMAIN);
+    assertEquals(1, spread(20).size(), "ClientIP affinity: one client, one node");
+    try (RawHttp outsider = new RawHttp(gateway.port(), "127.0.0.9")) {
+      assertEquals(403, outsider.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
+    }
+  }
+
+  @Test
+  void ingressesOfTheClassAddHostsAndGetTheirStatus() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("web", nodes.port())).create();
+    startGateway("ingressClass: edgeport\npublishAddress: 203.0.113.10", API_DOMAIN);
+    kube.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withName("web").withNamespace("default")
+        .withCreationTimestamp("2026-01-01T00:00:00Z").endMetadata()
+        .withNewSpec().withIngressClassName("edgeport").addNewRule().withHost("shop.example.com").withNewHttp()
+        .addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName("web")
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build())
+        .create();
+    kube.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withName("other").withNamespace("default")
+        .endMetadata().withNewSpec().withIngressClassName("nginx").addNewRule().withHost("other.example.com")
+        .withNewHttp().addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName("web")
+        .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build())
+        .create();
+    Await.until(gateway, g -> g.cluster().ingressDomains().size() == 1, WAIT);
+    RawHttp.Response r = RawHttp.get(gateway.port(), "shop.example.com", "/cart");
+    assertEquals(200, r.status(), r.text());
+    assertEquals(404, RawHttp.get(gateway.port(), "other.example.com", "/").status(), "another class is not ours");
+    Ingress written = kube.network().v1().ingresses().inNamespace("default").withName("web")
+        .waitUntilCondition(i -> i.getStatus() != null && i.getStatus().getLoadBalancer() != null
+            && i.getStatus().getLoadBalancer().getIngress() != null && !i.getStatus().getLoadBalancer().getIngress().isEmpty(),
+            WAIT, TimeUnit.SECONDS);
+    assertEquals("203.0.113.10", written.getStatus().getLoadBalancer().getIngress().get(0).getIp());
+  }
+
+  @Test
+  void anApiOutageKeepsTheLastStateAndChangesAfterItArePickedUp() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    startGateway("", API_DOMAIN);
+    int port = apiPort;
+    api.destroy();
+    Await.until(gateway, g -> g.clusterSourceState().startsWith("disconnected since"), WAIT);
+    assertEquals(3, spread(30).size(), "traffic keeps flowing to the last known nodes");
+    startApi(port); // the same state, the same address
+    kube.close();
+    kube = api.createClient();
+    kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editMetadata()
+        .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "").endMetadata().build());
+    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-1"), 30);
+    Await.until(gateway, g -> g.clusterSourceState().equals("connected"), WAIT);
+    assertEquals(Set.of("127.0.0.3", "127.0.0.4"), spread(20).keySet());
+  }
+}
