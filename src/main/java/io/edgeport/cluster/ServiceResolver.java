@@ -46,7 +46,7 @@ public final class ServiceResolver implements BackendResolver {
       return new Unavailable("service " + svc.namespace() + "/" + svc.name() + " port " + port.port() + " has no nodePort");
     }
     return new Resolved(port.nodePort(), svc.clientIpAffinity() ? LoadBalancing.CLIENT_IP_HASH : ref.loadBalancing(),
-        check(svc, port.nodePort(), ref.healthCheck()), svc.sourceRanges());
+        check(svc, ref.healthCheck()), svc.sourceRanges());
   }
 
   private static ServiceInfo.Port port(ServiceInfo svc, String wanted) {
@@ -68,15 +68,16 @@ public final class ServiceResolver implements BackendResolver {
    * deleted), or with {@code nodeHealth: backend} the domain's check. Intervals and thresholds are
    * the domain's either way.
    */
-  private HealthCheckConfig check(ServiceInfo svc, int nodePort, HealthCheckConfig own) {
+  private HealthCheckConfig check(ServiceInfo svc, HealthCheckConfig own) {
+    int kubeProxyPort;
     if (svc.localTrafficPolicy() && svc.healthCheckNodePort() > 0) {
-      return new HealthCheckConfig("/healthz", svc.healthCheckNodePort(), own.interval(), own.timeout(),
-          own.healthyThreshold(), own.unhealthyThreshold());
+      kubeProxyPort = svc.healthCheckNodePort();
+    } else if (kubernetes.nodeHealth() == KubernetesConfig.NodeHealth.KUBE_PROXY) {
+      kubeProxyPort = kubernetes.kubeProxyHealthPort();
+    } else {
+      return own;
     }
-    if (kubernetes.nodeHealth() == KubernetesConfig.NodeHealth.KUBE_PROXY) {
-      return new HealthCheckConfig("/healthz", kubernetes.kubeProxyHealthPort(), own.interval(), own.timeout(),
-          own.healthyThreshold(), own.unhealthyThreshold());
-    }
-    return own;
+    return new HealthCheckConfig("/healthz", kubeProxyPort, own.interval(), own.timeout(), own.healthyThreshold(),
+        own.unhealthyThreshold());
   }
 }
