@@ -1,6 +1,7 @@
 package io.edgeport;
 
 import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.cluster.Coalescer;
 import io.edgeport.cluster.ServiceResolver;
 import io.edgeport.cluster.StaticCluster;
 import io.edgeport.cluster.kubernetes.KubernetesClients;
@@ -55,7 +56,7 @@ public final class Gateway {
   private List<DomainConfig> domains;
   private BackendResolver resolver;
   private KubernetesSource kubernetes;
-  private boolean rebuildPending;
+  private final Coalescer rebuilds;
   private ProxyServer proxy;
 
   private Gateway(Vertx vertx, EdgeportConfig config) {
@@ -64,7 +65,8 @@ public final class Gateway {
     Context context = vertx.getOrCreateContext();
     this.probe = new NetworkProbe(vertx);
     this.health = new HealthRegistry(vertx, context, probe, System::nanoTime);
-    health.onChange(this::scheduleRebuild);
+    this.rebuilds = new Coalescer(vertx, REBUILD_DELAY_MILLIS, this::rebuild);
+    health.onChange(rebuilds::request);
   }
 
   /**
@@ -119,7 +121,7 @@ public final class Gateway {
     domains = mergedDomains(next);
     resolver = config.kubernetes() == null ? BackendResolver.STATIC : new ServiceResolver(next, config.kubernetes());
     health.update(domains, next.nodes(), resolver);
-    scheduleRebuild();
+    rebuilds.request();
   }
 
   /** The config's domains, then the Ingress ones whose host the config does not claim. */
@@ -138,16 +140,6 @@ public final class Gateway {
       }
     }
     return all;
-  }
-
-  private void scheduleRebuild() {
-    if (!rebuildPending) {
-      rebuildPending = true;
-      vertx.setTimer(REBUILD_DELAY_MILLIS, id -> {
-        rebuildPending = false;
-        rebuild();
-      });
-    }
   }
 
   private void rebuild() {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.Gateway;
 import io.edgeport.support.Await;
-import io.edgeport.support.Configs;
+import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestNodes;
 import io.fabric8.kubernetes.api.model.Node;
@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -34,31 +33,22 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Discovery against the fabric8 mock API server in CRUD mode with real watches; nodes are backends
  * on 127.0.0.2-4 (their InternalIPs), kube-proxy's health servers are test servers on those addresses.
  */
-class KubernetesEndToEndTest {
+class KubernetesEndToEndTest extends LiveNodesTest {
   static final long WAIT = 15;
 
-  @TempDir
-  Path dir;
-
-  Vertx vertx;
-  TestNodes nodes;
   TestNodes kubeProxy;
   KubernetesCrudDispatcher dispatcher;
   KubernetesMockServer api;
   int apiPort;
   KubernetesClient kube;
-  Gateway gateway;
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    nodes = TestNodes.start(vertx, 3);
+  void startApi() throws Exception {
     kubeProxy = TestNodes.start(vertx, 3);
     dispatcher = new KubernetesCrudDispatcher();
     startApi(0);
@@ -72,15 +62,14 @@ class KubernetesEndToEndTest {
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stopApi() throws Exception {
     if (gateway != null) {
       gateway.close().await(10, TimeUnit.SECONDS);
+      gateway = null;
     }
     kube.close();
     api.destroy();
-    nodes.close();
     kubeProxy.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   Path kubeconfig() throws Exception {
@@ -103,7 +92,7 @@ class KubernetesEndToEndTest {
   }
 
   void startGateway(String extraKubernetes, String domains) throws Exception {
-    gateway = Gateway.start(vertx, Configs.load(dir, """
+    startGateway("""
         listen:
           http: "127.0.0.1:0"
         timeouts:
@@ -114,8 +103,7 @@ class KubernetesEndToEndTest {
         %s
         domains:
         %s
-        """.formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), domains.indent(2))), 2)
-        .await(40, TimeUnit.SECONDS);
+        """.formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), domains.indent(2)), 2);
   }
 
   static final String API_DOMAIN = """

@@ -5,14 +5,11 @@ import static io.edgeport.health.NodeHealth.Status.UP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.Gateway;
 import io.edgeport.support.Await;
 import io.edgeport.support.Configs;
+import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
-import io.edgeport.support.TestNodes;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,13 +20,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Active and passive health checking with real nodes on 127.0.0.2-4. */
-class HealthEndToEndTest {
+class HealthEndToEndTest extends LiveNodesTest {
   static final String HTTP_CHECK = """
       healthCheck:
             path: /healthz
@@ -38,30 +32,8 @@ class HealthEndToEndTest {
             healthyThreshold: 2
             unhealthyThreshold: 3""";
 
-  @TempDir
-  Path dir;
-
-  Vertx vertx;
-  TestNodes nodes;
-  Gateway gateway;
-
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    nodes = TestNodes.start(vertx, 3);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (gateway != null) {
-      gateway.close().await(10, TimeUnit.SECONDS);
-    }
-    nodes.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
-
   void startGateway(String healthCheck) throws Exception {
-    gateway = Gateway.start(vertx, Configs.load(dir, """
+    startGateway("""
         listen:
           http: "127.0.0.1:0"
         timeouts:
@@ -71,7 +43,7 @@ class HealthEndToEndTest {
           - host: api.example.com
             nodePort: %d
             %s
-        """.formatted(Configs.nodes(nodes), nodes.port(), healthCheck)), 2).await(20, TimeUnit.SECONDS);
+        """.formatted(Configs.nodes(nodes), nodes.port(), healthCheck), 2);
   }
 
   String key(int node, String suffix) {

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.Gateway;
 import io.edgeport.support.Blackhole;
 import io.edgeport.support.Configs;
+import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.RawHttp.Response;
 import io.edgeport.support.TestNodes;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Nodes that stop, restart or stall, with real sockets. Each test has its own nodes and gateway. */
-class FailoverEndToEndTest {
-  @TempDir
-  Path dir;
-
-  Vertx vertx;
-  TestNodes nodes;
-  Gateway gateway;
-
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
-    nodes = TestNodes.start(vertx, 3);
-  }
+class FailoverEndToEndTest extends LiveNodesTest {
 
   void startGateway(String timeouts) throws Exception {
-    gateway = Gateway.start(vertx, Configs.load(dir, """
+    startGateway("""
         listen:
           http: "127.0.0.1:0"
         timeouts:
@@ -52,16 +35,7 @@ class FailoverEndToEndTest {
         domains:
           - host: api.example.com
             nodePort: %d
-        """.formatted(timeouts, Configs.nodes(nodes), nodes.port())), 2).await(20, TimeUnit.SECONDS);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (gateway != null) {
-      gateway.close().await(10, TimeUnit.SECONDS);
-    }
-    nodes.close();
-    vertx.close().await(10, TimeUnit.SECONDS);
+        """.formatted(timeouts, Configs.nodes(nodes), nodes.port()), 2);
   }
 
   /** Sends {@code total} GETs over {@code parallel} connections at once; returns the count per status and node. */
@@ -130,7 +104,7 @@ class FailoverEndToEndTest {
       for (String address : List.of("127.0.0.5", "127.0.0.6", "127.0.0.7")) {
         holes.add(new Blackhole(address, nodes.port()));
       }
-      gateway = Gateway.start(vertx, Configs.load(dir, """
+      startGateway("""
           listen:
             http: "127.0.0.1:0"
           timeouts:
@@ -139,7 +113,7 @@ class FailoverEndToEndTest {
           domains:
             - host: api.example.com
               nodePort: %d
-          """.formatted(nodes.port())), 1).await(20, TimeUnit.SECONDS);
+          """.formatted(nodes.port()), 1);
       long start = System.nanoTime();
       Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -155,7 +129,7 @@ class FailoverEndToEndTest {
   @Test
   void aNodeThatDropsConnectsCostsNoFailedRequest() throws Exception {
     try (Blackhole hole = new Blackhole("127.0.0.5", nodes.port())) {
-      gateway = Gateway.start(vertx, Configs.load(dir, """
+      startGateway("""
           listen:
             http: "127.0.0.1:0"
           timeouts:
@@ -164,7 +138,7 @@ class FailoverEndToEndTest {
           domains:
             - host: api.example.com
               nodePort: %d
-          """.formatted(nodes.port())), 1).await(20, TimeUnit.SECONDS);
+          """.formatted(nodes.port()), 1);
       Map<String, Integer> outcome = burst(12, 4);
       assertEquals(Set.of("127.0.0.2", "127.0.0.3"), outcome.keySet(), outcome.toString());
     }

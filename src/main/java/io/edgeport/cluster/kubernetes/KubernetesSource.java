@@ -1,6 +1,7 @@
 package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.cluster.Coalescer;
 import io.edgeport.config.Cidr;
 import io.edgeport.config.KubernetesConfig;
 import io.fabric8.kubernetes.api.model.Node;
@@ -51,7 +52,7 @@ public final class KubernetesSource {
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<Ingress> ingresses;
-  private boolean rebuildPending;
+  private final Coalescer rebuilds;
   private ClusterSnapshot last;
   private Map<String, String> lastExcluded = Map.of();
   private final Set<String> loggedIngressNotes = new HashSet<>();
@@ -70,6 +71,7 @@ public final class KubernetesSource {
     this.client = client;
     this.publish = publish;
     this.connectionChanged = connectionChanged;
+    this.rebuilds = new Coalescer(vertx, DEBOUNCE_MILLIS, this::rebuild);
   }
 
   /** Starts the informers; completes (on the context) with the first snapshot published, once all are synced. */
@@ -124,15 +126,7 @@ public final class KubernetesSource {
 
   /** From the informers' threads: coalesce a burst of events into one rebuild. */
   private void changed() {
-    context.runOnContext(v -> {
-      if (!rebuildPending) {
-        rebuildPending = true;
-        vertx.setTimer(DEBOUNCE_MILLIS, id -> {
-          rebuildPending = false;
-          rebuild();
-        });
-      }
-    });
+    context.runOnContext(v -> rebuilds.request());
   }
 
   private void rebuild() {
