@@ -1,8 +1,8 @@
 package io.edgeport.health;
 
 import io.edgeport.balance.Endpoint;
+import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
-import io.edgeport.config.PathRule;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.BackendResolver.Resolved;
 import io.edgeport.routing.EndpointSelector;
@@ -71,17 +71,19 @@ public final class HealthRegistry implements EndpointSelector {
    * at once; keys that stay keep their state; keys no longer needed are stopped.
    */
   public void update(List<DomainConfig> domains, List<String> nodes, BackendResolver resolver) {
-    Map<CheckKey, String> wanted = new LinkedHashMap<>();
+    Map<BackendRef, String> backends = new LinkedHashMap<>(); // each distinct backend, with a Host to check it with
     for (DomainConfig domain : domains) {
       String hostHeader = domain.isWildcard() ? domain.host().substring(2) : domain.host();
-      for (PathRule rule : domain.paths()) {
-        if (resolver.resolve(rule.backend()) instanceof Resolved backend) {
-          for (String node : nodes) {
-            wanted.putIfAbsent(CheckKey.of(node, backend.nodePort(), backend.healthCheck()), hostHeader);
-          }
+      domain.paths().forEach(rule -> backends.putIfAbsent(rule.backend(), hostHeader));
+    }
+    Map<CheckKey, String> wanted = new LinkedHashMap<>();
+    backends.forEach((ref, hostHeader) -> {
+      if (resolver.resolve(ref) instanceof Resolved backend) {
+        for (String node : nodes) {
+          wanted.putIfAbsent(CheckKey.of(node, backend.nodePort(), backend.healthCheck()), hostHeader);
         }
       }
-    }
+    });
     checkers.entrySet().removeIf(e -> {
       boolean gone = !wanted.containsKey(e.getKey());
       if (gone) {

@@ -181,6 +181,22 @@ class KubernetesEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aRequestInFlightFinishesWhenItsNodeLeavesTheRouting() throws Exception {
+    createNodes(1);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    startGateway("", API_DOMAIN);
+    try (RawHttp client = new RawHttp(gateway.port())) {
+      client.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: api.example.com", null);
+      assertTrue(nodes.awaitRequest(10), "the request reached worker-1");
+      kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editMetadata()
+          .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "true").endMetadata().build());
+      Await.until(gateway, g -> g.cluster().nodes().isEmpty(), WAIT);
+      assertEquals(200, client.read(false).status(), "the new snapshot does not cut the request off");
+    }
+    assertEquals(503, RawHttp.get(gateway.port(), "api.example.com", "/").status(), "no node left: 503");
+  }
+
+  @Test
   void aNodeBeingDeletedIsDrained() throws Exception {
     createNodes(3);
     kube.services().resource(nodePortService("api-service", nodes.port())).create();
