@@ -15,6 +15,8 @@ public final class Endpoint {
   private final long hash;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final FailureListener failures;
+  /** System.nanoTime() when it (re)entered service with a slow start, or 0: no ramp. */
+  private volatile long rampStart;
 
   /** Told when live traffic to an endpoint fails (passive health checking). */
   @FunctionalInterface
@@ -66,6 +68,25 @@ public final class Endpoint {
 
   public void requestEnded() {
     inFlight.decrementAndGet();
+  }
+
+  /** It (re)enters service now: its share ramps up if its backend has a slow start. */
+  public void startRamp(long nanoTime) {
+    rampStart = nanoTime == 0 ? 1 : nanoTime;
+  }
+
+  /** Its share of requests during a slow start of {@code rampNanos}: 10 % rising linearly to 1. */
+  public double rampWeight(long now, long rampNanos) {
+    long start = rampStart;
+    if (start == 0) {
+      return 1;
+    }
+    long elapsed = now - start;
+    if (elapsed >= rampNanos) {
+      rampStart = 0; // ramp done: later picks skip the arithmetic
+      return 1;
+    }
+    return Math.max(0.1, (double) elapsed / rampNanos);
   }
 
   /** A connect failure or response timeout on live traffic. */

@@ -78,6 +78,6 @@ public final class ServiceResolver implements BackendResolver {
       return own;
     }
     return new HealthCheckConfig("/healthz", kubeProxyPort, own.interval(), own.timeout(), own.healthyThreshold(),
-        own.unhealthyThreshold());
+        own.unhealthyThreshold(), own.slowStart());
   }
 }

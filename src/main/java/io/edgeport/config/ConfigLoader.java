@@ -464,7 +464,8 @@ public final class ConfigLoader {
     if (map == null) {
       return fallback;
     }
-    checkKeys(map, "healthCheck", "path", "port", "interval", "timeout", "healthyThreshold", "unhealthyThreshold");
+    checkKeys(map, "healthCheck", "path", "port", "interval", "timeout", "healthyThreshold", "unhealthyThreshold",
+        "slowStart");
     HealthCheckConfig d = HealthCheckConfig.DEFAULT;
     String path = null;
     Entry pathEntry = map.entries().get("path");
@@ -490,7 +491,8 @@ public final class ConfigLoader {
     }
     return new HealthCheckConfig(path, port, interval, timeout,
         readCount(map, "healthyThreshold", d.healthyThreshold()),
-        readCount(map, "unhealthyThreshold", d.unhealthyThreshold()));
+        readCount(map, "unhealthyThreshold", d.unhealthyThreshold()),
+        readDuration(map, "slowStart", "healthCheck.", d.slowStart()));
   }
 
   private int readCount(MapNode map, String key, int fallback) {

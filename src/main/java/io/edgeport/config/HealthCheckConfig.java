@@ -9,9 +9,16 @@ import java.time.Duration;
  * @param port               the port to check, or null for the backend's nodePort
  * @param healthyThreshold   consecutive successes for a node that was down to take traffic again
  * @param unhealthyThreshold consecutive failures for a serving node to leave
+ * @param slowStart          how long a new or recovered node's share of requests ramps up from 10 % to full;
+ *                           zero (the default) for no ramp
  */
 public record HealthCheckConfig(String path, Integer port, Duration interval, Duration timeout, int healthyThreshold,
-    int unhealthyThreshold) {
+    int unhealthyThreshold, Duration slowStart) {
+
+  public HealthCheckConfig(String path, Integer port, Duration interval, Duration timeout, int healthyThreshold,
+      int unhealthyThreshold) {
+    this(path, port, interval, timeout, healthyThreshold, unhealthyThreshold, Duration.ZERO);
+  }
 
   /** What every backend without a {@code healthCheck} gets: a load balancer never flies blind. */
   public static final HealthCheckConfig DEFAULT =
@@ -19,6 +26,11 @@ public record HealthCheckConfig(String path, Integer port, Duration interval, Du
 
   public boolean isHttp() {
     return path != null;
+  }
+
+  /** The same check of another port (null: the nodePort). */
+  public HealthCheckConfig withPort(Integer otherPort) {
+    return new HealthCheckConfig(path, otherPort, interval, timeout, healthyThreshold, unhealthyThreshold, slowStart);
   }
 
   public int portFor(int nodePort) {

@@ -6,13 +6,14 @@ import io.edgeport.config.HealthCheckConfig;
  * What one checker checks: a node, a port and how. Backends that agree on all three share one
  * checker, so the cost of checking is per distinct node and check, not per domain.
  *
- * @param check with its {@code port} resolved into {@code port} (and cleared here)
+ * @param check with its {@code port} resolved into {@code port} (and cleared here), and without
+ *              {@code slowStart}, which is about balancing, not checking
  */
 public record CheckKey(String node, int port, HealthCheckConfig check) {
 
   public static CheckKey of(String node, int nodePort, HealthCheckConfig check) {
-    HealthCheckConfig c = check.port() == null ? check : new HealthCheckConfig(check.path(), null, check.interval(),
-        check.timeout(), check.healthyThreshold(), check.unhealthyThreshold());
+    HealthCheckConfig c = new HealthCheckConfig(check.path(), null, check.interval(), check.timeout(),
+        check.healthyThreshold(), check.unhealthyThreshold());
     return new CheckKey(node, check.portFor(nodePort), c);
   }
 

@@ -18,6 +18,8 @@ final class HealthChecker {
 
   final CheckKey key;
   final NodeHealth health;
+  /** When it last entered service after the start (slow start begins there), or 0. */
+  long rampStart;
   private final String hostHeader;
   private final Vertx vertx;
   private final Probe probe;

@@ -45,6 +45,8 @@ public final class HealthRegistry implements EndpointSelector {
   private final Map<EndpointKey, Endpoint> endpoints = new HashMap<>();
   private Runnable onChange = () -> { };
   private int unknown;
+  /** After the first round of checks at start: from then on a node entering service ramps up (slow start). */
+  private boolean started;
   private Promise<Void> known;
   /** Mirror of every checker's status, readable from any thread. */
   private final Map<CheckKey, NodeHealth.Status> statuses = new ConcurrentHashMap<>();
@@ -115,8 +117,13 @@ public final class HealthRegistry implements EndpointSelector {
     for (String node : nodes) {
       CheckKey key = CheckKey.of(node, nodePort, backend.healthCheck());
       HealthChecker checker = checkers.get(key);
-      Endpoint endpoint = endpoints.computeIfAbsent(new EndpointKey(node, nodePort, key),
-          k -> new Endpoint(node, nodePort, (ep, detail) -> passiveFailure(key, detail)));
+      Endpoint endpoint = endpoints.computeIfAbsent(new EndpointKey(node, nodePort, key), k -> {
+        Endpoint e = new Endpoint(node, nodePort, (ep, detail) -> passiveFailure(key, detail));
+        if (checker != null && checker.rampStart != 0) {
+          e.startRamp(checker.rampStart); // it entered service before routing asked for it
+        }
+        return e;
+      });
       all.add(endpoint);
       if (checker != null && checker.health.status() == NodeHealth.Status.UP) {
         up.add(endpoint);
@@ -147,6 +154,14 @@ public final class HealthRegistry implements EndpointSelector {
       LOG.info("node {} UP: {}", checker.key, t.reason());
     }
     statuses.put(checker.key, t.to());
+    if (t.to() == NodeHealth.Status.UP && (started || t.from() == NodeHealth.Status.DOWN)) {
+      checker.rampStart = clock.getAsLong();
+      endpoints.forEach((k, e) -> {
+        if (k.check().equals(checker.key)) {
+          e.startRamp(checker.rampStart);
+        }
+      });
+    }
     if (t.from() == NodeHealth.Status.UNKNOWN && --unknown == 0 && known != null) {
       known.tryComplete();
     }
@@ -160,6 +175,7 @@ public final class HealthRegistry implements EndpointSelector {
    */
   public Future<Void> firstResults(long maxMillis) {
     known = Promise.promise();
+    known.future().onComplete(done -> started = true);
     if (unknown == 0) {
       known.complete();
     } else {

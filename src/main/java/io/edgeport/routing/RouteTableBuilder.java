@@ -47,8 +47,8 @@ public final class RouteTableBuilder {
   private static Backend backend(BackendRef ref, List<String> nodes, BackendResolver resolver, EndpointSelector selector) {
     BackendResolver.Resolution resolution = resolver.resolve(ref);
     if (resolution instanceof BackendResolver.Resolved r) {
-      return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing()).create(selector.endpoints(r, nodes)),
-          r.allowedSources(), null);
+      return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
+          .create(selector.endpoints(r, nodes)), r.allowedSources(), null);
     }
     LoadBalancer none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
     return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason());

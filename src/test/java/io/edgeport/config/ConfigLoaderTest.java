@@ -205,6 +205,7 @@ class ConfigLoaderTest {
               timeout: 500ms
               healthyThreshold: 1
               unhealthyThreshold: 5
+              slowStart: 30s
           - host: b.example.com
             nodePort: 30006
           - host: c.example.com
@@ -216,7 +217,8 @@ class ConfigLoaderTest {
                 nodePort: 30008
                 healthCheck: {path: /ready}
         """).config();
-    assertEquals(new HealthCheckConfig("/healthz", 30100, Duration.ofSeconds(2), Duration.ofMillis(500), 1, 5),
+    assertEquals(new HealthCheckConfig("/healthz", 30100, Duration.ofSeconds(2), Duration.ofMillis(500), 1, 5,
+        Duration.ofSeconds(30)),
         c.domains().get(0).paths().get(0).backend().healthCheck());
     assertEquals(HealthCheckConfig.DEFAULT, c.domains().get(1).paths().get(0).backend().healthCheck(),
         "no healthCheck: TCP every 5 s");

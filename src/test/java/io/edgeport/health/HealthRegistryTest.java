@@ -4,6 +4,7 @@ import static io.edgeport.health.NodeHealth.Status.DOWN;
 import static io.edgeport.health.NodeHealth.Status.UP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.balance.Endpoint;
 import io.edgeport.config.BackendRef;
@@ -116,6 +117,21 @@ class HealthRegistryTest {
     });
     allDown.get(10, TimeUnit.SECONDS);
     assertEquals(3, onContext(() -> registry.endpoints(ref, nodes)).size(), "fail-open");
+  }
+
+  @Test
+  void aNodeThatComesBackStartsItsSlowStartRamp() throws Exception {
+    answerOnlyFirstProbes = true;
+    failing.add("10.0.0.1");
+    DomainConfig d = domain("a.example.com", 30005);
+    Resolved ref = resolved(d);
+    updateAndAwaitResults(List.of(d), List.of("10.0.0.1"));
+    Endpoint endpoint = onContext(() -> registry.endpoints(ref, List.of("10.0.0.1"))).get(0);
+    assertEquals(1.0, endpoint.rampWeight(System.nanoTime(), 60_000_000_000L), "DOWN at start: no ramp yet");
+    failing.clear();
+    updateAndAwaitResults(List.of(d), List.of("10.0.0.1", "10.0.0.2")); // 10.0.0.2 joins after the start
+    Endpoint joined = onContext(() -> registry.endpoints(ref, List.of("10.0.0.2"))).get(0);
+    assertTrue(joined.rampWeight(System.nanoTime(), 60_000_000_000L) < 0.2, "a node joining later ramps up");
   }
 
   @Test
