@@ -58,6 +58,7 @@ public final class KubernetesSource {
   private final Set<String> loggedIngressNotes = new HashSet<>();
   private volatile Instant disconnectedSince;
   private long connectionTimer = -1;
+  private volatile Runnable afterRebuild = () -> { };
 
   /**
    * @param publish           receives each new snapshot, on the context
@@ -65,13 +66,19 @@ public final class KubernetesSource {
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
       Consumer<ClusterSnapshot> publish, Runnable connectionChanged) {
+    this(vertx, context, config, client, publish, connectionChanged, DEBOUNCE_MILLIS);
+  }
+
+  /** @param debounceMillis how long after the first event of a burst the snapshot is rebuilt */
+  KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
+      Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis) {
     this.vertx = vertx;
     this.context = context;
     this.config = config;
     this.client = client;
     this.publish = publish;
     this.connectionChanged = connectionChanged;
-    this.rebuilds = new Coalescer(vertx, DEBOUNCE_MILLIS, this::rebuild);
+    this.rebuilds = new Coalescer(vertx, debounceMillis, this::rebuild);
   }
 
   /** Starts the informers; completes (on the context) with the first snapshot published, once all are synced. */
@@ -140,6 +147,12 @@ public final class KubernetesSource {
     if (ingresses != null && config.publishAddress() != null) {
       publishIngressStatus();
     }
+    afterRebuild.run();
+  }
+
+  /** Runs, on the context, after every rebuild of the view, whether or not it changed. */
+  void afterRebuild(Runnable listener) {
+    this.afterRebuild = listener;
   }
 
   private void noteOnce(String note) {
