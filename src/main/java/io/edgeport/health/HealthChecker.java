@@ -15,6 +15,7 @@ final class HealthChecker {
   }
 
   private static final long FIRST_CHECK_JITTER_MILLIS = 100;
+  private static final long NEW_NODE_RECHECK_MILLIS = 1000;
 
   final CheckKey key;
   final NodeHealth health;
@@ -72,6 +73,10 @@ final class HealthChecker {
       Probe.Result result = ar.succeeded() ? ar.result() : Probe.Result.failed(NetworkProbe.describe(ar.cause()));
       report(health.onProbe(result.ok(), result.detail(), clock.getAsLong()));
       long interval = key.check().interval().toMillis();
+      if (!result.ok() && !health.everUp()) {
+        // a node that never served (new, or slow at its first check) should not wait a whole interval to join
+        interval = Math.min(interval, NEW_NODE_RECHECK_MILLIS);
+      }
       schedule(Math.max(1, interval + ThreadLocalRandom.current().nextLong(-interval / 10, interval / 10 + 1)));
     });
   }

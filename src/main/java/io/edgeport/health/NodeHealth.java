@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * runs by itself, so every rule is testable without waiting. Not thread-safe; one owner drives it.
  *
  * <ul>
- *   <li>The first result decides at once: one success admits a new node, one failure keeps it out.</li>
+ *   <li>The first result decides at once: one success admits a new node, one failure keeps it out;
+ *       until it has served once, one success admits it whenever it comes.</li>
  *   <li>An UP node leaves after {@code unhealthyThreshold} consecutive failures, or at once on a
  *       passive failure (a refused or timed-out request).</li>
  *   <li>A DOWN node returns after {@code healthyThreshold} consecutive successes, and after a passive
@@ -33,6 +34,7 @@ public final class NodeHealth {
   private int ejections;
   private long ejectedUntil;
   private long upSince;
+  private boolean everUp;
 
   public NodeHealth(HealthCheckConfig check) {
     this.check = check;
@@ -42,6 +44,11 @@ public final class NodeHealth {
     return status;
   }
 
+  /** Has it ever served? A node that has not is re-checked sooner after a failure. */
+  public boolean everUp() {
+    return everUp;
+  }
+
   /** One active probe's result. */
   public Transition onProbe(boolean ok, String detail, long now) {
     if (ok) {
@@ -49,8 +56,9 @@ public final class NodeHealth {
       successes++;
       return switch (status) {
         case UNKNOWN -> to(Status.UP, "first check passed", now);
-        case DOWN -> successes >= check.healthyThreshold() && now - ejectedUntil >= 0
-            ? to(Status.UP, successes + "/" + check.healthyThreshold() + " checks passed", now) : null;
+        case DOWN -> !everUp ? to(Status.UP, "first check passed", now)
+            : successes >= check.healthyThreshold() && now - ejectedUntil >= 0
+                ? to(Status.UP, successes + "/" + check.healthyThreshold() + " checks passed", now) : null;
         case UP -> {
           if (ejections > 0 && now - upSince >= MAX_BACKOFF_NANOS) {
             ejections = 0; // stable for a long while: forgive earlier ejections
@@ -88,6 +96,7 @@ public final class NodeHealth {
     status = next;
     if (next == Status.UP) {
       upSince = now;
+      everUp = true;
     }
     return t;
   }

@@ -74,6 +74,9 @@ class CliTest {
       try (JavaProcess p = JavaProcess.start(dir, "run", "--config", file.toString(), "--workers", "1")) {
         String started = p.awaitLine("listening on", 60);
         assertTrue(started.contains("http://127.0.0.1:" + port) && started.contains("1 domain(s) on 3 node(s)"), started);
+        for (String node : nodes.addresses()) {
+          p.awaitLine("node " + node + " on :" + nodes.port() + " UP", 30); // its first check passed
+        }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 3; i++) {
           seen.add(new JsonObject(RawHttp.get(port, "api.example.com", "/").text()).getString("node"));
@@ -135,6 +138,9 @@ class CliTest {
       p.awaitLine("listening on", 60);
       assertTrue(p.stdout().stream().anyMatch(l -> l.contains("curl -H 'Host: api.example.com' http://127.0.0.1:" + port)),
           p.stdout().toString());
+      for (String node : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+        p.awaitLine("node " + node + " on :" + nodePort + " UP", 30); // every node's first check passed
+      }
       Set<String> pages = new HashSet<>();
       for (int i = 0; i < 3; i++) {
         RawHttp.Response r = RawHttp.get(port, "api.example.com", "/");

@@ -53,6 +53,13 @@ class NodeHealthTest {
   }
 
   @Test
+  void aNodeThatNeverServedIsAdmittedByOneSuccess() {
+    assertEquals(List.of(DOWN, DOWN, UP), run(new NodeHealth(CHECK), "--+"), "slow or dead at first, then fine");
+    assertEquals(List.of(DOWN, UP, UP, UP, DOWN, DOWN, UP), run(new NodeHealth(CHECK), "-+---++"),
+        "once it served, healthyThreshold applies");
+  }
+
+  @Test
   void transitionsCarryTheReasonAndHappenOnce() {
     NodeHealth h = new NodeHealth(CHECK);
     h.onProbe(true, "ok", 0);

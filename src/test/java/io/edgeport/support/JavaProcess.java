@@ -38,7 +38,9 @@ public final class JavaProcess implements AutoCloseable {
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.edgeport.cli.Main"));
     cmd.addAll(List.of(args));
-    return new JavaProcess(new ProcessBuilder(cmd).directory(workDir.toFile()).start());
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile());
+    builder.environment().put("EDGEPORT_LOG_LEVEL", "DEBUG"); // health transitions, for tests to wait on
+    return new JavaProcess(builder.start());
   }
 
   /** Runs to completion (bounded) and returns the exit code. */
