@@ -121,7 +121,7 @@ final class ProxyExchange implements PickContext {
     }
     if (ar.failed()) {
       releaseEndpoint();
-      ctx.failures().connectFailed(endpoint, ar.cause());
+      ctx.failures().connectFailed(endpoint, ar.cause(), attempts < endpoints.size());
       endpoint.reportFailure("connect failed: " + UpstreamFailures.describe(ar.cause()));
       if (attempts < endpoints.size()) {
         connect(); // nothing was sent: another node can take it

@@ -19,8 +19,8 @@ final class UpstreamFailures {
 
   private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-  void connectFailed(Endpoint endpoint, Throwable cause) {
-    log(endpoint, "connect failed (trying another node)", cause);
+  void connectFailed(Endpoint endpoint, Throwable cause, boolean retrying) {
+    log(endpoint, retrying ? "connect failed (trying another node)" : "connect failed (no node left to try: 502)", cause);
   }
 
   void requestFailed(Endpoint endpoint, Throwable cause) {

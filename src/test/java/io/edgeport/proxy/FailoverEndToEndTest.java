@@ -9,7 +9,6 @@ import io.edgeport.support.Configs;
 import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.RawHttp.Response;
-import io.edgeport.support.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
