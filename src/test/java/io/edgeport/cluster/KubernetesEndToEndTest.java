@@ -109,7 +109,7 @@ class KubernetesEndToEndTest extends LiveNodesTest {
   static final String API_DOMAIN = """
       - host: api.example.com
         service: default/api-service
-        healthCheck: {interval: 300ms, timeout: 300ms, healthyThreshold: 1, unhealthyThreshold: 1}
+        healthCheck: {interval: 1s, timeout: 1s, healthyThreshold: 1, unhealthyThreshold: 1}
       """;
 
   Node node(String name, String ip) {
