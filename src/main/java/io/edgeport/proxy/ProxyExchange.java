@@ -33,6 +33,8 @@ final class ProxyExchange implements PickContext {
   private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
   private final boolean hasBody;
+  /** The connection's remote address, read once. */
+  private final String peer;
   private final boolean peerTrusted;
 
   private int firstIndex;
@@ -60,13 +62,14 @@ final class ProxyExchange implements PickContext {
     this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
     this.hasBody = Bodies.declared(request.headers());
-    this.peerTrusted = ctx.forwarded().isTrusted(request.remoteAddress().hostAddress());
+    this.peer = request.remoteAddress().hostAddress();
+    this.peerTrusted = ctx.forwarded().isTrusted(peer);
   }
 
   @Override
   public String clientAddress() {
     if (clientAddress == null) {
-      clientAddress = ctx.forwarded().clientAddress(request.remoteAddress().hostAddress(), peerTrusted, request.headers());
+      clientAddress = ctx.forwarded().clientAddress(peer, peerTrusted, request.headers());
     }
     return clientAddress;
   }
@@ -140,7 +143,7 @@ final class ProxyExchange implements PickContext {
     MultiMap out = up.headers();
     HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
     out.set("host", target.authority());
-    ctx.forwarded().apply(in, out, request.remoteAddress().hostAddress(), peerTrusted, ctx.scheme(),
+    ctx.forwarded().apply(in, out, peer, peerTrusted, ctx.scheme(),
         target.authority(), request.localAddress().port());
     if (!in.contains("x-request-id")) {
       out.set("x-request-id", RequestIds.next());
