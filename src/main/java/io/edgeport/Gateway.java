@@ -8,33 +8,42 @@ import io.edgeport.cluster.kubernetes.KubernetesClients;
 import io.edgeport.cluster.kubernetes.KubernetesSource;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.EdgeportConfig;
+import io.edgeport.config.KubernetesConfig;
 import io.edgeport.config.PathRule;
 import io.edgeport.health.HealthRegistry;
 import io.edgeport.health.NetworkProbe;
 import io.edgeport.health.NodeHealth;
+import io.edgeport.proxy.Forwarding;
+import io.edgeport.proxy.Generation;
+import io.edgeport.proxy.ListenerSettings;
 import io.edgeport.proxy.ProxyServer;
 import io.edgeport.routing.BackendResolver;
-import io.edgeport.routing.RouteTable;
+import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.RouteTableBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running edgeport. Data flows one way: the cluster source and the health registry feed an
- * immutable {@link RouteTable} that the proxy reads with one atomic load per request. Rebuilds run
- * on the registry's context, a few milliseconds after a change, so a burst of changes is one
- * rebuild.
+ * A running edgeport. Data flows one way: the config (a source like any other: it can be reloaded),
+ * the cluster source and the health registry feed one immutable {@link Generation} that the proxy
+ * reads with one atomic load per request. All control work (applying a config, rebuilding) runs on
+ * the registry's context, so a burst of changes is one rebuild and no two changes interleave.
  */
 public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -43,25 +52,53 @@ public final class Gateway {
   private static final long FIRST_CHECKS_MAX_MILLIS = 250;
   private static final long KUBERNETES_SYNC_MILLIS = 30_000;
 
+  /**
+   * Something that follows the config beside the proxy (the admin listener). {@link #configure}
+   * runs before a config is committed; when it fails the whole config is refused, so it must leave
+   * its previous state serving on failure.
+   */
+  public interface Extension {
+    Future<Void> configure(EdgeportConfig next);
+
+    Future<Void> close();
+  }
+
+  /** The outcome of the last config applied or refused. */
+  public record ReloadResult(boolean ok, Instant at, String source, String error) {}
+
   private final Vertx vertx;
-  private final EdgeportConfig config;
+  private final int workers;
   private final HealthRegistry health;
   private final NetworkProbe probe;
-  private final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
-  private volatile Runnable onStateChange = () -> { };
-  private volatile Map<String, NodeHealth.Status> routedHealth = Map.of();
-  private volatile Map<String, String> unavailable = Map.of();
-  private ClusterSnapshot cluster;
-  private volatile ClusterSnapshot routedCluster;
-  private List<DomainConfig> domains;
-  private BackendResolver resolver;
-  private KubernetesSource kubernetes;
   private final Coalescer rebuilds;
+  private final AtomicReference<Generation> generation = new AtomicReference<>(Generation.NONE);
+  private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
+  private final List<Extension> extensions = new CopyOnWriteArrayList<>();
+  // Control state, confined to the health context.
+  private EdgeportConfig config;
+  private ClusterSnapshot cluster;
+  private KubernetesSource kubernetes;
+  private List<DomainConfig> domains = List.of();
+  private Resolutions resolutions;
   private ProxyServer proxy;
+  private Future<Void> applying = Future.succeededFuture();
+  // Published for status and tests, readable from any thread.
+  private volatile View view;
+  private volatile ReloadResult lastReload;
+  private volatile Map<String, String> unavailable = Map.of();
+  private volatile boolean ready;
 
-  private Gateway(Vertx vertx, EdgeportConfig config) {
+  /**
+   * What the current generation was built from: for status and tests.
+   *
+   * @param health every checked node and check with its status, as the generation reflects it
+   */
+  public record View(long version, EdgeportConfig config, ClusterSnapshot cluster, List<DomainConfig> domains,
+      Resolutions resolutions, Map<String, NodeHealth.Status> health) {}
+
+  private Gateway(Vertx vertx, int workers) {
     this.vertx = vertx;
-    this.config = config;
+    this.workers = workers;
     Context context = vertx.getOrCreateContext();
     this.probe = new NetworkProbe(vertx);
     this.health = new HealthRegistry(vertx, context, probe, System::nanoTime);
@@ -72,31 +109,139 @@ public final class Gateway {
   /**
    * Starts following the cluster, checking nodes, and listening.
    *
-   * @param workers event loops that serve requests (each with its own listener and connection pool)
+   * @param workers    event loops that serve requests (each with its own listener and connection pool)
+   * @param extensions started with the config once the proxy listens, and told of every reload
    */
-  public static Future<Gateway> start(Vertx vertx, EdgeportConfig config, int workers) {
-    Gateway gateway = new Gateway(vertx, config);
-    Promise<Void> routed = Promise.promise();
-    gateway.health.context().runOnContext(v -> gateway.followCluster()
-        .compose(first -> gateway.health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(gateway.domains)))
-        .onComplete(known -> {
-          if (known.failed()) {
-            routed.fail(known.cause());
-            return;
-          }
-          gateway.rebuild();
-          routed.complete();
-        }));
-    return routed.future()
-        .compose(v -> ProxyServer.start(vertx, config, workers, gateway.routes::get))
-        .map(proxy -> {
-          gateway.proxy = proxy;
+  public static Future<Gateway> start(Vertx vertx, EdgeportConfig config, int workers, Extension... extensions) {
+    Gateway gateway = new Gateway(vertx, workers);
+    gateway.extensions.addAll(List.of(extensions));
+    return gateway.onControl(() -> gateway.apply(config, "start"))
+        .map(v -> {
+          gateway.ready = true;
           LOG.info("edgeport listening on http://{}:{} for {} domain(s) on {} node(s) ({} worker(s))",
-              config.listen().bindHost(), proxy.port(), gateway.domains.size(), gateway.routedCluster.nodes().size(),
+              config.listen().bindHost(), gateway.proxy.port(), gateway.domains.size(), gateway.cluster.nodes().size(),
               workers);
+          gateway.notifyState();
           return gateway;
         })
         .recover(e -> gateway.close().transform(closed -> Future.failedFuture(e)));
+  }
+
+  /**
+   * Applies a new config as one step: a new generation, the listener moved only if its address or
+   * socket settings changed, the cluster source switched only if its section changed, and health
+   * state kept for nodes that stay. When any part cannot be applied (a port that cannot be bound,
+   * an unreachable API server) nothing of it is, and the old config keeps serving.
+   *
+   * @param source what asked for it, for status ("file change", "SIGHUP")
+   */
+  public Future<Void> reload(EdgeportConfig next, String source) {
+    return onControl(() -> {
+      if (next.equals(config)) {
+        LOG.info("config reload ({}): unchanged", source);
+        lastReload = new ReloadResult(true, Instant.now(), source, null);
+        notifyState();
+        return Future.succeededFuture();
+      }
+      return apply(next, source).onComplete(ar -> {
+        if (ar.succeeded()) {
+          LOG.info("config reloaded ({}): generation {}, {}", source, generation.get().version(), next.summary());
+        } else {
+          LOG.error("config reload ({}) refused, the previous config keeps serving: {}", source, describe(ar.cause()));
+        }
+      });
+    });
+  }
+
+  /** The outcome of a config that could not be read (syntax or validation errors): kept for status. */
+  public void reloadRefused(String source, String error) {
+    lastReload = new ReloadResult(false, Instant.now(), source, error);
+    notifyState();
+  }
+
+  /** Runs {@code step} on the control context after every step queued before it. */
+  private <T> Future<T> onControl(Supplier<Future<T>> step) {
+    Promise<T> done = Promise.promise();
+    health.context().runOnContext(v -> {
+      Future<T> result = applying.transform(ignored -> step.get());
+      applying = result.transform(ignored -> Future.succeededFuture());
+      result.onComplete(done);
+    });
+    return done.future();
+  }
+
+  private Future<Void> apply(EdgeportConfig next, String source) {
+    boolean sourceChanges = config == null || !Objects.equals(config.kubernetes(), next.kubernetes());
+    Future<KubernetesSource> nextSource = sourceChanges && next.kubernetes() != null
+        ? startKubernetes(next.kubernetes()) : Future.succeededFuture(kubernetes);
+    ListenerSettings listener = ListenerSettings.of(next);
+    boolean moveListener = proxy != null && !proxy.settings().equals(listener);
+    return nextSource.compose(src -> {
+      Future<ProxyServer> nextProxy = moveListener
+          ? ProxyServer.start(vertx, listener, workers, generation::get, proxy) : Future.succeededFuture(proxy);
+      return nextProxy.compose(px -> configureExtensions(next)
+              .recover(e -> (px != proxy ? px.close(Duration.ZERO) : Future.<Void>succeededFuture())
+                  .transform(v -> Future.failedFuture(e))))
+          .compose(v -> commit(next, src, nextProxy.result()))
+          .onFailure(e -> {
+            if (src != null && src != kubernetes) {
+              src.close();
+            }
+          });
+    }).onComplete(ar -> lastReload = new ReloadResult(ar.succeeded(), Instant.now(), source,
+        ar.failed() ? describe(ar.cause()) : null));
+  }
+
+  private Future<Void> configureExtensions(EdgeportConfig next) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Extension e : extensions) {
+      chain = chain.compose(v -> e.configure(next));
+    }
+    return chain;
+  }
+
+  /** Past the point of no return: nothing below can fail the config. */
+  private Future<Void> commit(EdgeportConfig next, KubernetesSource nextSource, ProxyServer nextProxy) {
+    EdgeportConfig previous = config;
+    config = next;
+    if (nextSource != kubernetes) {
+      if (kubernetes != null) {
+        kubernetes.close();
+        LOG.info("kubernetes: stopped following the API");
+      }
+      kubernetes = nextSource;
+    }
+    ClusterSnapshot snapshot = kubernetes != null ? kubernetes.current() : StaticCluster.from(next);
+    clusterChanged(snapshot);
+    return health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(domains)).compose(known -> {
+      rebuild();
+      if (proxy == null) {
+        return ProxyServer.start(vertx, ListenerSettings.of(next), workers, generation::get, null)
+            .map(px -> {
+              proxy = px;
+              return null;
+            });
+      }
+      if (nextProxy != proxy) {
+        ProxyServer old = proxy;
+        proxy = nextProxy;
+        LOG.info("listener moved from {} to {}; the old one drains", old.settings().address(),
+            nextProxy.settings().address());
+        old.close(previous.shutdown().drain());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<KubernetesSource> startKubernetes(KubernetesConfig k8s) {
+    KubernetesSource[] self = new KubernetesSource[1];
+    self[0] = new KubernetesSource(vertx, health.context(), k8s, KubernetesClients.create(vertx, k8s),
+        snapshot -> {
+          if (self[0] == kubernetes) {
+            clusterChanged(snapshot);
+          }
+        }, this::notifyState);
+    return self[0].start(KUBERNETES_SYNC_MILLIS).map(v -> self[0]);
   }
 
   private static long longestCheckTimeout(List<DomainConfig> domains) {
@@ -104,38 +249,29 @@ public final class Gateway {
         .mapToLong(p -> p.backend().healthCheck().timeout().toMillis()).max().orElse(0);
   }
 
-  /** The static node list, or the Kubernetes source; its first snapshot is applied before this completes. */
-  private Future<Void> followCluster() {
-    if (config.kubernetes() == null) {
-      clusterChanged(StaticCluster.from(config));
-      return Future.succeededFuture();
-    }
-    kubernetes = new KubernetesSource(vertx, health.context(), config.kubernetes(),
-        KubernetesClients.create(vertx, config.kubernetes()), this::clusterChanged, () -> onStateChange.run());
-    return kubernetes.start(KUBERNETES_SYNC_MILLIS);
-  }
-
-  /** A new cluster snapshot (on the health context): re-aim the checkers, then rebuild routing. */
+  /** A new cluster snapshot or config (on the context): resolve every backend once, re-aim the checkers, rebuild. */
   private void clusterChanged(ClusterSnapshot next) {
     cluster = next;
-    domains = mergedDomains(next);
-    resolver = config.kubernetes() == null ? BackendResolver.STATIC : new ServiceResolver(next, config.kubernetes());
-    health.update(domains, next.nodes(), resolver);
+    domains = mergedDomains(config.domains(), next);
+    BackendResolver resolver = config.kubernetes() == null ? BackendResolver.STATIC
+        : new ServiceResolver(next, config.kubernetes());
+    resolutions = Resolutions.of(domains, resolver);
+    health.update(domains, next.nodes(), resolutions);
     rebuilds.request();
   }
 
   /** The config's domains, then the Ingress ones whose host the config does not claim. */
-  private List<DomainConfig> mergedDomains(ClusterSnapshot snapshot) {
+  private static List<DomainConfig> mergedDomains(List<DomainConfig> configured, ClusterSnapshot snapshot) {
     if (snapshot.ingressDomains().isEmpty()) {
-      return config.domains();
+      return configured;
     }
-    List<DomainConfig> all = new ArrayList<>(config.domains());
+    List<DomainConfig> all = new ArrayList<>(configured);
     Set<String> taken = new HashSet<>();
-    config.domains().forEach(d -> taken.add(d.host()));
+    configured.forEach(d -> taken.add(d.host()));
     for (DomainConfig d : snapshot.ingressDomains()) {
       if (taken.add(d.host())) {
         all.add(d);
-      } else if (!config.domains().contains(d)) {
+      } else {
         LOG.debug("ingress host {} is configured in the config file, which wins", d.host());
       }
     }
@@ -143,12 +279,17 @@ public final class Gateway {
   }
 
   private void rebuild() {
+    if (config == null) {
+      return;
+    }
     Map<String, NodeHealth.Status> healthNow = health.statuses();
-    routes.set(RouteTableBuilder.build(domains, cluster.nodes(), resolver, health));
-    routedHealth = healthNow;
-    routedCluster = cluster;
+    Generation next = generation.get().next(
+        RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health),
+        Forwarding.of(config.timeouts(), config.trustedProxies()));
+    generation.set(next);
+    view = new View(next.version(), config, cluster, domains, resolutions, healthNow);
     logUnavailable();
-    onStateChange.run();
+    notifyState();
   }
 
   /** Domains that cannot serve (their requests get 503) are logged once per reason. */
@@ -156,7 +297,7 @@ public final class Gateway {
     Map<String, String> now = new TreeMap<>();
     for (DomainConfig d : domains) {
       for (PathRule rule : d.paths()) {
-        if (resolver.resolve(rule.backend()) instanceof BackendResolver.Unavailable u) {
+        if (resolutions.get(rule.backend()) instanceof BackendResolver.Unavailable u) {
           now.put(d.host() + (rule.path().equals("/") ? "" : " " + rule.path()), u.reason());
         }
       }
@@ -171,17 +312,37 @@ public final class Gateway {
     unavailable = Map.copyOf(now);
   }
 
-  /** The port it listens on (the actual one when the config asked for port 0). */
+  private void notifyState() {
+    stateListeners.forEach(Runnable::run);
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
+  /** The port the proxy listens on (the actual one when the config asked for port 0). */
   public int port() {
     return proxy.port();
   }
 
-  /**
-   * Every checked node and check with its health, e.g. {@code "127.0.0.3 on :30005" -> DOWN}, as the
-   * current routing snapshot reflects it.
-   */
+  /** The generation requests are served with now. */
+  public Generation generation() {
+    return generation.get();
+  }
+
+  /** What the current generation was built from. */
+  public View view() {
+    return view;
+  }
+
+  public HealthRegistry health() {
+    return health;
+  }
+
+  /** Every checked node and check ({@code "127.0.0.3 on :30005" -> DOWN}) as the current generation reflects it. */
   public Map<String, NodeHealth.Status> nodeHealth() {
-    return routedHealth;
+    View v = view;
+    return v == null ? Map.of() : v.health();
   }
 
   /** Domains (and paths) that answer 503 now, with why. */
@@ -189,19 +350,52 @@ public final class Gateway {
     return unavailable;
   }
 
-  /** The cluster as the current routing snapshot reflects it: nodes, excluded nodes with reasons, Services. */
+  /** The cluster as the current generation reflects it: nodes, excluded nodes with reasons, Services. */
   public ClusterSnapshot cluster() {
-    return routedCluster;
+    View v = view;
+    return v == null ? null : v.cluster();
   }
 
   /** "static", "connected" or "disconnected since …". */
   public String clusterSourceState() {
-    return kubernetes == null ? "static" : kubernetes.apiState();
+    KubernetesSource k = kubernetes;
+    return k == null ? "static" : k.apiState();
   }
 
-  /** Runs after every routing rebuild and cluster-source state change (on the health context); for status and tests. */
-  public void onStateChange(Runnable listener) {
-    this.onStateChange = listener;
+  /** The last config applied or refused (at start, on a file change or SIGHUP), or null. */
+  public ReloadResult lastReload() {
+    return lastReload;
+  }
+
+  /** Config loaded, listener bound, first health round and discovery done, and not draining. */
+  public boolean ready() {
+    return ready && !generation.get().draining();
+  }
+
+  /**
+   * Runs {@code listener} after every new generation, reload outcome and cluster-source state change
+   * (on the control context); the returned handle removes it.
+   */
+  public AutoCloseable addStateListener(Runnable listener) {
+    stateListeners.add(listener);
+    return () -> stateListeners.remove(listener);
+  }
+
+  /**
+   * Graceful stop, first half: responses say {@code Connection: close}, {@code /ready} answers 503,
+   * the listener stops accepting, and requests in flight finish within {@code shutdown.drain}.
+   */
+  public Future<Void> drain() {
+    return onControl(() -> {
+      Duration drain = config.shutdown().drain();
+      Generation draining = generation.get().drained();
+      generation.set(draining);
+      notifyState();
+      LOG.info("draining: no new connections; requests in flight have up to {} s to finish", drain.toSeconds());
+      long started = System.nanoTime();
+      return proxy.close(drain).onComplete(ar -> LOG.info("drained in {} ms",
+          Duration.ofNanos(System.nanoTime() - started).toMillis()));
+    });
   }
 
   public Future<Void> close() {
@@ -213,7 +407,11 @@ public final class Gateway {
       health.close();
       stopped.complete();
     });
-    Future<Void> proxyStopped = proxy == null ? Future.succeededFuture() : proxy.close();
-    return proxyStopped.compose(v -> stopped.future()).compose(v -> probe.close());
+    Duration drain = config == null ? Duration.ZERO : config.shutdown().drain();
+    Future<Void> proxyStopped = proxy == null ? Future.succeededFuture() : proxy.close(drain);
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(proxyStopped);
+    extensions.forEach(e -> closing.add(e.close()));
+    return Future.join(closing).transform(v -> stopped.future()).compose(v -> probe.close());
   }
 }

@@ -45,8 +45,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  curl -i -H 'Host: unknown.example.com' " + base + "/   # 404: only configured hosts are served");
     out.println("Stop with Ctrl-C.");
     out.flush();
-    return Serving.serveUntilStopped(config, serve.workers(), spec.commandLine().getErr(),
-        vertx -> DemoNodes.start(vertx, config.nodes(), nodePort));
+    serve.applyLogLevel();
+    return Serving.serveUntilStopped(config, null, serve::apply, serve.workers(), spec.commandLine().getErr(),
+        vertx -> DemoNodes.start(vertx, config.nodes(), nodePort), Extensions::standard);
   }
 
   static String embeddedConfig() {

@@ -26,6 +26,8 @@ final class RunCommand implements Callable<Integer> {
     if (loaded == null) {
       return 1;
     }
-    return Serving.serveUntilStopped(serve.apply(loaded.config()), serve.workers(), spec.commandLine().getErr(), null);
+    serve.applyLogLevel();
+    return Serving.serveUntilStopped(serve.apply(loaded.config()), config.path, serve::apply, serve.workers(),
+        spec.commandLine().getErr(), null, Extensions::standard);
   }
 }

@@ -1,18 +1,35 @@
 package io.edgeport.cli;
 
 import io.edgeport.Gateway;
+import io.edgeport.config.ConfigException;
+import io.edgeport.config.ConfigFileWatcher;
+import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
+import io.edgeport.config.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
-/** Starting the gateway from the CLI and keeping it up until the process is told to stop. */
+/**
+ * Starting the gateway from the CLI and keeping it up until the process is told to stop: the config
+ * file is watched and SIGHUP reloads it; SIGTERM and SIGINT drain and exit 0 (a second one stops at
+ * once).
+ */
 final class Serving {
+  private static final Logger LOG = LoggerFactory.getLogger("edgeport");
+
   private Serving() {}
 
   /** The one Vertx of the process; native epoll when the platform has it. */
@@ -23,16 +40,20 @@ final class Serving {
   }
 
   /**
+   * @param file          the config file to follow (reload on change and SIGHUP), or null (the demo)
+   * @param overrides     the command line's overrides, applied to every config read
    * @param beforeGateway started first on the same Vertx (the demo's nodes), or null
+   * @param extensions    what follows the config beside the proxy (the admin listener)
    * @return the exit code
    */
-  static int serveUntilStopped(EdgeportConfig config, int workers, PrintWriter err,
-      Function<Vertx, Future<?>> beforeGateway) {
+  static int serveUntilStopped(EdgeportConfig config, Path file, UnaryOperator<EdgeportConfig> overrides, int workers,
+      PrintWriter err, Function<Vertx, Future<?>> beforeGateway, Function<Vertx, Gateway.Extension[]> extensions) {
     Vertx vertx = createVertx(workers);
     Future<?> ready = beforeGateway == null ? Future.succeededFuture() : beforeGateway.apply(vertx);
-    Future<Gateway> started = ready.compose(v -> Gateway.start(vertx, config, workers));
+    Future<Gateway> started = ready.compose(v -> Gateway.start(vertx, config, workers, extensions.apply(vertx)));
+    Gateway gateway;
     try {
-      started.await(60, TimeUnit.SECONDS);
+      gateway = started.await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = started.cause() != null ? started.cause() : e;
       err.println("edgeport: cannot start: " + explain(cause, config));
@@ -40,17 +61,63 @@ final class Serving {
       vertx.close();
       return 1;
     }
+    ConfigFileWatcher watcher = null;
+    if (file != null) {
+      Runnable reload = () -> reload(gateway, file, overrides, "file change");
+      try {
+        watcher = ConfigFileWatcher.start(file, reload);
+      } catch (IOException e) {
+        LOG.warn("cannot watch {} for changes ({}); reload with SIGHUP", file, e.getMessage());
+      }
+    }
+    Signal.handle(new Signal("HUP"), s -> {
+      if (file == null) {
+        LOG.info("SIGHUP: the demo has no config file to reload");
+      } else {
+        reload(gateway, file, overrides, "SIGHUP");
+      }
+    });
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      vertx.close().await();
-      stopped.countDown();
-    }, "edgeport-shutdown"));
+    AtomicBoolean stopping = new AtomicBoolean();
+    sun.misc.SignalHandler stop = s -> {
+      if (!stopping.compareAndSet(false, true)) {
+        LOG.warn("SIG{} again: stopping now", s.getName());
+        Runtime.getRuntime().halt(1);
+      }
+      LOG.info("SIG{}: stopping gracefully", s.getName());
+      gateway.drain().transform(v -> gateway.close()).transform(v -> vertx.close())
+          .onComplete(v -> stopped.countDown());
+    };
+    Signal.handle(new Signal("TERM"), stop);
+    Signal.handle(new Signal("INT"), stop);
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (IOException ignored) {
+        // exiting anyway
+      }
+    }
+    LOG.info("edgeport stopped");
     return 0;
+  }
+
+  /** Reads the file again: a valid config is applied as a whole, an invalid one is logged and changes nothing. */
+  private static void reload(Gateway gateway, Path file, UnaryOperator<EdgeportConfig> overrides, String why) {
+    try {
+      ConfigLoader.Loaded loaded = ConfigLoader.load(file);
+      loaded.warnings().forEach(w -> LOG.warn(w.format(file.toString())));
+      gateway.reload(overrides.apply(loaded.config()), why);
+    } catch (ConfigException e) {
+      e.problems().stream().filter(Problem::isError).forEach(p -> LOG.error(p.format(file.toString())));
+      LOG.error("config reload ({}) refused: {} error(s); the previous config keeps serving", why,
+          e.problems().stream().filter(Problem::isError).count());
+      gateway.reloadRefused(why, e.getMessage());
+    }
   }
 
   /** Bind failures are the common ones at start; say what to do about them. */

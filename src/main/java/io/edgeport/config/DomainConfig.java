@@ -5,12 +5,18 @@ import java.util.List;
 /**
  * A routed host name.
  *
- * @param host  lower-case; either an exact name or {@code *.suffix} (exactly one extra label)
- * @param paths at least one rule; a domain with a plain nodePort has the single rule "prefix /"
+ * @param host   lower-case; either an exact name or {@code *.suffix} (exactly one extra label)
+ * @param paths  at least one rule; a domain with a plain nodePort has the single rule "prefix /"
+ * @param origin where it was declared, for status: {@code FILE:LINE} or {@code ingress NAMESPACE/NAME}
  */
-public record DomainConfig(String host, List<PathRule> paths) {
+public record DomainConfig(String host, List<PathRule> paths, String origin) {
   public DomainConfig {
     paths = List.copyOf(paths);
+  }
+
+  /** A domain declared in code (tests, tools). */
+  public DomainConfig(String host, List<PathRule> paths) {
+    this(host, paths, "");
   }
 
   public boolean isWildcard() {

@@ -3,11 +3,13 @@ package io.edgeport.config;
 import java.util.List;
 
 /**
- * A validated config file. Immutable: a change of config is a new instance.
+ * A validated config file. Immutable: a change of config (a reload) is a new instance.
  *
  * @param nodes      the cluster's node addresses (IPs or DNS names), in file order, without duplicates; empty
  *                   when {@code kubernetes} supplies them
  * @param kubernetes where nodes and Services come from, or null for the static {@code nodes}
+ * @param admin      where the admin API and dashboard listen, or null: off
+ * @param accessLog  the access log, or null: off
  */
 public record EdgeportConfig(
     ListenAddress listen,
@@ -15,11 +17,15 @@ public record EdgeportConfig(
     List<Cidr> trustedProxies,
     List<String> nodes,
     List<DomainConfig> domains,
-    KubernetesConfig kubernetes) {
+    KubernetesConfig kubernetes,
+    ListenAddress admin,
+    AccessLogConfig accessLog,
+    ShutdownConfig shutdown) {
 
+  /** A config with static nodes and no admin listener, access log or shutdown settings (tests, tools). */
   public EdgeportConfig(ListenAddress listen, Timeouts timeouts, List<Cidr> trustedProxies, List<String> nodes,
       List<DomainConfig> domains) {
-    this(listen, timeouts, trustedProxies, nodes, domains, null);
+    this(listen, timeouts, trustedProxies, nodes, domains, null, null, null, ShutdownConfig.DEFAULTS);
   }
 
   public EdgeportConfig {
@@ -30,13 +36,19 @@ public record EdgeportConfig(
 
   /** A copy listening on another address (the CLI's {@code --port}, tests' free ports). */
   public EdgeportConfig withListen(ListenAddress other) {
-    return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains, kubernetes);
+    return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains, kubernetes, admin, accessLog, shutdown);
+  }
+
+  /** A copy with the admin listener on {@code other} (the CLI's {@code --admin}). */
+  public EdgeportConfig withAdmin(ListenAddress other) {
+    return new EdgeportConfig(listen, timeouts, trustedProxies, nodes, domains, kubernetes, other, accessLog, shutdown);
   }
 
   /** One line for logs and {@code check}. */
   public String summary() {
     long backends = domains.stream().flatMap(d -> d.paths().stream()).map(PathRule::backend).distinct().count();
     return domains.size() + " domain(s), " + backends + " backend(s), "
-        + (kubernetes != null ? "nodes from Kubernetes" : nodes.size() + " node(s)") + ", listening on " + listen;
+        + (kubernetes != null ? "nodes from Kubernetes" : nodes.size() + " node(s)") + ", listening on " + listen
+        + (admin != null ? ", admin on " + admin : "");
   }
 }

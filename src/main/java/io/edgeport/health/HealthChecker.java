@@ -11,6 +11,8 @@ import java.util.function.LongSupplier;
  */
 final class HealthChecker {
   interface Listener {
+    void probed(HealthChecker checker, Probe.Result result);
+
     void changed(HealthChecker checker, NodeHealth.Transition transition);
   }
 
@@ -71,6 +73,7 @@ final class HealthChecker {
         return;
       }
       Probe.Result result = ar.succeeded() ? ar.result() : Probe.Result.failed(NetworkProbe.describe(ar.cause()));
+      listener.probed(this, result);
       report(health.onProbe(result.ok(), result.detail(), clock.getAsLong()));
       long interval = key.check().interval().toMillis();
       if (!result.ok() && !health.everUp()) {

@@ -3,9 +3,9 @@ package io.edgeport.health;
 import io.edgeport.balance.Endpoint;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
-import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.BackendResolver.Resolved;
 import io.edgeport.routing.EndpointSelector;
+import io.edgeport.routing.Resolutions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,8 +48,8 @@ public final class HealthRegistry implements EndpointSelector {
   /** After the first round of checks at start: from then on a node entering service ramps up (slow start). */
   private boolean started;
   private Promise<Void> known;
-  /** Mirror of every checker's status, readable from any thread. */
-  private final Map<CheckKey, NodeHealth.Status> statuses = new ConcurrentHashMap<>();
+  /** Mirror of every checker's state, readable from any thread (status API, passive failures). */
+  private final Map<CheckKey, NodeReport> reports = new ConcurrentHashMap<>();
 
   /** @param context where all health work runs (an event-loop context) */
   public HealthRegistry(Vertx vertx, Context context, Probe probe, LongSupplier clock) {
@@ -72,7 +72,7 @@ public final class HealthRegistry implements EndpointSelector {
    * Aligns the checkers with what the routes need now. Runs on the context. New keys are checked
    * at once; keys that stay keep their state; keys no longer needed are stopped.
    */
-  public void update(List<DomainConfig> domains, List<String> nodes, BackendResolver resolver) {
+  public void update(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions) {
     Map<BackendRef, String> backends = new LinkedHashMap<>(); // each distinct backend, with a Host to check it with
     for (DomainConfig domain : domains) {
       String hostHeader = domain.isWildcard() ? domain.host().substring(2) : domain.host();
@@ -80,7 +80,7 @@ public final class HealthRegistry implements EndpointSelector {
     }
     Map<CheckKey, String> wanted = new LinkedHashMap<>();
     backends.forEach((ref, hostHeader) -> {
-      if (resolver.resolve(ref) instanceof Resolved backend) {
+      if (resolutions.get(ref) instanceof Resolved backend) {
         for (String node : nodes) {
           wanted.putIfAbsent(CheckKey.of(node, backend.nodePort(), backend.healthCheck()), hostHeader);
         }
@@ -93,15 +93,15 @@ public final class HealthRegistry implements EndpointSelector {
         if (e.getValue().health.status() == NodeHealth.Status.UNKNOWN) {
           unknown--;
         }
-        statuses.remove(e.getKey());
+        reports.remove(e.getKey());
       }
       return gone;
     });
     endpoints.keySet().removeIf(k -> !checkers.containsKey(k.check()) || !wanted.containsKey(k.check()));
     for (Map.Entry<CheckKey, String> w : wanted.entrySet()) {
       checkers.computeIfAbsent(w.getKey(), key -> {
-        HealthChecker c = new HealthChecker(key, w.getValue(), vertx, probe, clock, this::changed);
-        statuses.put(key, c.health.status());
+        HealthChecker c = new HealthChecker(key, w.getValue(), vertx, probe, clock, listener);
+        reports.put(key, NodeReport.unknown(key));
         unknown++;
         c.start();
         return c;
@@ -134,7 +134,8 @@ public final class HealthRegistry implements EndpointSelector {
 
   /** From any thread: live traffic to the node of {@code key} failed. */
   void passiveFailure(CheckKey key, String detail) {
-    if (statuses.get(key) == NodeHealth.Status.DOWN) {
+    NodeReport report = reports.get(key);
+    if (report != null && report.status() == NodeHealth.Status.DOWN) {
       return; // already out: no need to queue work for every failing request
     }
     context.runOnContext(v -> {
@@ -145,6 +146,18 @@ public final class HealthRegistry implements EndpointSelector {
     });
   }
 
+  private final HealthChecker.Listener listener = new HealthChecker.Listener() {
+    @Override
+    public void probed(HealthChecker checker, Probe.Result result) {
+      reports.computeIfPresent(checker.key, (k, r) -> r.probed(result));
+    }
+
+    @Override
+    public void changed(HealthChecker checker, NodeHealth.Transition t) {
+      HealthRegistry.this.changed(checker, t);
+    }
+  };
+
   private void changed(HealthChecker checker, NodeHealth.Transition t) {
     if (t.to() == NodeHealth.Status.DOWN) {
       LOG.warn("node {} DOWN: {}", checker.key, t.reason());
@@ -153,7 +166,7 @@ public final class HealthRegistry implements EndpointSelector {
     } else {
       LOG.info("node {} UP: {}", checker.key, t.reason());
     }
-    statuses.put(checker.key, t.to());
+    reports.computeIfPresent(checker.key, (k, r) -> r.changed(t));
     if (t.to() == NodeHealth.Status.UP && (started || t.from() == NodeHealth.Status.DOWN)) {
       checker.rampStart = clock.getAsLong();
       endpoints.forEach((k, e) -> {
@@ -188,14 +201,19 @@ public final class HealthRegistry implements EndpointSelector {
   /** Every checked node and check ({@code 127.0.0.3 on :30005}) with its status; safe from any thread. */
   public Map<String, NodeHealth.Status> statuses() {
     Map<String, NodeHealth.Status> out = new TreeMap<>();
-    statuses.forEach((k, s) -> out.put(k.toString(), s));
+    reports.forEach((k, r) -> out.put(k.toString(), r.status()));
     return out;
+  }
+
+  /** Every checked node and check with its state and last result; safe from any thread. */
+  public Map<CheckKey, NodeReport> reports() {
+    return Map.copyOf(reports);
   }
 
   /** Stops every checker. Runs on the context. */
   public void close() {
     checkers.values().forEach(HealthChecker::stop);
     checkers.clear();
-    statuses.clear();
+    reports.clear();
   }
 }

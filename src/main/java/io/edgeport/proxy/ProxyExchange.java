@@ -5,6 +5,7 @@ import io.edgeport.balance.LoadBalancer;
 import io.edgeport.balance.PickContext;
 import io.edgeport.config.Cidr;
 import io.edgeport.routing.Backend;
+import io.edgeport.routing.Route;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
@@ -27,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProxyExchange implements PickContext {
   private final ProxyContext ctx;
+  private final Forwarding forwarding;
+  private final ResponseDeadlines deadlines;
+  private final Route route;
   private final HttpServerRequest request;
   private final RequestTarget target;
   private final LoadBalancer balancer;
@@ -54,8 +58,13 @@ final class ProxyExchange implements PickContext {
   private boolean finished;
   private String clientAddress;
 
-  ProxyExchange(ProxyContext ctx, HttpServerRequest request, RequestTarget target, Backend backend) {
+  ProxyExchange(ProxyContext ctx, Forwarding forwarding, ResponseDeadlines deadlines, HttpServerRequest request,
+      RequestTarget target, Route route) {
+    Backend backend = route.backend();
     this.ctx = ctx;
+    this.forwarding = forwarding;
+    this.deadlines = deadlines;
+    this.route = route;
     this.request = request;
     this.target = target;
     this.balancer = backend.balancer();
@@ -63,13 +72,13 @@ final class ProxyExchange implements PickContext {
     this.endpoints = balancer.endpoints();
     this.hasBody = Bodies.declared(request.headers());
     this.peer = request.remoteAddress().hostAddress();
-    this.peerTrusted = ctx.forwarded().isTrusted(peer);
+    this.peerTrusted = forwarding.forwarded.isTrusted(peer);
   }
 
   @Override
   public String clientAddress() {
     if (clientAddress == null) {
-      clientAddress = ctx.forwarded().clientAddress(peer, peerTrusted, request.headers());
+      clientAddress = forwarding.forwarded.clientAddress(peer, peerTrusted, request.headers());
     }
     return clientAddress;
   }
@@ -86,7 +95,7 @@ final class ProxyExchange implements PickContext {
     request.pause();
     request.response().closeHandler(v -> clientGone());
     firstIndex = balancer.pick(this);
-    connectDeadline = System.nanoTime() + ctx.connectTimeoutNanos();
+    connectDeadline = System.nanoTime() + forwarding.connectTimeoutNanos;
     connect();
   }
 
@@ -143,7 +152,7 @@ final class ProxyExchange implements PickContext {
     MultiMap out = up.headers();
     HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
     out.set("host", target.authority());
-    ctx.forwarded().apply(in, out, peer, peerTrusted, ctx.scheme(),
+    forwarding.forwarded.apply(in, out, peer, peerTrusted, ctx.scheme(),
         target.authority(), request.localAddress().port());
     if (!in.contains("x-request-id")) {
       out.set("x-request-id", RequestIds.next());
@@ -178,7 +187,7 @@ final class ProxyExchange implements PickContext {
 
   private void startResponseTimer() {
     if (!responseStarted && !finished) {
-      ctx.deadlines().add(this);
+      deadlines.add(this);
     }
   }
 
@@ -202,7 +211,7 @@ final class ProxyExchange implements PickContext {
         // a pooled connection the node had closed: safe to resend a body-less idempotent request, once
         retriedStale = true;
         attempts--; // the same node again, on a fresh connection
-        connectDeadline = System.nanoTime() + ctx.connectTimeoutNanos();
+        connectDeadline = System.nanoTime() + forwarding.connectTimeoutNanos;
         releaseEndpoint();
         upstream = null;
         connect();
@@ -281,6 +290,6 @@ final class ProxyExchange implements PickContext {
   }
 
   private void cancelTimer() {
-    ctx.deadlines().remove(this);
+    deadlines.remove(this);
   }
 }

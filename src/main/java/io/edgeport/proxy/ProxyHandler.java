@@ -1,30 +1,38 @@
 package io.edgeport.proxy;
 
-import io.edgeport.routing.Backend;
-import io.edgeport.routing.HostNames;
-import io.edgeport.routing.RouteTable;
+import io.edgeport.net.HostNames;
+import io.edgeport.routing.Route;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
 
 /**
- * The request path's entry: one read of the current routing snapshot, a host and path lookup,
- * and either a short local answer or a {@link ProxyExchange}. It never forwards to a host that is
- * not configured, so it is not an open proxy.
+ * The request path's entry on one event loop: one read of the current {@link Generation}, a host and
+ * path lookup, and either a short local answer or a {@link ProxyExchange}. It never forwards to a
+ * host that is not configured, so it is not an open proxy.
  */
 final class ProxyHandler implements Handler<HttpServerRequest> {
-  private final Supplier<RouteTable> routes;
+  private final Supplier<Generation> generations;
   private final ProxyContext ctx;
+  private final Vertx vertx;
+  /** The response-timeout queue of the latest forwarding settings; exchanges keep the one they started with. */
+  private Forwarding deadlinesFor;
+  private ResponseDeadlines deadlines;
 
-  ProxyHandler(Supplier<RouteTable> routes, ProxyContext ctx) {
-    this.routes = routes;
+  ProxyHandler(Vertx vertx, Supplier<Generation> generations, ProxyContext ctx) {
+    this.vertx = vertx;
+    this.generations = generations;
     this.ctx = ctx;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
-    RouteTable table = routes.get();
+    Generation generation = generations.get();
+    if (generation.draining()) {
+      request.response().putHeader("connection", "close");
+    }
     if (request.method() == HttpMethod.CONNECT) {
       ErrorReplies.send(request, 405);
       return;
@@ -35,15 +43,26 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     String host = HostNames.routingKey(target.authority());
-    Backend backend = host == null ? null : table.route(host, target.path());
-    if (backend == null) {
+    Route route = host == null ? null : generation.routes().route(host, target.path());
+    if (route == null) {
       ErrorReplies.send(request, 404);
       return;
     }
-    if (backend.unavailableReason() != null) {
+    if (route.backend().unavailableReason() != null) {
       ErrorReplies.send(request, 503); // the reason is in the log and status, not in the answer
       return;
     }
-    new ProxyExchange(ctx, request, target, backend).start();
+    Forwarding forwarding = generation.forwarding();
+    new ProxyExchange(ctx, forwarding, deadlines(forwarding), request, target, route).start();
+  }
+
+  private ResponseDeadlines deadlines(Forwarding forwarding) {
+    if (forwarding != deadlinesFor) {
+      if (deadlines == null || deadlines.timeoutMillis() != forwarding.responseTimeoutMillis) {
+        deadlines = new ResponseDeadlines(vertx, forwarding.responseTimeoutMillis);
+      }
+      deadlinesFor = forwarding;
+    }
+    return deadlines;
   }
 }

@@ -1,13 +1,13 @@
 package io.edgeport.proxy;
 
-import io.edgeport.config.EdgeportConfig;
-import io.edgeport.routing.RouteTable;
+import io.edgeport.config.ShutdownConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -15,47 +15,41 @@ import java.util.function.Supplier;
  * One event loop's share of the gateway: a listener on the shared port and its own pooled client,
  * so a request and its backend connection live on one thread and never hop between threads.
  */
-public final class ProxyVerticle extends VerticleBase {
-  /** How long a stopping gateway lets requests in flight finish before it closes their connections. */
-  private static final long SHUTDOWN_GRACE_SECONDS = 30;
+final class ProxyVerticle extends VerticleBase {
   /** Backend connections per node and event loop; requests beyond wait in the pool's queue. */
   private static final int MAX_CONNECTIONS_PER_NODE = 4096;
 
-  private final EdgeportConfig config;
+  private final ListenerSettings settings;
   private final int port;
-  private final Supplier<RouteTable> routes;
+  private final Supplier<Generation> generations;
   private final UpstreamFailures failures;
   private HttpServer server;
+  /** Also what Vertx.close() grants requests in flight. */
+  private Duration drain = ShutdownConfig.DEFAULTS.drain();
 
-  ProxyVerticle(EdgeportConfig config, int port, Supplier<RouteTable> routes, UpstreamFailures failures) {
-    this.config = config;
+  ProxyVerticle(ListenerSettings settings, int port, Supplier<Generation> generations, UpstreamFailures failures) {
+    this.settings = settings;
     this.port = port;
-    this.routes = routes;
+    this.generations = generations;
     this.failures = failures;
   }
 
   @Override
   public Future<?> start() {
-    long idleMillis = config.timeouts().idle().toMillis();
-    long responseMillis = config.timeouts().response().toMillis();
+    long idleMillis = settings.idle().toMillis();
     HttpClientOptions clientOptions = new HttpClientOptions()
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()))
         .setKeepAlive(true)
-        .setKeepAliveTimeout((int) Math.max(1, config.timeouts().idle().toSeconds()))
-        // A node connection silent for longer than both timeouts is dead, also in the middle of a body.
-        // (A per-request idle timer would cost a scheduled task per request.)
-        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(idleMillis, responseMillis)))
+        .setKeepAliveTimeout((int) Math.max(1, settings.idle().toSeconds()))
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.nodeIdle().toMillis()))
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setMaxHeaderSize(32 * 1024)
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
-    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http",
-        new ForwardedHeaders(config.trustedProxies()), config.timeouts().connect().toNanos(),
-        new ResponseDeadlines(vertx, responseMillis), failures);
+    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http", failures);
     HttpServerOptions serverOptions = new HttpServerOptions()
-        .setHost(config.listen().bindHost())
+        .setHost(settings.address().bindHost())
         .setPort(port)
         .setIdleTimeout((int) idleMillis)
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
@@ -67,14 +61,19 @@ public final class ProxyVerticle extends VerticleBase {
         .setDecompressionSupported(false)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(32 * 1024);
-    server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(routes, ctx));
+    server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(vertx, generations, ctx));
     return server.listen();
   }
 
-  /** Stop accepting, let requests in flight finish (bounded), then close: a stop loses no request. */
+  /** How long {@link #stop} lets requests in flight finish. */
+  void drainFor(Duration timeout) {
+    this.drain = timeout;
+  }
+
+  /** Stop accepting, let requests in flight finish (bounded by the drain time), then close. */
   @Override
   public Future<?> stop() {
-    return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    return server.shutdown(Math.max(1, drain.toMillis()), TimeUnit.MILLISECONDS);
   }
 
   int actualPort() {

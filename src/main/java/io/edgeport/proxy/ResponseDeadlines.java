@@ -21,6 +21,10 @@ final class ResponseDeadlines {
     this.timeoutNanos = timeoutMillis * 1_000_000L;
   }
 
+  long timeoutMillis() {
+    return timeoutNanos / 1_000_000L;
+  }
+
   void add(ProxyExchange e) {
     e.responseDeadline = System.nanoTime() + timeoutNanos;
     e.waitingNewer = null;

@@ -8,8 +8,5 @@ import java.util.List;
 @FunctionalInterface
 public interface EndpointSelector {
 
-  /** Every node, no health information: for tests and tools. */
-  EndpointSelector ALL_NODES = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
-
   List<Endpoint> endpoints(Resolved backend, List<String> nodes);
 }

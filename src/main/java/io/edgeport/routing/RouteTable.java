@@ -19,11 +19,11 @@ public final class RouteTable {
   }
 
   /**
-   * @param host    a routing key from {@link HostNames#routingKey}
+   * @param host    a routing key from {@link io.edgeport.net.HostNames#routingKey}
    * @param rawPath the request path, without the query
-   * @return the backend, or null when nothing is configured for this host and path
+   * @return the route, or null when nothing is configured for this host and path
    */
-  public Backend route(String host, String rawPath) {
+  public Route route(String host, String rawPath) {
     HostRoutes routes = exact.get(host);
     if (routes == null) {
       int dot = host.indexOf('.');

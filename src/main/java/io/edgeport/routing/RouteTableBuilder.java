@@ -2,7 +2,6 @@ package io.edgeport.routing;
 
 import io.edgeport.balance.LoadBalancer;
 import io.edgeport.balance.SelectionStrategy;
-import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.PathRule;
@@ -11,28 +10,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a {@link RouteTable} from the configured domains and the cluster's current nodes. */
+/** Builds a {@link RouteTable} from the domains, the cluster's current nodes and what each backend resolved to. */
 public final class RouteTableBuilder {
   private RouteTableBuilder() {}
 
-  public static RouteTable build(List<DomainConfig> domains, ClusterSnapshot cluster) {
-    return build(domains, cluster.nodes(), BackendResolver.STATIC, EndpointSelector.ALL_NODES);
-  }
-
   /**
-   * @param resolver what each configured backend is now
-   * @param selector the endpoints of each backend that take traffic (asked once per distinct backend)
+   * @param resolutions what each backend of {@code domains} is now
+   * @param selector    the endpoints of each backend that take traffic (asked once per distinct backend)
    */
-  public static RouteTable build(List<DomainConfig> domains, List<String> nodes, BackendResolver resolver,
+  public static RouteTable build(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions,
       EndpointSelector selector) {
     Map<BackendRef, Backend> backends = new HashMap<>();
     Map<String, HostRoutes> exact = new HashMap<>();
     Map<String, HostRoutes> wildcard = new HashMap<>();
     for (DomainConfig domain : domains) {
-      List<HostRoutes.Rule> rules = new ArrayList<>();
+      List<Route> rules = new ArrayList<>();
       for (PathRule rule : domain.paths()) {
-        Backend backend = backends.computeIfAbsent(rule.backend(), ref -> backend(ref, nodes, resolver, selector));
-        rules.add(new HostRoutes.Rule(rule.match(), rule.path(), backend));
+        Backend backend = backends.computeIfAbsent(rule.backend(),
+            ref -> backend(ref, resolutions.get(ref), nodes, selector));
+        rules.add(new Route(domain.host(), rule.match(), rule.path(), backend));
       }
       HostRoutes routes = new HostRoutes(rules);
       if (domain.isWildcard()) {
@@ -44,8 +40,8 @@ public final class RouteTableBuilder {
     return new RouteTable(exact, wildcard);
   }
 
-  private static Backend backend(BackendRef ref, List<String> nodes, BackendResolver resolver, EndpointSelector selector) {
-    BackendResolver.Resolution resolution = resolver.resolve(ref);
+  private static Backend backend(BackendRef ref, BackendResolver.Resolution resolution, List<String> nodes,
+      EndpointSelector selector) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
           .create(selector.endpoints(r, nodes)), r.allowedSources(), null);

@@ -2,6 +2,7 @@ package io.edgeport.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.config.PathRule.PathMatch;
@@ -38,6 +39,12 @@ class ConfigLoaderTest {
               nodePort: 30008
             - prefix: /
               nodePort: 30006
+      admin: "127.0.0.1:9901"
+      accessLog:
+        format: json
+        file: /var/log/edgeport/access.log
+      shutdown:
+        drain: 10s
       """;
 
   static List<String> errors(String yaml) {
@@ -55,13 +62,18 @@ class ConfigLoaderTest {
     assertEquals(List.of("192.168.56.11", "node-2.cluster.local"), c.nodes());
     assertEquals(3, c.domains().size());
     assertEquals(new DomainConfig("api.example.com",
-        List.of(PathRule.everything(new BackendRef(30005, LoadBalancing.LEAST_REQUEST)))), c.domains().get(0));
+        List.of(PathRule.everything(new BackendRef(30005, LoadBalancing.LEAST_REQUEST))), "f.yaml:12"),
+        c.domains().get(0));
     assertTrue(c.domains().get(1).isWildcard());
     assertEquals(List.of(
         new PathRule(PathMatch.PREFIX, "/api", new BackendRef(30007, LoadBalancing.ROUND_ROBIN)),
         new PathRule(PathMatch.EXACT, "/health", new BackendRef(30008, LoadBalancing.ROUND_ROBIN)),
         new PathRule(PathMatch.PREFIX, "/", new BackendRef(30006, LoadBalancing.ROUND_ROBIN))),
         c.domains().get(2).paths());
+    assertEquals("f.yaml:18", c.domains().get(2).origin(), "status names where each domain is declared");
+    assertEquals(new ListenAddress("127.0.0.1", 9901), c.admin());
+    assertEquals(new AccessLogConfig(AccessLogConfig.Format.JSON, "/var/log/edgeport/access.log"), c.accessLog());
+    assertEquals(Duration.ofSeconds(10), c.shutdown().drain());
     assertEquals(List.of(), loaded.warnings());
   }
 
@@ -71,17 +83,34 @@ class ConfigLoaderTest {
     assertEquals(new ListenAddress("", 80), c.listen());
     assertEquals(Timeouts.DEFAULTS, c.timeouts());
     assertEquals(List.of(), c.trustedProxies());
+    assertNull(c.admin(), "the admin listener is off unless configured");
+    assertNull(c.accessLog(), "the access log is off unless configured");
+    assertEquals(ShutdownConfig.DEFAULTS, c.shutdown());
+  }
+
+  @Test
+  void operationsSectionsAreValidated() throws Exception {
+    String base = "nodes: [10.0.0.1]\ndomains:\n  - host: a.example.com\n    nodePort: 30001\n";
+    assertEquals(List.of("f.yaml:5:8: admin: 'localhost:99999' is not \"[host]:port\" or a port number"
+            + " (like \":80\" or \"127.0.0.1:8080\")",
+        "f.yaml:7:11: accessLog.format: 'xml' is not combined or json",
+        "f.yaml:9:3: unknown key 'drian' in shutdown (did you mean 'drain'?)"),
+        errors(base + "admin: localhost:99999\naccessLog:\n  format: xml\nshutdown:\n  drian: 5s\n"));
+    ConfigLoader.Loaded open = ConfigLoader.parse("f.yaml", base + "admin: \":9901\"\naccessLog:\n");
+    assertEquals(AccessLogConfig.STDOUT_COMBINED, open.config().accessLog());
+    assertEquals(1, open.warnings().size());
+    assertTrue(open.warnings().get(0).message().contains("no authentication"), open.warnings().toString());
   }
 
   @Test
   void listenAcceptsHostPortFormsAndBarePorts() {
-    assertEquals(new ListenAddress("", 80), ConfigLoader.parseListen(":80"));
-    assertEquals(new ListenAddress("", 8080), ConfigLoader.parseListen("8080"));
-    assertEquals(new ListenAddress("0.0.0.0", 80), ConfigLoader.parseListen("0.0.0.0:80"));
-    assertEquals(new ListenAddress("::", 443), ConfigLoader.parseListen("[::]:443"));
-    assertEquals(null, ConfigLoader.parseListen(":99999"));
-    assertEquals(null, ConfigLoader.parseListen("example.com:80"));
-    assertEquals(null, ConfigLoader.parseListen("http"));
+    assertEquals(new ListenAddress("", 80), ListenAddress.parse(":80"));
+    assertEquals(new ListenAddress("", 8080), ListenAddress.parse("8080"));
+    assertEquals(new ListenAddress("0.0.0.0", 80), ListenAddress.parse("0.0.0.0:80"));
+    assertEquals(new ListenAddress("::", 443), ListenAddress.parse("[::]:443"));
+    assertEquals(null, ListenAddress.parse(":99999"));
+    assertEquals(null, ListenAddress.parse("example.com:80"));
+    assertEquals(null, ListenAddress.parse("http"));
   }
 
   @Test

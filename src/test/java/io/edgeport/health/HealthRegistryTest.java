@@ -13,6 +13,7 @@ import io.edgeport.config.HealthCheckConfig;
 import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.PathRule;
 import io.edgeport.routing.BackendResolver;
+import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.BackendResolver.Resolved;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -78,7 +79,7 @@ class HealthRegistryTest {
   void updateAndAwaitResults(List<DomainConfig> domains, List<String> nodes) throws Exception {
     CompletableFuture<Void> known = new CompletableFuture<>();
     context.runOnContext(v -> {
-      registry.update(domains, nodes, BackendResolver.STATIC);
+      registry.update(domains, nodes, Resolutions.of(domains, BackendResolver.STATIC));
       registry.firstResults(10_000).onComplete(r -> known.complete(null));
     });
     known.get(15, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import io.edgeport.config.HealthCheckConfig;
 import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.PathRule;
 import io.edgeport.routing.BackendResolver;
+import io.edgeport.routing.Resolutions;
 import io.edgeport.support.Configs;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ class HealthScaleTest {
       threads.resetPeakThreadCount();
       CompletableFuture<Void> known = new CompletableFuture<>();
       context.runOnContext(v -> {
-        registry.update(domains, nodes, BackendResolver.STATIC);
+        registry.update(domains, nodes, Resolutions.of(domains, BackendResolver.STATIC));
         registry.firstResults(60_000).onComplete(r -> known.complete(null));
       });
       known.get(90, TimeUnit.SECONDS);

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.balance.Endpoint;
+import io.edgeport.net.HostNames;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.LoadBalancing;
@@ -15,7 +16,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
-  static final ClusterSnapshot CLUSTER = new ClusterSnapshot(List.of("10.0.0.1", "10.0.0.2"));
+  static final List<String> NODES = List.of("10.0.0.1", "10.0.0.2");
+
+  /** Every node takes traffic: no health information in these tests. */
+  static RouteTable build(List<DomainConfig> domains) {
+    EndpointSelector allNodes = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
+    return RouteTableBuilder.build(domains, NODES, Resolutions.of(domains, BackendResolver.STATIC), allNodes);
+  }
 
   static BackendRef port(int p) {
     return new BackendRef(p, LoadBalancing.ROUND_ROBIN);
@@ -26,14 +33,14 @@ class RouteTableTest {
   }
 
   static String nodePort(RouteTable table, String host, String path) {
-    Backend b = table.route(host, path);
-    return b == null ? null : b.name();
+    Route r = table.route(host, path);
+    return r == null ? null : r.backend().name();
   }
 
   @Test
   void exactAndWildcardHosts() {
-    RouteTable t = RouteTableBuilder.build(List.of(domain("api.example.com", 30001), domain("*.apps.example.com", 30002),
-        domain("x.apps.example.com", 30003)), CLUSTER);
+    RouteTable t = build(List.of(domain("api.example.com", 30001), domain("*.apps.example.com", 30002),
+        domain("x.apps.example.com", 30003)));
     assertEquals(":30001", nodePort(t, "api.example.com", "/"));
     assertEquals(":30002", nodePort(t, "a.apps.example.com", "/"));
     assertEquals(":30003", nodePort(t, "x.apps.example.com", "/"), "an exact host wins over a wildcard");
@@ -45,12 +52,12 @@ class RouteTableTest {
 
   @Test
   void pathsAreMatchedElementWiseLongestFirstExactBeforePrefix() {
-    RouteTable t = RouteTableBuilder.build(List.of(new DomainConfig("shop.example.com", List.of(
+    RouteTable t = build(List.of(new DomainConfig("shop.example.com", List.of(
         new PathRule(PathMatch.PREFIX, "/", port(30001)),
         new PathRule(PathMatch.PREFIX, "/api", port(30002)),
         new PathRule(PathMatch.PREFIX, "/api/v2", port(30003)),
         new PathRule(PathMatch.EXACT, "/api/v2", port(30004)),
-        new PathRule(PathMatch.EXACT, "/health", port(30005))))), CLUSTER);
+        new PathRule(PathMatch.EXACT, "/health", port(30005))))));
     assertEquals(":30002", nodePort(t, "shop.example.com", "/api"));
     assertEquals(":30002", nodePort(t, "shop.example.com", "/api/"));
     assertEquals(":30002", nodePort(t, "shop.example.com", "/api/v1/users"));
@@ -64,8 +71,8 @@ class RouteTableTest {
 
   @Test
   void pathsWithoutACatchAllCanMiss() {
-    RouteTable t = RouteTableBuilder.build(List.of(new DomainConfig("shop.example.com",
-        List.of(new PathRule(PathMatch.PREFIX, "/api", port(30002))))), CLUSTER);
+    RouteTable t = build(List.of(new DomainConfig("shop.example.com",
+        List.of(new PathRule(PathMatch.PREFIX, "/api", port(30002))))));
     assertNull(nodePort(t, "shop.example.com", "/"));
     assertNull(nodePort(t, "shop.example.com", "/apix"));
   }
@@ -83,10 +90,10 @@ class RouteTableTest {
 
   @Test
   void backendsAreSharedPerNodePortAndPolicy() {
-    RouteTable t = RouteTableBuilder.build(List.of(domain("a.example.com", 30001), domain("b.example.com", 30001)), CLUSTER);
-    assertSame(t.route("a.example.com", "/"), t.route("b.example.com", "/"));
+    RouteTable t = build(List.of(domain("a.example.com", 30001), domain("b.example.com", 30001)));
+    assertSame(t.route("a.example.com", "/").backend(), t.route("b.example.com", "/").backend());
     assertEquals(List.of("10.0.0.1:30001", "10.0.0.2:30001"),
-        t.route("a.example.com", "/").balancer().endpoints().stream().map(Object::toString).toList());
+        t.route("a.example.com", "/").backend().balancer().endpoints().stream().map(Object::toString).toList());
   }
 
   @Test
@@ -95,7 +102,7 @@ class RouteTableTest {
     for (int i = 0; i < 50_000; i++) {
       many.add(domain("site" + i + ".example.com", 30000 + i % 2000));
     }
-    RouteTable t = RouteTableBuilder.build(many, CLUSTER);
+    RouteTable t = build(many);
     assertEquals(50_000, t.domainCount());
     assertEquals(":" + (30000 + 49_999 % 2000), nodePort(t, "site49999.example.com", "/"));
   }

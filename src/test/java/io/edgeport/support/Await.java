@@ -21,21 +21,18 @@ public final class Await {
   /** Until {@code condition} holds for the gateway, checked after each routing rebuild or source state change. */
   public static void until(Gateway gateway, Predicate<Gateway> condition, long seconds) throws Exception {
     CompletableFuture<Void> met = new CompletableFuture<>();
-    gateway.onStateChange(() -> {
+    try (AutoCloseable listening = gateway.addStateListener(() -> {
       if (condition.test(gateway)) {
         met.complete(null);
       }
-    });
-    if (condition.test(gateway)) {
-      met.complete(null);
-    }
-    try {
+    })) {
+      if (condition.test(gateway)) {
+        met.complete(null);
+      }
       met.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("condition not met within " + seconds + " s; health " + gateway.nodeHealth()
           + ", cluster " + gateway.cluster() + ", unavailable " + gateway.unavailableRoutes());
-    } finally {
-      gateway.onStateChange(() -> { });
     }
   }
 

@@ -150,6 +150,11 @@ public final class KubernetesSource {
     afterRebuild.run();
   }
 
+  /** The last snapshot published (on the context), or null before the first. */
+  public ClusterSnapshot current() {
+    return last;
+  }
+
   /** Runs, on the context, after every rebuild of the view, whether or not it changed. */
   void afterRebuild(Runnable listener) {
     this.afterRebuild = listener;

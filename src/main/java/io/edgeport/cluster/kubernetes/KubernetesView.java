@@ -10,7 +10,7 @@ import io.edgeport.config.KubernetesConfig;
 import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.PathRule;
 import io.edgeport.config.ServiceRef;
-import io.edgeport.routing.HostNames;
+import io.edgeport.net.HostNames;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
@@ -162,6 +162,7 @@ final class KubernetesView {
   static List<DomainConfig> ingressDomains(List<Ingress> ingresses, Consumer<String> log) {
     Map<String, List<PathRule>> byHost = new LinkedHashMap<>();
     Map<String, String> owner = new LinkedHashMap<>();
+    Map<String, Set<String>> sources = new LinkedHashMap<>();
     for (Ingress ing : ingresses) {
       String id = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
       if (ing.getSpec().getRules() == null) {
@@ -200,11 +201,13 @@ final class KubernetesView {
           BackendRef backend = new BackendRef(0, new ServiceRef(ing.getMetadata().getNamespace(), svc.getName(), port),
               LoadBalancing.ROUND_ROBIN, HealthCheckConfig.DEFAULT);
           byHost.computeIfAbsent(host, h -> new ArrayList<>()).add(new PathRule(match, p, backend));
+          sources.computeIfAbsent(host, h -> new java.util.LinkedHashSet<>()).add(id);
         }
       }
     }
     List<DomainConfig> out = new ArrayList<>();
-    byHost.forEach((host, rules) -> out.add(new DomainConfig(host, rules)));
+    byHost.forEach((host, rules) ->
+        out.add(new DomainConfig(host, rules, "ingress " + String.join(", ", sources.get(host)))));
     return out;
   }
 }

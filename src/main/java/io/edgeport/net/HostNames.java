@@ -1,6 +1,6 @@
-package io.edgeport.routing;
+package io.edgeport.net;
 
-/** Host name rules shared by config validation and the request path. */
+/** Host name rules shared by config validation, discovery and the request path. */
 public final class HostNames {
   private HostNames() {}
 

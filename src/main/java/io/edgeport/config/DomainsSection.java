@@ -1,0 +1,223 @@
+package io.edgeport.config;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.edgeport.config.PathRule.PathMatch;
+import io.edgeport.config.YamlTree.Entry;
+import io.edgeport.config.YamlTree.ListNode;
+import io.edgeport.config.YamlTree.MapNode;
+import io.edgeport.config.YamlTree.Node;
+import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.net.HostNames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code domains:}: hosts, their paths, and each path's backend (a nodePort or a Service). */
+final class DomainsSection {
+  static final int NODE_PORT_MIN = 30000;
+  static final int NODE_PORT_MAX = 32767;
+
+  /** The backend of a domain or path: a {@code nodePort}, or a {@code service} (with its {@code port}). */
+  private record Target(int nodePort, ServiceRef service) {}
+
+  private final ConfigReader r;
+  /** Where domains name a Service: an error without a {@code kubernetes} section. */
+  final List<Scalar> serviceUses = new ArrayList<>();
+
+  DomainsSection(ConfigReader r) {
+    this.r = r;
+  }
+
+  List<DomainConfig> read(MapNode root, Entry entry) {
+    if (entry == null) {
+      r.error(root, "'domains' is missing: map at least one host to a nodePort");
+      return List.of();
+    }
+    ListNode list = r.asList(entry.value(), "domains");
+    if (list == null) {
+      return List.of();
+    }
+    if (list.items().isEmpty()) {
+      r.error(list, "domains: the list is empty; map at least one host to a nodePort");
+    }
+    List<DomainConfig> out = new ArrayList<>();
+    Map<String, Scalar> seen = new HashMap<>();
+    for (Node item : list.items()) {
+      DomainConfig d = domain(item, seen);
+      if (d != null) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private DomainConfig domain(Node item, Map<String, Scalar> seen) {
+    MapNode map = r.asMap(item, "a domain");
+    if (map == null) {
+      return null;
+    }
+    r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "paths");
+    Entry hostEntry = map.entries().get("host");
+    if (hostEntry == null) {
+      r.error(map, "domain without 'host'");
+      return null;
+    }
+    Scalar hostNode = r.asScalar(hostEntry.value(), "host", JsonToken.VALUE_STRING);
+    if (hostNode == null) {
+      return null;
+    }
+    String where = "domain '" + hostNode.text() + "'";
+    String hostError = HostNames.configHostError(hostNode.text().trim());
+    if (hostError != null) {
+      r.error(hostNode, "host: " + hostError);
+      return null;
+    }
+    String host = HostNames.canonical(hostNode.text().trim());
+    Scalar first = seen.putIfAbsent(host, hostNode);
+    if (first != null) {
+      r.error(hostNode, "host '" + host + "' is already configured at line " + first.line());
+    }
+    String origin = r.fileName + ":" + map.line();
+    LoadBalancing lb = loadBalancing(map, LoadBalancing.ROUND_ROBIN);
+    HealthCheckConfig check = HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT);
+    Entry paths = map.entries().get("paths");
+    if (hasTarget(map) && paths != null) {
+      r.error(paths.line(), paths.column(), where + " has both a backend ('nodePort' or 'service') and 'paths';"
+          + " put the default in a path with 'prefix: /'");
+      return null;
+    }
+    if (!hasTarget(map) && paths == null) {
+      r.error(map, where + " has no backend: set 'nodePort', 'service' or 'paths'");
+      return null;
+    }
+    if (paths == null) {
+      Target t = target(map, where);
+      return t == null ? null : new DomainConfig(host,
+          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check))), origin);
+    }
+    List<PathRule> rules = paths(paths, lb, check, where);
+    return rules.isEmpty() ? null : new DomainConfig(host, rules, origin);
+  }
+
+  private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck, String where) {
+    ListNode list = r.asList(entry.value(), where + " paths");
+    List<PathRule> out = new ArrayList<>();
+    if (list == null) {
+      return out;
+    }
+    if (list.items().isEmpty()) {
+      r.error(list, where + " has an empty 'paths' list: it has no backend");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (Node item : list.items()) {
+      MapNode map = r.asMap(item, "a path");
+      if (map == null) {
+        continue;
+      }
+      r.checkKeys(map, "a path", "prefix", "exact", "nodePort", "service", "port", "loadBalancing", "healthCheck");
+      Entry prefix = map.entries().get("prefix");
+      Entry exact = map.entries().get("exact");
+      if ((prefix == null) == (exact == null)) {
+        r.error(map, "a path needs exactly one of 'prefix' or 'exact'");
+        continue;
+      }
+      PathMatch kind = prefix != null ? PathMatch.PREFIX : PathMatch.EXACT;
+      Entry pathEntry = prefix != null ? prefix : exact;
+      Scalar p = r.asScalar(pathEntry.value(), pathEntry.key(), JsonToken.VALUE_STRING);
+      if (!hasTarget(map)) {
+        r.error(map, "path without a backend: set 'nodePort' or 'service'");
+        continue;
+      }
+      Target target = target(map, "a path");
+      LoadBalancing lb = loadBalancing(map, domainLb);
+      HealthCheckConfig check = HealthCheckSection.read(r, map, domainCheck);
+      if (p == null || target == null) {
+        continue;
+      }
+      String path = p.text().trim();
+      if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains(" ")) {
+        r.error(p, pathEntry.key() + ": '" + p.text() + "' must be a path starting with '/' (no query)");
+        continue;
+      }
+      if (kind == PathMatch.PREFIX && path.length() > 1 && path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1); // Ingress: "/api/" and "/api" are the same prefix
+      }
+      Integer firstLine = seen.putIfAbsent(kind + path, p.line());
+      if (firstLine != null) {
+        r.error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
+        continue;
+      }
+      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check)));
+    }
+    return out;
+  }
+
+  private static boolean hasTarget(MapNode map) {
+    return map.entries().containsKey("nodePort") || map.entries().containsKey("service");
+  }
+
+  private Target target(MapNode map, String where) {
+    Entry nodePort = map.entries().get("nodePort");
+    Entry service = map.entries().get("service");
+    Entry port = map.entries().get("port");
+    if (nodePort != null && service != null) {
+      r.error(service.line(), service.column(), where + " has both 'nodePort' and 'service'; choose one");
+      return null;
+    }
+    if (port != null && service == null) {
+      r.error(port.line(), port.column(), "'port' names a Service port and goes with 'service'");
+      return null;
+    }
+    if (nodePort != null) {
+      Integer p = nodePort(nodePort);
+      return p == null ? null : new Target(p, null);
+    }
+    Scalar s = r.asScalar(service.value(), "service", JsonToken.VALUE_STRING);
+    if (s == null) {
+      return null;
+    }
+    String[] parts = s.text().trim().split("/", -1);
+    if (parts.length != 2 || !parts[0].matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+        || !parts[1].matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      r.error(s, "service: '" + s.text() + "' is not namespace/name (like default/api-service)");
+      return null;
+    }
+    String portName = null;
+    if (port != null) {
+      Scalar ps = r.asScalar(port.value(), "port", JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_STRING);
+      if (ps == null) {
+        return null;
+      }
+      portName = ps.text().trim();
+    }
+    serviceUses.add(s);
+    return new Target(0, new ServiceRef(parts[0], parts[1], portName));
+  }
+
+  private Integer nodePort(Entry e) {
+    Integer port = r.port(e, "nodePort");
+    if (port != null && (port < NODE_PORT_MIN || port > NODE_PORT_MAX)) {
+      r.warning(e.value(), "nodePort " + port + " is outside Kubernetes' default NodePort range " + NODE_PORT_MIN
+          + "-" + NODE_PORT_MAX + " (fine if your cluster widened it)");
+    }
+    return port;
+  }
+
+  private LoadBalancing loadBalancing(MapNode map, LoadBalancing fallback) {
+    Entry e = map.entries().get("loadBalancing");
+    if (e == null) {
+      return fallback;
+    }
+    Scalar s = r.asScalar(e.value(), "loadBalancing", JsonToken.VALUE_STRING);
+    if (s == null) {
+      return fallback;
+    }
+    LoadBalancing lb = LoadBalancing.fromConfigName(s.text().trim());
+    if (lb == null) {
+      r.error(s, "loadBalancing: '" + s.text() + "' is not one of " + LoadBalancing.choices());
+      return fallback;
+    }
+    return lb;
+  }
+}

@@ -1,0 +1,80 @@
+package io.edgeport.config;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.edgeport.config.YamlTree.Entry;
+import io.edgeport.config.YamlTree.ListNode;
+import io.edgeport.config.YamlTree.MapNode;
+import io.edgeport.config.YamlTree.Scalar;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code kubernetes:}: where the cluster is and which of its objects are followed. */
+final class KubernetesSection {
+  private KubernetesSection() {}
+
+  static KubernetesConfig read(ConfigReader r, Entry entry) {
+    MapNode map = r.asMap(entry.value(), "kubernetes");
+    if (map == null) {
+      return null;
+    }
+    r.checkKeys(map, "kubernetes", "kubeconfig", "context", "nodeAddressType", "nodeSelector", "ingressClass",
+        "publishAddress", "nodeHealth", "kubeProxyHealthPort");
+    KubernetesConfig.NodeHealth nodeHealth = KubernetesConfig.NodeHealth.KUBE_PROXY;
+    String mode = r.optionalString(map, "nodeHealth", "kubernetes.nodeHealth");
+    if ("backend".equals(mode)) {
+      nodeHealth = KubernetesConfig.NodeHealth.BACKEND;
+    } else if (mode != null && !mode.equals("kube-proxy")) {
+      r.error(map.entries().get("nodeHealth").value(), "kubernetes.nodeHealth: '" + mode + "' is not kube-proxy or backend");
+    }
+    Entry proxyPort = map.entries().get("kubeProxyHealthPort");
+    Integer kubeProxyPort = proxyPort == null ? null : r.port(proxyPort, "kubernetes.kubeProxyHealthPort");
+    return new KubernetesConfig(r.optionalString(map, "kubeconfig", "kubernetes.kubeconfig"),
+        r.optionalString(map, "context", "kubernetes.context"), addressTypes(r, map.entries().get("nodeAddressType")),
+        nodeSelector(r, map.entries().get("nodeSelector")),
+        r.optionalString(map, "ingressClass", "kubernetes.ingressClass"),
+        r.optionalString(map, "publishAddress", "kubernetes.publishAddress"), nodeHealth,
+        kubeProxyPort == null ? KubernetesConfig.KUBE_PROXY_HEALTH_PORT : kubeProxyPort);
+  }
+
+  private static List<String> addressTypes(ConfigReader r, Entry types) {
+    List<String> out = new ArrayList<>();
+    if (types == null) {
+      out.add("InternalIP");
+      return out;
+    }
+    List<Scalar> items = new ArrayList<>();
+    if (types.value() instanceof ListNode) {
+      items.addAll(r.stringList(types, "kubernetes.nodeAddressType"));
+    } else {
+      Scalar one = r.asScalar(types.value(), "kubernetes.nodeAddressType", JsonToken.VALUE_STRING);
+      if (one != null) {
+        items.add(one);
+      }
+    }
+    for (Scalar t : items) {
+      if (!t.text().equals("InternalIP") && !t.text().equals("ExternalIP")) {
+        r.error(t, "kubernetes.nodeAddressType: '" + t.text() + "' is not InternalIP or ExternalIP");
+      } else {
+        out.add(t.text());
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> nodeSelector(ConfigReader r, Entry sel) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    MapNode labels = sel == null ? null : r.asMap(sel.value(), "kubernetes.nodeSelector");
+    if (labels != null) {
+      for (Entry label : labels.entries().values()) {
+        Scalar v = r.asScalar(label.value(), "kubernetes.nodeSelector." + label.key(), JsonToken.VALUE_STRING,
+            JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_TRUE, JsonToken.VALUE_FALSE);
+        if (v != null) {
+          selector.put(label.key(), v.text());
+        }
+      }
+    }
+    return selector;
+  }
+}

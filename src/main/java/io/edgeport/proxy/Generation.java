@@ -1,0 +1,24 @@
+package io.edgeport.proxy;
+
+import io.edgeport.routing.RouteTable;
+
+/**
+ * Everything the request path needs, published as one immutable value: a request reads the current
+ * generation once and uses it to the end, so a reload (a new generation) never changes a request
+ * half-way, and nothing on the request path knows where a generation came from.
+ *
+ * @param version  1 for the first, +1 for each one published after it
+ * @param draining the gateway is stopping: responses carry {@code Connection: close}
+ */
+public record Generation(long version, RouteTable routes, Forwarding forwarding, boolean draining) {
+
+  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, null, false);
+
+  public Generation next(RouteTable nextRoutes, Forwarding nextForwarding) {
+    return new Generation(version + 1, nextRoutes, nextForwarding, draining);
+  }
+
+  public Generation drained() {
+    return new Generation(version + 1, routes, forwarding, true);
+  }
+}

@@ -1,0 +1,38 @@
+package io.edgeport.routing;
+
+import io.edgeport.config.BackendRef;
+import io.edgeport.config.DomainConfig;
+import io.edgeport.routing.BackendResolver.Resolution;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every distinct backend of a set of domains, resolved once per change: health checking, routing
+ * and status all read this one map instead of resolving again.
+ *
+ * @param byBackend in the order the domains first name them
+ */
+public record Resolutions(Map<BackendRef, Resolution> byBackend) {
+
+  public Resolutions {
+    byBackend = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byBackend));
+  }
+
+  public static Resolutions of(List<DomainConfig> domains, BackendResolver resolver) {
+    Map<BackendRef, Resolution> out = new LinkedHashMap<>();
+    for (DomainConfig d : domains) {
+      d.paths().forEach(rule -> out.computeIfAbsent(rule.backend(), resolver::resolve));
+    }
+    return new Resolutions(out);
+  }
+
+  /** @throws IllegalArgumentException for a backend that none of the domains named */
+  public Resolution get(BackendRef ref) {
+    Resolution r = byBackend.get(ref);
+    if (r == null) {
+      throw new IllegalArgumentException("not resolved: " + ref);
+    }
+    return r;
+  }
+}
