@@ -172,8 +172,12 @@ public final class Gateway {
 
   private Future<Void> apply(EdgeportConfig next, String source) {
     boolean sourceChanges = config == null || !Objects.equals(config.kubernetes(), next.kubernetes());
-    Future<KubernetesSource> nextSource = sourceChanges && next.kubernetes() != null
-        ? startKubernetes(next.kubernetes()) : Future.succeededFuture(kubernetes);
+    Future<KubernetesSource> nextSource;
+    if (!sourceChanges) {
+      nextSource = Future.succeededFuture(kubernetes);
+    } else {
+      nextSource = next.kubernetes() != null ? startKubernetes(next.kubernetes()) : Future.succeededFuture(null);
+    }
     ListenerSettings listener = ListenerSettings.of(next);
     boolean moveListener = proxy != null && !proxy.settings().equals(listener);
     return nextSource.compose(src -> {
@@ -283,6 +287,11 @@ public final class Gateway {
       return;
     }
     Map<String, NodeHealth.Status> healthNow = health.statuses();
+    View before = view;
+    if (before != null && before.config() == config && before.cluster() == cluster
+        && before.resolutions() == resolutions && before.health().equals(healthNow)) {
+      return; // nothing it is built from changed: keep the generation (and its balancers' state)
+    }
     Generation next = generation.get().next(
         RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health),
         Forwarding.of(config.timeouts(), config.trustedProxies()));

@@ -51,6 +51,15 @@ final class Serving {
     Vertx vertx = createVertx(workers);
     Future<?> ready = beforeGateway == null ? Future.succeededFuture() : beforeGateway.apply(vertx);
     Future<Gateway> started = ready.compose(v -> Gateway.start(vertx, config, workers, extensions.apply(vertx)));
+    // Watch from before the start: an edit made while starting is applied right after.
+    ConfigFileWatcher watcher = null;
+    if (file != null) {
+      try {
+        watcher = ConfigFileWatcher.start(file, () -> started.onSuccess(g -> reload(g, file, overrides, "file change")));
+      } catch (IOException e) {
+        LOG.warn("cannot watch {} for changes ({}); reload with SIGHUP", file, e.getMessage());
+      }
+    }
     Gateway gateway;
     try {
       gateway = started.await(60, TimeUnit.SECONDS);
@@ -58,17 +67,12 @@ final class Serving {
       Throwable cause = started.cause() != null ? started.cause() : e;
       err.println("edgeport: cannot start: " + explain(cause, config));
       err.flush();
+      closeQuietly(watcher);
       vertx.close();
       return 1;
     }
-    ConfigFileWatcher watcher = null;
-    if (file != null) {
-      Runnable reload = () -> reload(gateway, file, overrides, "file change");
-      try {
-        watcher = ConfigFileWatcher.start(file, reload);
-      } catch (IOException e) {
-        LOG.warn("cannot watch {} for changes ({}); reload with SIGHUP", file, e.getMessage());
-      }
+    if (watcher != null) {
+      LOG.info("watching {} for changes (SIGHUP reloads it too)", file);
     }
     Signal.handle(new Signal("HUP"), s -> {
       if (file == null) {
@@ -95,6 +99,12 @@ final class Serving {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeQuietly(watcher);
+    LOG.info("edgeport stopped");
+    return 0;
+  }
+
+  private static void closeQuietly(ConfigFileWatcher watcher) {
     if (watcher != null) {
       try {
         watcher.close();
@@ -102,8 +112,6 @@ final class Serving {
         // exiting anyway
       }
     }
-    LOG.info("edgeport stopped");
-    return 0;
   }
 
   /** Reads the file again: a valid config is applied as a whole, an invalid one is logged and changes nothing. */

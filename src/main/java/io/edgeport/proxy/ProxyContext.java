@@ -1,6 +1,7 @@
 package io.edgeport.proxy;
 
 import io.vertx.core.http.HttpClient;
+import java.util.function.Supplier;
 
-/** What every exchange of one event loop shares: its pooled client, failure log and traffic counters. */
-record ProxyContext(HttpClient client, String scheme, UpstreamFailures failures) {}
+/** What every exchange of one event loop shares: its pooled client, failure log, and the current generation. */
+record ProxyContext(HttpClient client, String scheme, UpstreamFailures failures, Supplier<Generation> generations) {}

@@ -231,6 +231,9 @@ final class ProxyExchange implements PickContext {
       out.setStatusMessage(reason); // a custom reason phrase passes unchanged; the standard one costs nothing
     }
     HopByHop.copyEndToEnd(in.headers(), out.headers(), null);
+    if (ctx.generations().get().draining()) {
+      out.putHeader("connection", "close"); // the gateway is stopping: the client should not send more here
+    }
     if (!out.headers().contains("content-length") && mayHaveBody(status)) {
       if (request.version() != HttpVersion.HTTP_1_0) {
         out.setChunked(true);

@@ -6,7 +6,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.function.Supplier;
 
 /**
  * The request path's entry on one event loop: one read of the current {@link Generation}, a host and
@@ -14,25 +13,20 @@ import java.util.function.Supplier;
  * host that is not configured, so it is not an open proxy.
  */
 final class ProxyHandler implements Handler<HttpServerRequest> {
-  private final Supplier<Generation> generations;
   private final ProxyContext ctx;
   private final Vertx vertx;
   /** The response-timeout queue of the latest forwarding settings; exchanges keep the one they started with. */
   private Forwarding deadlinesFor;
   private ResponseDeadlines deadlines;
 
-  ProxyHandler(Vertx vertx, Supplier<Generation> generations, ProxyContext ctx) {
+  ProxyHandler(Vertx vertx, ProxyContext ctx) {
     this.vertx = vertx;
-    this.generations = generations;
     this.ctx = ctx;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
-    Generation generation = generations.get();
-    if (generation.draining()) {
-      request.response().putHeader("connection", "close");
-    }
+    Generation generation = ctx.generations().get();
     if (request.method() == HttpMethod.CONNECT) {
       ErrorReplies.send(request, 405);
       return;

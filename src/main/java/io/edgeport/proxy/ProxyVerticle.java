@@ -47,7 +47,8 @@ final class ProxyVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
-    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http", failures);
+    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http", failures,
+        generations);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)
@@ -61,7 +62,7 @@ final class ProxyVerticle extends VerticleBase {
         .setDecompressionSupported(false)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(32 * 1024);
-    server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(vertx, generations, ctx));
+    server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(vertx, ctx));
     return server.listen();
   }
 

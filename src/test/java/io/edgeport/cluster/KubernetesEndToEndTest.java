@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.Gateway;
+import io.edgeport.config.ConfigLoader;
 import io.edgeport.support.Await;
 import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
@@ -149,6 +150,45 @@ class KubernetesEndToEndTest extends LiveNodesTest {
     return g -> g.cluster().nodes().size() == addresses.size() && g.cluster().nodes().containsAll(addresses)
         && addresses.stream().allMatch(a -> g.nodeHealth().entrySet().stream()
             .anyMatch(e -> e.getKey().startsWith(a + " ") && e.getValue() == UP));
+  }
+
+  @Test
+  void aReloadSwitchesBetweenAStaticNodeListAndKubernetes() throws Exception {
+    createNodes(2);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    Path file = dir.resolve("edgeport.yaml");
+    String staticConfig = """
+        listen:
+          http: "127.0.0.1:0"
+        nodes: [%s]
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        """.formatted(nodes.addresses().get(2), nodes.port());
+    Files.writeString(file, staticConfig);
+    gateway = Gateway.start(vertx, ConfigLoader.load(file).config(), 2).await(40, TimeUnit.SECONDS);
+    int port = gateway.port();
+    assertEquals(Set.of("127.0.0.4"), spread(6).keySet());
+    assertEquals("static", gateway.clusterSourceState());
+
+    Files.writeString(file, """
+        listen:
+          http: "127.0.0.1:0"
+        kubernetes:
+          kubeconfig: %s
+          nodeHealth: backend
+        domains:
+        %s""".formatted(kubeconfig(), API_DOMAIN.indent(2)));
+    gateway.reload(ConfigLoader.load(file).config(), "test").await(40, TimeUnit.SECONDS);
+    assertEquals("connected", gateway.clusterSourceState());
+    assertEquals(port, gateway.port(), "the listener stays");
+    Await.until(gateway, serving(Set.of("127.0.0.2", "127.0.0.3")), WAIT);
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3"), spread(10).keySet(), "nodes come from the API now");
+
+    Files.writeString(file, staticConfig);
+    gateway.reload(ConfigLoader.load(file).config(), "test").await(40, TimeUnit.SECONDS);
+    assertEquals("static", gateway.clusterSourceState(), "the Kubernetes source is stopped");
+    assertEquals(Set.of("127.0.0.4"), spread(6).keySet());
   }
 
   @Test

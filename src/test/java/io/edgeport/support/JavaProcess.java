@@ -18,6 +18,8 @@ public final class JavaProcess implements AutoCloseable {
   private final List<String> out = new CopyOnWriteArrayList<>();
   private final List<String> err = new CopyOnWriteArrayList<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  /** Both streams, in the order lines arrived. */
+  private final List<String> inOrder = new CopyOnWriteArrayList<>();
 
   private record Waiter(Predicate<String> match, CompletableFuture<String> found) {}
 
@@ -64,6 +66,7 @@ public final class JavaProcess implements AutoCloseable {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           lines.add(line);
+          inOrder.add(line);
           for (Waiter w : waiters) {
             if (w.match().test(line)) {
               w.found().complete(line);
@@ -93,6 +96,45 @@ public final class JavaProcess implements AutoCloseable {
       return found.get(seconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("no line with '" + text + "' within " + seconds + " s; output:\n" + String.join("\n", output()));
+    }
+  }
+
+  /** A mark in the output: {@link #awaitLineAfter} sees only lines written after it. */
+  public int mark() {
+    return inOrder.size();
+  }
+
+  /** Like {@link #awaitLine}, for a line written after {@code mark} (a log line that repeats, like a reload's). */
+  public String awaitLineAfter(int mark, String text, long seconds) throws Exception {
+    CompletableFuture<String> found = new CompletableFuture<>();
+    waiters.add(new Waiter(l -> l.contains(text), found)); // sees only lines from now on, all after the mark
+    List<String> all = List.copyOf(inOrder);
+    for (String l : all.subList(Math.min(mark, all.size()), all.size())) {
+      if (l.contains(text)) {
+        return l;
+      }
+    }
+    try {
+      return found.get(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no new line with '" + text + "' within " + seconds + " s; output:\n"
+          + String.join("\n", output()));
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends a signal by name ("HUP", "TERM") and returns at once. */
+  public void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + name + " failed");
     }
   }
 

@@ -1,0 +1,183 @@
+package io.edgeport.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.support.Configs;
+import io.edgeport.support.JavaProcess;
+import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestNodes;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Operating a running gateway as users do, on a real process: edit its config file (in place and by
+ * rename), send SIGHUP and SIGTERM, while traffic flows.
+ */
+class LiveOperationsProcessTest {
+  static final long WAIT = 30;
+
+  @TempDir
+  Path dir;
+  Vertx vertx;
+  TestNodes nodes;
+  int port;
+  Path file;
+
+  @BeforeEach
+  void startNodes() throws Exception {
+    vertx = Vertx.vertx();
+    nodes = TestNodes.start(vertx, 3);
+    port = Configs.freePort();
+    file = dir.resolve("edgeport.yaml");
+  }
+
+  @AfterEach
+  void stopNodes() throws Exception {
+    nodes.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  String config(String... hosts) {
+    StringBuilder domains = new StringBuilder("domains:\n");
+    for (String h : hosts) {
+      domains.append("  - host: ").append(h).append("\n    nodePort: ").append(nodes.port()).append('\n');
+    }
+    return "listen:\n  http: \"127.0.0.1:" + port + "\"\n" + Configs.nodes(nodes) + domains;
+  }
+
+  /** Writes the file the way `sed -i` and most editors do: a new file renamed over the old one. */
+  void writeByRename(String text) throws IOException {
+    Path tmp = dir.resolve(".edgeport.yaml.swp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  JavaProcess startGateway() throws Exception {
+    JavaProcess p = JavaProcess.start(dir, "run", "-c", file.toString(), "--workers", "1");
+    p.awaitLine("watching " + file, 60);
+    for (String node : nodes.addresses()) {
+      p.awaitLine("node " + node + " on :" + nodes.port() + " UP", WAIT);
+    }
+    return p;
+  }
+
+  /** Sequential keep-alive requests until stopped (bounded in count and time); every failure is kept. */
+  static final class SteadyTraffic implements AutoCloseable {
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final AtomicInteger ok = new AtomicInteger();
+    final AtomicBoolean stop = new AtomicBoolean();
+    final CompletableFuture<Void> done;
+
+    SteadyTraffic(int port) {
+      done = CompletableFuture.runAsync(() -> {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        RawHttp client = null;
+        for (int i = 0; i < 200_000 && !stop.get() && System.nanoTime() < end; i++) {
+          try {
+            if (client == null) {
+              client = new RawHttp(port);
+            }
+            RawHttp.Response r = client.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
+            if (r.status() != 200) {
+              failures.add("status " + r.status());
+            } else {
+              ok.incrementAndGet();
+            }
+            if (i % 50 == 49) { // new connections too, not only one kept alive
+              client.close();
+              client = null;
+            }
+          } catch (IOException e) {
+            failures.add(e.toString());
+            client = null;
+          }
+        }
+      });
+    }
+
+    @Override
+    public void close() throws Exception {
+      stop.set(true);
+      done.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void configChangesApplyLiveAndBadOnesChangeNothing() throws Exception {
+    Files.writeString(file, config("api.example.com"));
+    try (JavaProcess p = startGateway()) {
+      long pid = p.pid();
+      try (SteadyTraffic traffic = new SteadyTraffic(port); RawHttp slow = new RawHttp(port)) {
+        slow.send("GET /slow?ms=2000 HTTP/1.1\r\nHost: api.example.com", null);
+
+        int mark = p.mark();
+        Files.writeString(file, config("api.example.com", "www.example.com")); // in place
+        p.awaitLineAfter(mark, "config reloaded (file change)", WAIT);
+        assertEquals(200, RawHttp.get(port, "www.example.com", "/").status(), "live once the reload is logged");
+
+        mark = p.mark();
+        Files.writeString(file, config("api.example.com", "www.example.com").replace("nodePort: " + nodes.port(),
+            "nodePort: lots")); // a bad value, in place
+        String refused = p.awaitLineAfter(mark, "refused", WAIT);
+        assertTrue(p.output().stream().anyMatch(l -> l.contains(file + ":9:15: nodePort must be a whole number")),
+            "the error names FILE:LINE:COL: " + refused + "\n" + String.join("\n", p.output()));
+        assertEquals(200, RawHttp.get(port, "www.example.com", "/").status(), "the old config keeps serving");
+
+        mark = p.mark();
+        writeByRename(config("api.example.com", "shop.example.com").replace("  - host: shop", " - host: shop"));
+        p.awaitLineAfter(mark, "refused", WAIT); // broken indentation, by rename
+        assertEquals(200, RawHttp.get(port, "www.example.com", "/").status(), "nothing of it is half-applied");
+        assertEquals(404, RawHttp.get(port, "shop.example.com", "/").status());
+
+        mark = p.mark();
+        writeByRename(config("api.example.com", "shop.example.com"));
+        p.awaitLineAfter(mark, "config reloaded (file change)", WAIT);
+        assertEquals(200, RawHttp.get(port, "shop.example.com", "/").status());
+        assertEquals(404, RawHttp.get(port, "www.example.com", "/").status(), "a removed domain is gone");
+
+        mark = p.mark();
+        p.signal("HUP");
+        p.awaitLineAfter(mark, "config reload (SIGHUP): unchanged", WAIT);
+
+        assertEquals(200, slow.read(false).status(), "the request in flight across all reloads finished");
+        traffic.close();
+        assertEquals(List.of(), traffic.failures, "no request failed across the reloads");
+        assertTrue(traffic.ok.get() > 0);
+      }
+      assertTrue(p.isAlive());
+      assertEquals(pid, p.pid(), "same process: no restart");
+    }
+  }
+
+  @Test
+  void sigtermDrainsRequestsInFlightAndExitsZero() throws Exception {
+    Files.writeString(file, config("api.example.com") + "shutdown:\n  drain: 20s\n");
+    try (JavaProcess p = startGateway(); RawHttp slow = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
+      assertEquals(200, idle.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
+      slow.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: api.example.com", null);
+      assertTrue(nodes.awaitRequest(10), "the slow request reached a node");
+      p.signal("TERM");
+      p.awaitLine("draining", WAIT);
+      RawHttp.Response r = slow.read(false);
+      assertEquals(200, r.status(), "the request in flight finished");
+      assertEquals("close", r.header("connection"), "and its connection is closed politely");
+      assertTrue(idle.closedByServer(), "an idle keep-alive connection is closed");
+      assertEquals(0, p.awaitExit(WAIT), "exit 0 after a graceful stop");
+      assertTrue(p.output().stream().anyMatch(l -> l.contains("drained in")), p.output().toString());
+    }
+  }
+}
