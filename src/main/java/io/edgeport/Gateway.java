@@ -6,6 +6,7 @@ import io.edgeport.cluster.ServiceResolver;
 import io.edgeport.cluster.StaticCluster;
 import io.edgeport.cluster.kubernetes.KubernetesClients;
 import io.edgeport.cluster.kubernetes.KubernetesSource;
+import io.edgeport.config.AccessLogConfig;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.KubernetesConfig;
@@ -13,10 +14,12 @@ import io.edgeport.config.PathRule;
 import io.edgeport.health.HealthRegistry;
 import io.edgeport.health.NetworkProbe;
 import io.edgeport.health.NodeHealth;
+import io.edgeport.proxy.AccessLog;
 import io.edgeport.proxy.Forwarding;
 import io.edgeport.proxy.Generation;
 import io.edgeport.proxy.ListenerSettings;
 import io.edgeport.proxy.ProxyServer;
+import io.edgeport.proxy.Traffic;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.RouteTableBuilder;
@@ -24,6 +27,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +39,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +63,7 @@ public final class Gateway {
    * its previous state serving on failure.
    */
   public interface Extension {
-    Future<Void> configure(EdgeportConfig next);
+    Future<Void> configure(Gateway gateway, EdgeportConfig next);
 
     Future<Void> close();
   }
@@ -74,6 +79,10 @@ public final class Gateway {
   private final AtomicReference<Generation> generation = new AtomicReference<>(Generation.NONE);
   private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
   private final List<Extension> extensions = new CopyOnWriteArrayList<>();
+  private final Traffic traffic = new Traffic();
+  private final LongAdder accessLogDropped = new LongAdder();
+  private final LongAdder reloadsApplied = new LongAdder();
+  private final LongAdder reloadsRefused = new LongAdder();
   // Control state, confined to the health context.
   private EdgeportConfig config;
   private ClusterSnapshot cluster;
@@ -81,6 +90,7 @@ public final class Gateway {
   private List<DomainConfig> domains = List.of();
   private Resolutions resolutions;
   private ProxyServer proxy;
+  private AccessLog accessLog;
   private Future<Void> applying = Future.succeededFuture();
   // Published for status and tests, readable from any thread.
   private volatile View view;
@@ -156,6 +166,7 @@ public final class Gateway {
   /** The outcome of a config that could not be read (syntax or validation errors): kept for status. */
   public void reloadRefused(String source, String error) {
     lastReload = new ReloadResult(false, Instant.now(), source, error);
+    reloadsRefused.increment();
     notifyState();
   }
 
@@ -180,34 +191,74 @@ public final class Gateway {
     }
     ListenerSettings listener = ListenerSettings.of(next);
     boolean moveListener = proxy != null && !proxy.settings().equals(listener);
+    AccessLog nextLog;
+    try {
+      nextLog = openAccessLog(next.accessLog());
+    } catch (IOException e) {
+      return refused(source, new IllegalStateException("accessLog: cannot open " + next.accessLog().file() + ": "
+          + e.getMessage(), e));
+    }
     return nextSource.compose(src -> {
       Future<ProxyServer> nextProxy = moveListener
-          ? ProxyServer.start(vertx, listener, workers, generation::get, proxy) : Future.succeededFuture(proxy);
+          ? ProxyServer.start(vertx, listener, workers, generation::get, traffic, proxy) : Future.succeededFuture(proxy);
       return nextProxy.compose(px -> configureExtensions(next)
               .recover(e -> (px != proxy ? px.close(Duration.ZERO) : Future.<Void>succeededFuture())
                   .transform(v -> Future.failedFuture(e))))
-          .compose(v -> commit(next, src, nextProxy.result()))
+          .compose(v -> commit(next, src, nextProxy.result(), nextLog))
           .onFailure(e -> {
             if (src != null && src != kubernetes) {
               src.close();
             }
+            if (nextLog != accessLog) {
+              nextLog.close();
+            }
           });
-    }).onComplete(ar -> lastReload = new ReloadResult(ar.succeeded(), Instant.now(), source,
-        ar.failed() ? describe(ar.cause()) : null));
+    }).onComplete(ar -> {
+      lastReload = new ReloadResult(ar.succeeded(), Instant.now(), source, ar.failed() ? describe(ar.cause()) : null);
+      if (!source.equals("start")) {
+        (ar.succeeded() ? reloadsApplied : reloadsRefused).increment();
+      }
+    });
+  }
+
+  private Future<Void> refused(String source, Throwable why) {
+    lastReload = new ReloadResult(false, Instant.now(), source, describe(why));
+    reloadsRefused.increment();
+    return Future.failedFuture(why);
+  }
+
+  /** The access log the config asks for: the open one when unchanged, a new one, or null when off. */
+  private AccessLog openAccessLog(AccessLogConfig wanted) throws IOException {
+    if (wanted == null) {
+      return null;
+    }
+    if (accessLog != null && accessLog.config().equals(wanted)) {
+      return accessLog;
+    }
+    return AccessLog.open(wanted, accessLogDropped);
   }
 
   private Future<Void> configureExtensions(EdgeportConfig next) {
     Future<Void> chain = Future.succeededFuture();
     for (Extension e : extensions) {
-      chain = chain.compose(v -> e.configure(next));
+      chain = chain.compose(v -> e.configure(this, next));
     }
     return chain;
   }
 
   /** Past the point of no return: nothing below can fail the config. */
-  private Future<Void> commit(EdgeportConfig next, KubernetesSource nextSource, ProxyServer nextProxy) {
+  private Future<Void> commit(EdgeportConfig next, KubernetesSource nextSource, ProxyServer nextProxy,
+      AccessLog nextLog) {
     EdgeportConfig previous = config;
     config = next;
+    if (nextLog != accessLog) {
+      AccessLog old = accessLog;
+      accessLog = nextLog;
+      if (old != null) {
+        // requests of the previous generation may still finish and log: close once they are done
+        vertx.setTimer(previous.timeouts().response().toMillis() + 1000, id -> old.close());
+      }
+    }
     if (nextSource != kubernetes) {
       if (kubernetes != null) {
         kubernetes.close();
@@ -220,7 +271,7 @@ public final class Gateway {
     return health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(domains)).compose(known -> {
       rebuild();
       if (proxy == null) {
-        return ProxyServer.start(vertx, ListenerSettings.of(next), workers, generation::get, null)
+        return ProxyServer.start(vertx, ListenerSettings.of(next), workers, generation::get, traffic, null)
             .map(px -> {
               proxy = px;
               return null;
@@ -288,13 +339,13 @@ public final class Gateway {
     }
     Map<String, NodeHealth.Status> healthNow = health.statuses();
     View before = view;
-    if (before != null && before.config() == config && before.cluster() == cluster
+    if (before != null && before.config() == config && generation.get().accessLog() == accessLog && before.cluster() == cluster
         && before.resolutions() == resolutions && before.health().equals(healthNow)) {
       return; // nothing it is built from changed: keep the generation (and its balancers' state)
     }
     Generation next = generation.get().next(
         RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health),
-        Forwarding.of(config.timeouts(), config.trustedProxies()));
+        Forwarding.of(config.timeouts(), config.trustedProxies()), accessLog);
     generation.set(next);
     view = new View(next.version(), config, cluster, domains, resolutions, healthNow);
     logUnavailable();
@@ -346,6 +397,21 @@ public final class Gateway {
 
   public HealthRegistry health() {
     return health;
+  }
+
+  /** Requests counted per event loop, summed when read. */
+  public Traffic traffic() {
+    return traffic;
+  }
+
+  /** Access log lines dropped because the writer fell behind. */
+  public long accessLogDropped() {
+    return accessLogDropped.sum();
+  }
+
+  /** Configs applied after the start, and configs refused (invalid, or a part that could not be applied). */
+  public long reloads(boolean applied) {
+    return (applied ? reloadsApplied : reloadsRefused).sum();
   }
 
   /** Every checked node and check ({@code "127.0.0.3 on :30005" -> DOWN}) as the current generation reflects it. */
@@ -421,6 +487,11 @@ public final class Gateway {
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(proxyStopped);
     extensions.forEach(e -> closing.add(e.close()));
-    return Future.join(closing).transform(v -> stopped.future()).compose(v -> probe.close());
+    return Future.join(closing).transform(v -> stopped.future()).compose(v -> probe.close())
+        .onComplete(v -> {
+          if (accessLog != null) {
+            accessLog.close();
+          }
+        });
   }
 }

@@ -43,6 +43,10 @@ final class DemoCommand implements Callable<Integer> {
         + "; the gateway routes api.example.com to all of them. Try:");
     out.println("  curl -H 'Host: api.example.com' " + base + "/        # run it a few times: node-1, node-2, node-3");
     out.println("  curl -i -H 'Host: unknown.example.com' " + base + "/   # 404: only configured hosts are served");
+    if (config.admin() != null) {
+      out.println("  dashboard: http://" + config.admin().bindHost() + ":" + config.admin().port()
+          + "/   (also /metrics, /api/status; or: java -jar edgeport.jar status --admin " + config.admin() + ")");
+    }
     out.println("Stop with Ctrl-C.");
     out.flush();
     serve.applyLogLevel();

@@ -3,10 +3,11 @@ package io.edgeport.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code edgeport run | check | demo}. */
+/** {@code edgeport run | check | demo | status}. */
 @Command(name = "edgeport", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Edge load balancer for Kubernetes NodePort services.",
-    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, StatusCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -25,7 +26,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, check or demo");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, check, demo or status");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -52,11 +52,18 @@ final class HealthChecker {
     }
   }
 
-  /** Live traffic failed on this node. */
-  void passiveFailure(String detail) {
-    if (!stopped) {
-      report(health.onPassiveFailure(detail, clock.getAsLong()));
+  /**
+   * Live traffic failed on this node.
+   *
+   * @return whether that took it out of service
+   */
+  boolean passiveFailure(String detail) {
+    if (stopped) {
+      return false;
     }
+    NodeHealth.Transition t = health.onPassiveFailure(detail, clock.getAsLong());
+    report(t);
+    return t != null;
   }
 
   private void schedule(long delayMillis) {

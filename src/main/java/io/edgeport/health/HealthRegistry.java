@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,9 @@ public final class HealthRegistry implements EndpointSelector {
   private Promise<Void> known;
   /** Mirror of every checker's state, readable from any thread (status API, passive failures). */
   private final Map<CheckKey, NodeReport> reports = new ConcurrentHashMap<>();
+  private final LongAdder checksPassed = new LongAdder();
+  private final LongAdder checksFailed = new LongAdder();
+  private final LongAdder passiveEjections = new LongAdder();
 
   /** @param context where all health work runs (an event-loop context) */
   public HealthRegistry(Vertx vertx, Context context, Probe probe, LongSupplier clock) {
@@ -140,8 +144,8 @@ public final class HealthRegistry implements EndpointSelector {
     }
     context.runOnContext(v -> {
       HealthChecker checker = checkers.get(key);
-      if (checker != null) {
-        checker.passiveFailure(detail);
+      if (checker != null && checker.passiveFailure(detail)) {
+        passiveEjections.increment();
       }
     });
   }
@@ -149,6 +153,7 @@ public final class HealthRegistry implements EndpointSelector {
   private final HealthChecker.Listener listener = new HealthChecker.Listener() {
     @Override
     public void probed(HealthChecker checker, Probe.Result result) {
+      (result.ok() ? checksPassed : checksFailed).increment();
       reports.computeIfPresent(checker.key, (k, r) -> r.probed(result));
     }
 
@@ -203,6 +208,16 @@ public final class HealthRegistry implements EndpointSelector {
     Map<String, NodeHealth.Status> out = new TreeMap<>();
     reports.forEach((k, r) -> out.put(k.toString(), r.status()));
     return out;
+  }
+
+  /** Active checks run so far that passed ({@code true}) or failed. */
+  public long checks(boolean passed) {
+    return (passed ? checksPassed : checksFailed).sum();
+  }
+
+  /** Nodes taken out of service because live traffic to them failed. */
+  public long passiveEjections() {
+    return passiveEjections.sum();
   }
 
   /** Every checked node and check with its state and last result; safe from any thread. */

@@ -8,17 +8,19 @@ import io.edgeport.routing.RouteTable;
  * half-way, and nothing on the request path knows where a generation came from.
  *
  * @param version  1 for the first, +1 for each one published after it
+ * @param accessLog where each request is logged, or null: off
  * @param draining the gateway is stopping: responses carry {@code Connection: close}
  */
-public record Generation(long version, RouteTable routes, Forwarding forwarding, boolean draining) {
+public record Generation(long version, RouteTable routes, Forwarding forwarding, AccessLog accessLog,
+    boolean draining) {
 
-  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, null, false);
+  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, null, null, false);
 
-  public Generation next(RouteTable nextRoutes, Forwarding nextForwarding) {
-    return new Generation(version + 1, nextRoutes, nextForwarding, draining);
+  public Generation next(RouteTable nextRoutes, Forwarding nextForwarding, AccessLog nextAccessLog) {
+    return new Generation(version + 1, nextRoutes, nextForwarding, nextAccessLog, draining);
   }
 
   public Generation drained() {
-    return new Generation(version + 1, routes, forwarding, true);
+    return new Generation(version + 1, routes, forwarding, accessLog, true);
   }
 }

@@ -27,10 +27,17 @@ import java.util.concurrent.TimeUnit;
  * state below needs no locking.
  */
 final class ProxyExchange implements PickContext {
+  /** The status logged for a request whose client went away before its answer (nginx's convention). */
+  static final int CLIENT_CLOSED = 499;
   private final ProxyContext ctx;
   private final Forwarding forwarding;
   private final ResponseDeadlines deadlines;
   private final Route route;
+  private final AccessLog accessLog;
+  private final long startNanos;
+  private long forwardedNanos;
+  private String requestId;
+  private boolean reported;
   private final HttpServerRequest request;
   private final RequestTarget target;
   private final LoadBalancer balancer;
@@ -58,10 +65,12 @@ final class ProxyExchange implements PickContext {
   private boolean finished;
   private String clientAddress;
 
-  ProxyExchange(ProxyContext ctx, Forwarding forwarding, ResponseDeadlines deadlines, HttpServerRequest request,
-      RequestTarget target, Route route) {
+  ProxyExchange(ProxyContext ctx, AccessLog accessLog, Forwarding forwarding, ResponseDeadlines deadlines,
+      HttpServerRequest request, RequestTarget target, Route route, long startNanos) {
     Backend backend = route.backend();
     this.ctx = ctx;
+    this.accessLog = accessLog;
+    this.startNanos = startNanos;
     this.forwarding = forwarding;
     this.deadlines = deadlines;
     this.route = route;
@@ -85,11 +94,11 @@ final class ProxyExchange implements PickContext {
 
   void start() {
     if (endpoints.isEmpty()) {
-      ErrorReplies.send(request, 503);
+      Reports.local(ctx, accessLog, request, route.domain(), 503, startNanos);
       return;
     }
     if (!allowedSources.isEmpty() && !ForwardedHeaders.isIn(clientAddress(), allowedSources)) {
-      ErrorReplies.send(request, 403);
+      Reports.local(ctx, accessLog, request, route.domain(), 403, startNanos);
       return;
     }
     request.pause();
@@ -136,6 +145,7 @@ final class ProxyExchange implements PickContext {
       ctx.failures().connectFailed(endpoint, ar.cause(), attempts < endpoints.size());
       endpoint.reportFailure("connect failed: " + UpstreamFailures.describe(ar.cause()));
       if (attempts < endpoints.size()) {
+        ctx.traffic().retried();
         connect(); // nothing was sent: another node can take it
       } else {
         fail(502);
@@ -154,9 +164,12 @@ final class ProxyExchange implements PickContext {
     out.set("host", target.authority());
     forwarding.forwarded.apply(in, out, peer, peerTrusted, ctx.scheme(),
         target.authority(), request.localAddress().port());
-    if (!in.contains("x-request-id")) {
-      out.set("x-request-id", RequestIds.next());
+    requestId = in.get("x-request-id");
+    if (requestId == null) {
+      requestId = RequestIds.next();
+      out.set("x-request-id", requestId);
     }
+    forwardedNanos = System.nanoTime();
     up.exceptionHandler(e -> { }); // failures arrive through the futures below
     up.response().onComplete(this::onResponse);
     if (!hasBody) {
@@ -180,6 +193,7 @@ final class ProxyExchange implements PickContext {
         if (!responseStarted) {
           finish();
           request.connection().close();
+          report(CLIENT_CLOSED);
         }
       }
     });
@@ -210,6 +224,7 @@ final class ProxyExchange implements PickContext {
       if (isStaleConnection(ar.cause()) && !retriedStale) {
         // a pooled connection the node had closed: safe to resend a body-less idempotent request, once
         retriedStale = true;
+        ctx.traffic().retried();
         attempts--; // the same node again, on a fresh connection
         connectDeadline = System.nanoTime() + forwarding.connectTimeoutNanos;
         releaseEndpoint();
@@ -263,11 +278,13 @@ final class ProxyExchange implements PickContext {
       request.response().reset();
     }
     finish();
+    report(request.response().getStatusCode());
   }
 
   private void fail(int status) {
     finish();
     ErrorReplies.send(request, status);
+    report(status);
   }
 
   private void clientGone() {
@@ -276,6 +293,16 @@ final class ProxyExchange implements PickContext {
       if (upstream != null) {
         upstream.reset();
       }
+      report(responseStarted ? request.response().getStatusCode() : CLIENT_CLOSED);
+    }
+  }
+
+  /** Counts the request (and logs it when the access log is on), once, whichever way it ended. */
+  private void report(int status) {
+    if (!reported) {
+      reported = true;
+      Reports.report(ctx, accessLog, request, route.domain(), endpoint == null ? "" : endpoint.toString(), status,
+          startNanos, forwardedNanos, requestId);
     }
   }
 

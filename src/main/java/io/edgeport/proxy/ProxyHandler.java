@@ -26,28 +26,31 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
+    long start = System.nanoTime();
     Generation generation = ctx.generations().get();
     if (request.method() == HttpMethod.CONNECT) {
-      ErrorReplies.send(request, 405);
+      Reports.local(ctx, generation.accessLog(), request, "", 405, start);
       return;
     }
     RequestTarget target = RequestTarget.parse(request.uri(), request.headers().get("host"));
     if (target == null) {
-      ErrorReplies.send(request, 400);
+      Reports.local(ctx, generation.accessLog(), request, "", 400, start);
       return;
     }
     String host = HostNames.routingKey(target.authority());
     Route route = host == null ? null : generation.routes().route(host, target.path());
     if (route == null) {
-      ErrorReplies.send(request, 404);
+      Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;
     }
     if (route.backend().unavailableReason() != null) {
-      ErrorReplies.send(request, 503); // the reason is in the log and status, not in the answer
+      // the reason is in the log and status, not in the answer
+      Reports.local(ctx, generation.accessLog(), request, route.domain(), 503, start);
       return;
     }
     Forwarding forwarding = generation.forwarding();
-    new ProxyExchange(ctx, forwarding, deadlines(forwarding), request, target, route).start();
+    new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route, start)
+        .start();
   }
 
   private ResponseDeadlines deadlines(Forwarding forwarding) {

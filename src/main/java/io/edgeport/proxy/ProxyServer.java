@@ -36,10 +36,11 @@ public final class ProxyServer {
   }
 
   /**
+   * @param traffic where every event loop counts its requests
    * @param sharing a running server whose socket to share when the address is the same, or null
    */
   public static Future<ProxyServer> start(Vertx vertx, ListenerSettings settings, int workers,
-      Supplier<Generation> generations, ProxyServer sharing) {
+      Supplier<Generation> generations, Traffic traffic, ProxyServer sharing) {
     UpstreamFailures failures = new UpstreamFailures();
     // For "any free port" (0) a negative port asks Vert.x for one random port shared by every server
     // given the same negative number: each new address takes its own, a replacement reuses it.
@@ -51,7 +52,7 @@ public final class ProxyServer {
     }
     List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-          ProxyVerticle v = new ProxyVerticle(settings, portKey, generations, failures);
+          ProxyVerticle v = new ProxyVerticle(settings, portKey, generations, failures, traffic);
           verticles.add(v);
           return v;
         }, new DeploymentOptions().setInstances(Math.max(1, workers)))

@@ -23,11 +23,14 @@ final class ProxyVerticle extends VerticleBase {
   private final int port;
   private final Supplier<Generation> generations;
   private final UpstreamFailures failures;
+  private final Traffic traffic;
   private HttpServer server;
   /** Also what Vertx.close() grants requests in flight. */
   private Duration drain = ShutdownConfig.DEFAULTS.drain();
 
-  ProxyVerticle(ListenerSettings settings, int port, Supplier<Generation> generations, UpstreamFailures failures) {
+  ProxyVerticle(ListenerSettings settings, int port, Supplier<Generation> generations, UpstreamFailures failures,
+      Traffic traffic) {
+    this.traffic = traffic;
     this.settings = settings;
     this.port = port;
     this.generations = generations;
@@ -47,8 +50,9 @@ final class ProxyVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
+    Traffic.Loop loop = traffic.loop(); // start() runs on this verticle's event loop, as its requests will
     ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http", failures,
-        generations);
+        generations, loop);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)
@@ -62,7 +66,12 @@ final class ProxyVerticle extends VerticleBase {
         .setDecompressionSupported(false)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(32 * 1024);
-    server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(vertx, ctx));
+    server = vertx.createHttpServer(serverOptions)
+        .connectionHandler(connection -> {
+          loop.connectionOpened();
+          connection.closeHandler(v -> loop.connectionClosed());
+        })
+        .requestHandler(new ProxyHandler(vertx, ctx));
     return server.listen();
   }
 

@@ -20,6 +20,11 @@ final class HostRoutes {
         && this.rules[0].path().equals("/") ? this.rules[0] : null;
   }
 
+  /** In match order. */
+  List<Route> all() {
+    return List.of(rules);
+  }
+
   /** @param rawPath the request path as received, without the query */
   Route match(String rawPath) {
     if (everything != null) {

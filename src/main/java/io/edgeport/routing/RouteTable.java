@@ -1,5 +1,6 @@
 package io.edgeport.routing;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +37,12 @@ public final class RouteTable {
       }
     }
     return routes.match(rawPath);
+  }
+
+  /** The rules of a configured domain ({@code *.apps.example.com} for a wildcard), in match order; empty if none. */
+  public List<Route> routesOf(String domain) {
+    HostRoutes routes = domain.startsWith("*.") ? wildcard.get(domain.substring(2)) : exact.get(domain);
+    return routes == null ? List.of() : routes.all();
   }
 
   public int domainCount() {

@@ -28,7 +28,7 @@ class CliTest {
 
   @Test
   void everyCommandHasHelp() throws Exception {
-    for (String cmd : List.of("run", "check", "demo")) {
+    for (String cmd : List.of("run", "check", "demo", "status")) {
       JavaProcess p = JavaProcess.run(dir, cmd, "--help");
       assertEquals(0, p.exitCode(), cmd);
       assertTrue(String.join("\n", p.stdout()).contains("Usage: edgeport " + cmd), p.stdout().toString());
@@ -36,7 +36,8 @@ class CliTest {
     JavaProcess top = JavaProcess.run(dir, "--help");
     assertEquals(0, top.exitCode());
     String usage = String.join("\n", top.stdout());
-    assertTrue(usage.contains("run") && usage.contains("check") && usage.contains("demo"), usage);
+    assertTrue(usage.contains("run") && usage.contains("check") && usage.contains("demo") && usage.contains("status"),
+        usage);
   }
 
   @Test
@@ -134,8 +135,9 @@ class CliTest {
   void demoStartsThreeNodesBehindTheGateway() throws Exception {
     int port = Configs.freePort();
     int nodePort = Configs.freePort();
+    int admin = Configs.freePort();
     try (JavaProcess p = JavaProcess.start(dir, "demo", "--port", String.valueOf(port), "--node-port",
-        String.valueOf(nodePort), "--workers", "1")) {
+        String.valueOf(nodePort), "--admin", "127.0.0.1:" + admin, "--workers", "1")) {
       p.awaitLine("listening on", 60);
       assertTrue(p.stdout().stream().anyMatch(l -> l.contains("curl -H 'Host: api.example.com' http://127.0.0.1:" + port)),
           p.stdout().toString());

@@ -32,8 +32,8 @@ public abstract class LiveNodesTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  protected Gateway startGateway(String yaml, int workers) throws Exception {
-    gateway = Gateway.start(vertx, Configs.load(dir, yaml), workers).await(40, TimeUnit.SECONDS);
+  protected Gateway startGateway(String yaml, int workers, Gateway.Extension... extensions) throws Exception {
+    gateway = Gateway.start(vertx, Configs.load(dir, yaml), workers, extensions).await(40, TimeUnit.SECONDS);
     return gateway;
   }
 }

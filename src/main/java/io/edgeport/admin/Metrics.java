@@ -1,0 +1,142 @@
+package io.edgeport.admin;
+
+import io.edgeport.Gateway;
+import io.edgeport.health.NodeHealth;
+import io.edgeport.health.NodeReport;
+import io.edgeport.proxy.Traffic;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code /metrics}: Prometheus text through Micrometer. The per-request series (requests, durations,
+ * bytes) are counted by the event loops themselves ({@link Traffic}) and read only at scrape time by
+ * a collector registered beside Micrometer's meters, so counting costs the request path no lookup of
+ * a meter and no shared atomic. Everything else is a Micrometer gauge or function counter over state
+ * the gateway keeps anyway.
+ */
+final class Metrics {
+  private static final String[] CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+  private final PrometheusMeterRegistry registry;
+
+  Metrics(Supplier<Gateway> gateways) {
+    PrometheusRegistry prometheus = new PrometheusRegistry();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, Clock.SYSTEM);
+    prometheus.register(new RequestCollector(gateways));
+    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().reloads(true))
+        .tag("result", "ok").description("Configs applied after the start (file change, SIGHUP)").register(registry);
+    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().reloads(false))
+        .tag("result", "failed").description("Configs refused; the previous one kept serving").register(registry);
+    FunctionCounter.builder("edgeport.health.checks", gateways, g -> g.get().health().checks(true))
+        .tag("result", "ok").description("Active health checks run").register(registry);
+    FunctionCounter.builder("edgeport.health.checks", gateways, g -> g.get().health().checks(false))
+        .tag("result", "failed").description("Active health checks run").register(registry);
+    FunctionCounter.builder("edgeport.passive.ejections", gateways, g -> g.get().health().passiveEjections())
+        .description("Nodes taken out because live traffic to them failed").register(registry);
+    FunctionCounter.builder("edgeport.retries", gateways, g -> g.get().traffic().snapshot().retries())
+        .description("Requests sent to another node after a failed connect or a stale connection").register(registry);
+    FunctionCounter.builder("edgeport.access.log.dropped", gateways, g -> g.get().accessLogDropped())
+        .description("Access log lines dropped because the writer fell behind").register(registry);
+    Gauge.builder("edgeport.generation", gateways, g -> g.get().generation().version())
+        .description("Version of the routing generation being served").register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  /** The request series from the event loops' counters, and node health from the current generation. */
+  private static final class RequestCollector implements MultiCollector {
+    private final Supplier<Gateway> gateways;
+
+    RequestCollector(Supplier<Gateway> gateways) {
+      this.gateways = gateways;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+      Gateway gateway = gateways.get();
+      Traffic.Snapshot traffic = gateway.traffic().snapshot();
+      CounterSnapshot.Builder requests = CounterSnapshot.builder().name("edgeport_requests")
+          .help("Requests by domain (\"\" when no route matched), node (\"\" for the gateway's own answers) and"
+              + " status class");
+      HistogramSnapshot.Builder durations = HistogramSnapshot.builder().name("edgeport_request_duration_seconds")
+          .help("Time from a request's arrival until its response ended, by domain");
+      CounterSnapshot.Builder bytesIn = CounterSnapshot.builder().name("edgeport_received_bytes")
+          .help("Request body bytes received from clients, by domain");
+      CounterSnapshot.Builder bytesOut = CounterSnapshot.builder().name("edgeport_sent_bytes")
+          .help("Response body bytes sent to clients, by domain");
+      traffic.domains().forEach((domain, t) -> {
+        Labels byDomain = Labels.of("domain", domain);
+        t.byNode().forEach((node, classes) -> {
+          for (int c = 0; c < classes.length; c++) {
+            if (classes[c] > 0) {
+              requests.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                  .labels(Labels.of("domain", domain, "node", node, "code", CLASSES[c])).value(classes[c]).build());
+            }
+          }
+        });
+        double[] bounds = new double[Traffic.LATENCY_BOUNDS.length + 1];
+        System.arraycopy(Traffic.LATENCY_BOUNDS, 0, bounds, 0, Traffic.LATENCY_BOUNDS.length);
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        durations.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(byDomain)
+            // per-bucket counts; the text format makes them cumulative
+            .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, t.latencyBuckets())).sum(t.latencySumSeconds())
+            .build());
+        bytesIn.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(byDomain).value(t.bytesIn()).build());
+        bytesOut.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(byDomain).value(t.bytesOut())
+            .build());
+      });
+      List<MetricSnapshot> out = new ArrayList<>(List.of(requests.build(), durations.build(), bytesIn.build(),
+          bytesOut.build(),
+          gauge("edgeport_connections_active", "Client connections open now", traffic.openConnections()),
+          CounterSnapshot.builder().name("edgeport_connections").help("Client connections accepted")
+              .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.connections()).build())
+              .build(),
+          nodeHealth(gateway.health().reports())));
+      if (gateway.view() != null && gateway.view().config().kubernetes() != null) {
+        out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",
+            gateway.clusterSourceState().equals("connected") ? 1 : 0));
+      }
+      return new MetricSnapshots(out);
+    }
+
+    private static GaugeSnapshot gauge(String name, String help, double value) {
+      return GaugeSnapshot.builder().name(name).help(help)
+          .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static GaugeSnapshot nodeHealth(Map<io.edgeport.health.CheckKey, NodeReport> reports) {
+      GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("edgeport_node_up")
+          .help("1 when the node passes its check (UP), 0 when DOWN or not checked yet; by node, port and check");
+      reports.forEach((key, report) -> up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+          .labels(Labels.of("node", key.node(), "port", Integer.toString(key.port()), "check", key.toString()))
+          .value(report.status() == NodeHealth.Status.UP ? 1 : 0).build()));
+      return up.build();
+    }
+  }
+}

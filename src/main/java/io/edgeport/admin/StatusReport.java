@@ -1,0 +1,161 @@
+package io.edgeport.admin;
+
+import io.edgeport.Gateway;
+import io.edgeport.balance.Endpoint;
+import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.config.DomainConfig;
+import io.edgeport.config.PathRule;
+import io.edgeport.health.CheckKey;
+import io.edgeport.health.NodeHealth;
+import io.edgeport.health.NodeReport;
+import io.edgeport.proxy.Generation;
+import io.edgeport.proxy.Traffic;
+import io.edgeport.routing.BackendResolver;
+import io.edgeport.routing.Route;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the gateway serves now, as JSON: the effective routing (config file and Kubernetes merged),
+ * each domain with where it was declared, each route's nodes with their health, last check, whether
+ * they take traffic and why not, and their request counts. The same document feeds the dashboard and
+ * {@code edgeport status}.
+ */
+final class StatusReport {
+  private StatusReport() {}
+
+  static JsonObject of(Gateway gateway, Instant startedAt, String version) {
+    Gateway.View view = gateway.view();
+    Generation generation = gateway.generation();
+    Traffic.Snapshot traffic = gateway.traffic().snapshot();
+    JsonObject out = new JsonObject()
+        .put("version", version)
+        .put("startedAt", startedAt.toString())
+        .put("now", Instant.now().toString())
+        .put("generation", generation.version())
+        .put("ready", gateway.ready())
+        .put("draining", generation.draining());
+    Gateway.ReloadResult reload = gateway.lastReload();
+    if (reload != null) {
+      out.put("lastReload", new JsonObject().put("ok", reload.ok()).put("at", reload.at().toString())
+          .put("source", reload.source()).put("error", reload.error()));
+    }
+    out.put("reloads", new JsonObject().put("applied", gateway.reloads(true)).put("refused", gateway.reloads(false)));
+    long requests = 0;
+    long errors = 0;
+    for (Traffic.DomainTotals t : traffic.domains().values()) {
+      requests += t.requests();
+      errors += t.errors();
+    }
+    out.put("traffic", new JsonObject().put("requests", requests).put("errors5xx", errors)
+        .put("openConnections", traffic.openConnections()).put("connections", traffic.connections())
+        .put("retries", traffic.retries()));
+    if (view == null) {
+      return out.put("domains", new JsonArray());
+    }
+    out.put("listen", view.config().listen().toString());
+    out.put("cluster", cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState()));
+    Map<CheckKey, NodeReport> health = gateway.health().reports();
+    JsonArray domains = new JsonArray();
+    for (DomainConfig d : view.domains()) {
+      domains.add(domain(d, view, generation, health, traffic.domains().get(d.host())));
+    }
+    return out.put("domains", domains);
+  }
+
+  private static JsonObject cluster(ClusterSnapshot cluster, boolean kubernetes, String state) {
+    JsonObject excluded = new JsonObject();
+    cluster.excludedNodes().forEach(excluded::put);
+    return new JsonObject().put("source", kubernetes ? "kubernetes" : "static").put("state", state)
+        .put("nodes", new JsonArray(cluster.nodes())).put("excluded", excluded);
+  }
+
+  private static JsonObject domain(DomainConfig d, Gateway.View view, Generation generation,
+      Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals) {
+    JsonArray routes = new JsonArray();
+    List<Route> live = generation.routes().routesOf(d.host());
+    boolean healthy = false;
+    for (PathRule rule : d.paths()) {
+      Route route = live.stream().filter(r -> r.match() == rule.match() && r.path().equals(rule.path()))
+          .findFirst().orElse(null);
+      JsonObject r = route(rule, route, view, health, totals);
+      healthy |= r.getInteger("nodesUp") > 0;
+      routes.add(r);
+    }
+    JsonObject out = new JsonObject().put("host", d.host()).put("origin", d.origin()).put("healthy", healthy)
+        .put("routes", routes);
+    if (totals != null) {
+      out.put("requests", totals.requests()).put("errors5xx", totals.errors())
+          .put("bytesIn", totals.bytesIn()).put("bytesOut", totals.bytesOut());
+    } else {
+      out.put("requests", 0L).put("errors5xx", 0L).put("bytesIn", 0L).put("bytesOut", 0L);
+    }
+    return out;
+  }
+
+  private static JsonObject route(PathRule rule, Route route, Gateway.View view, Map<CheckKey, NodeReport> health,
+      Traffic.DomainTotals totals) {
+    JsonObject out = new JsonObject()
+        .put("match", rule.match().name().toLowerCase())
+        .put("path", rule.path())
+        .put("backend", rule.backend().toString());
+    BackendResolver.Resolution resolution = view.resolutions().get(rule.backend());
+    if (resolution instanceof BackendResolver.Unavailable u) {
+      return out.put("unavailable", u.reason()).put("nodes", new JsonArray()).put("nodesUp", 0);
+    }
+    BackendResolver.Resolved resolved = (BackendResolver.Resolved) resolution;
+    out.put("nodePort", resolved.nodePort()).put("loadBalancing", resolved.loadBalancing().configName())
+        .put("healthCheck", resolved.healthCheck().isHttp()
+            ? "HTTP GET " + resolved.healthCheck().path() + " on :" + resolved.healthCheck().portFor(resolved.nodePort())
+            : "TCP connect");
+    Map<String, Endpoint> serving = new HashMap<>();
+    if (route != null) {
+      route.backend().balancer().endpoints().forEach(e -> serving.put(e.host(), e));
+    }
+    JsonArray nodes = new JsonArray();
+    int up = 0;
+    for (String node : view.cluster().nodes()) {
+      CheckKey key = CheckKey.of(node, resolved.nodePort(), resolved.healthCheck());
+      NodeReport report = health.get(key);
+      NodeHealth.Status status = report == null ? NodeHealth.Status.UNKNOWN : report.status();
+      if (status == NodeHealth.Status.UP) {
+        up++;
+      }
+      Endpoint endpoint = serving.get(node);
+      String label = endpoint != null ? endpoint.toString() : new Endpoint(node, resolved.nodePort()).toString();
+      long[] classes = totals == null ? null : totals.byNode().get(label);
+      JsonObject n = new JsonObject()
+          .put("address", node)
+          .put("endpoint", label)
+          .put("check", key.toString())
+          .put("status", status.name())
+          .put("reason", report == null ? null : report.reason())
+          .put("since", report == null || report.since() == null ? null : report.since().toString())
+          .put("lastResult", report == null ? null : report.lastResult())
+          .put("lastChecked", report == null || report.lastChecked() == null ? null : report.lastChecked().toString())
+          .put("serving", endpoint != null)
+          .put("inFlight", endpoint == null ? 0 : endpoint.inFlight())
+          .put("requests", classes == null ? 0L : sum(classes))
+          .put("errors5xx", classes == null ? 0L : classes[4]);
+      if (endpoint == null) {
+        n.put("notServingBecause", status == NodeHealth.Status.DOWN ? "DOWN: " + report.reason() : "not in routing yet");
+      }
+      nodes.add(n);
+    }
+    view.cluster().excludedNodes().forEach((name, why) -> nodes.add(new JsonObject().put("name", name)
+        .put("status", "EXCLUDED").put("reason", why).put("serving", false).put("notServingBecause", why)));
+    return out.put("nodes", nodes).put("nodesUp", up);
+  }
+
+  private static long sum(long[] values) {
+    long n = 0;
+    for (long v : values) {
+      n += v;
+    }
+    return n;
+  }
+}

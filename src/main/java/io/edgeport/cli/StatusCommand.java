@@ -1,0 +1,105 @@
+package io.edgeport.cli;
+
+import io.edgeport.config.ListenAddress;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** A running gateway's status as a compact table, for operators on the edge host over SSH. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show what a running edgeport serves: domains, their nodes and health, traffic, last reload.",
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:every domain has a healthy node",
+        "1:some domain has no healthy node (or the gateway is not ready)", "2:the admin API cannot be reached"})
+final class StatusCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9901",
+      converter = ServeOptions.AddressConverter.class,
+      description = "the gateway's admin address (default: ${DEFAULT-VALUE})")
+  ListenAddress admin;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String host = admin.host().isEmpty() || admin.host().equals("0.0.0.0") ? "127.0.0.1" : admin.host();
+    URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + admin.port() + "/api/status");
+    JsonObject status;
+    try {
+      HttpResponse<String> res = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
+          .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() != 200) {
+        err.println("edgeport status: " + uri + " answered " + res.statusCode());
+        return 2;
+      }
+      status = new JsonObject(res.body());
+    } catch (Exception e) {
+      err.println("edgeport status: cannot reach " + uri + " (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); is 'admin:' set in the config, or --admin?");
+      return 2;
+    }
+    return print(status, out);
+  }
+
+  static int print(JsonObject s, PrintWriter out) {
+    JsonObject cluster = s.getJsonObject("cluster", new JsonObject());
+    out.println(s.getString("version") + " · generation " + s.getLong("generation")
+        + " · " + (s.getBoolean("draining", false) ? "DRAINING" : s.getBoolean("ready", false) ? "ready" : "NOT READY")
+        + " · listening on " + s.getString("listen", "?")
+        + " · nodes from " + cluster.getString("source", "?") + " (" + cluster.getString("state", "?") + ")");
+    JsonObject traffic = s.getJsonObject("traffic");
+    out.println("requests " + traffic.getLong("requests") + " · 5xx " + traffic.getLong("errors5xx")
+        + " · open connections " + traffic.getLong("openConnections") + " · retries " + traffic.getLong("retries"));
+    out.println();
+    String row = "%-32s %-14s %-22s %8s %10s %6s%n";
+    out.printf(row, "DOMAIN", "ROUTE", "BACKEND", "NODES UP", "REQUESTS", "5XX");
+    boolean allHealthy = true;
+    for (Object o : s.getJsonArray("domains", new JsonArray())) {
+      JsonObject d = (JsonObject) o;
+      allHealthy &= d.getBoolean("healthy");
+      boolean first = true;
+      for (Object ro : d.getJsonArray("routes")) {
+        JsonObject r = (JsonObject) ro;
+        JsonArray nodes = r.getJsonArray("nodes");
+        long checked = nodes.stream().filter(n -> ((JsonObject) n).containsKey("address")).count();
+        out.printf(row, first ? d.getString("host") : "", r.getString("match").equals("exact") ? "=" + r.getString("path")
+            : r.getString("path"), r.getString("backend"), r.getInteger("nodesUp") + "/" + checked,
+            first ? d.getLong("requests") : "", first ? d.getLong("errors5xx") : "");
+        first = false;
+        if (r.getString("unavailable") != null) {
+          out.println("    503: " + r.getString("unavailable"));
+        }
+        for (Object no : nodes) {
+          JsonObject n = (JsonObject) no;
+          String name = n.getString("endpoint", n.getString("name"));
+          String why = "UP".equals(n.getString("status")) ? "" : n.getString("reason", n.getString("notServingBecause", ""));
+          out.printf("    %-28s %-9s %8s req  %s%n", name, n.getString("status"), n.getLong("requests", 0L),
+              why == null ? "" : why);
+        }
+      }
+      if (!d.getBoolean("healthy")) {
+        out.println("    ! no healthy node: " + d.getString("host") + " is served fail-open or not at all");
+      }
+    }
+    JsonObject reload = s.getJsonObject("lastReload");
+    if (reload != null) {
+      out.println();
+      out.println("last config: " + (reload.getBoolean("ok") ? "applied" : "REFUSED") + " (" + reload.getString("source")
+          + ", " + reload.getString("at") + ")" + (reload.getString("error") == null ? "" : ": " + reload.getString("error")));
+    }
+    out.flush();
+    return allHealthy && s.getBoolean("ready", false) ? 0 : 1;
+  }
+}

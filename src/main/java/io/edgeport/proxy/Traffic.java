@@ -1,0 +1,176 @@
+package io.edgeport.proxy;
+
+import io.netty.util.concurrent.FastThreadLocal;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Request counters for metrics and status, kept per event-loop thread: each thread writes only its
+ * own counters (plain stores, made visible to a scrape by opaque access: no locks, no contended
+ * atomics on the request path), and a scrape sums over the threads. Counters belong to the thread,
+ * not to a listener, so they survive reloads and listener moves and stay monotonic.
+ */
+public final class Traffic {
+  /** Request duration histogram bounds, in seconds. */
+  public static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+      10};
+  private static final long[] BOUND_NANOS = new long[LATENCY_BOUNDS.length];
+  private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+  // A domain's counters in one array: the latency buckets (the last one is +Inf), then these.
+  private static final int SUM_NANOS = LATENCY_BOUNDS.length + 1;
+  private static final int BYTES_IN = SUM_NANOS + 1;
+  private static final int BYTES_OUT = BYTES_IN + 1;
+  private static final int DOMAIN_SLOTS = BYTES_OUT + 1;
+  // A loop's own counters.
+  private static final int OPEN_CONNECTIONS = 0;
+  private static final int CONNECTIONS = 1;
+  private static final int RETRIES = 2;
+
+  static {
+    for (int i = 0; i < LATENCY_BOUNDS.length; i++) {
+      BOUND_NANOS[i] = (long) (LATENCY_BOUNDS[i] * 1e9);
+    }
+  }
+
+  private final List<Loop> loops = new CopyOnWriteArrayList<>();
+  private final FastThreadLocal<Loop> local = new FastThreadLocal<>() {
+    @Override
+    protected Loop initialValue() {
+      Loop loop = new Loop();
+      loops.add(loop);
+      return loop;
+    }
+  };
+
+  /** The calling thread's counters; call from an event loop. */
+  Loop loop() {
+    return local.get();
+  }
+
+  private static void add(long[] counters, int i, long delta) {
+    LONGS.setOpaque(counters, i, (long) LONGS.getOpaque(counters, i) + delta);
+  }
+
+  private static long read(long[] counters, int i) {
+    return (long) LONGS.getOpaque(counters, i);
+  }
+
+  /** One event loop's counters. Written by that loop only. */
+  static final class Loop {
+    private final long[] own = new long[3];
+    private final ConcurrentHashMap<String, long[]> domains = new ConcurrentHashMap<>();
+    /** domain → node → requests by status class (1xx … 5xx). */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, long[]>> byNode = new ConcurrentHashMap<>();
+
+    void connectionOpened() {
+      add(own, OPEN_CONNECTIONS, 1);
+      add(own, CONNECTIONS, 1);
+    }
+
+    void connectionClosed() {
+      add(own, OPEN_CONNECTIONS, -1);
+    }
+
+    void retried() {
+      add(own, RETRIES, 1);
+    }
+
+    /**
+     * @param domain the configured domain, or "" when no route matched
+     * @param node   the node that served it ({@code 127.0.0.2:30005}), or "" for the gateway's own answers
+     */
+    void request(String domain, String node, int status, long nanos, long bytesIn, long bytesOut) {
+      long[] d = domains.get(domain);
+      if (d == null) {
+        d = domains.computeIfAbsent(domain, k -> new long[DOMAIN_SLOTS]);
+      }
+      int bucket = 0;
+      while (bucket < BOUND_NANOS.length && nanos > BOUND_NANOS[bucket]) {
+        bucket++;
+      }
+      add(d, bucket, 1);
+      add(d, SUM_NANOS, nanos);
+      add(d, BYTES_IN, bytesIn);
+      add(d, BYTES_OUT, bytesOut);
+      ConcurrentHashMap<String, long[]> nodes = byNode.get(domain);
+      if (nodes == null) {
+        nodes = byNode.computeIfAbsent(domain, k -> new ConcurrentHashMap<>());
+      }
+      long[] classes = nodes.get(node);
+      if (classes == null) {
+        classes = nodes.computeIfAbsent(node, k -> new long[5]);
+      }
+      add(classes, Math.min(Math.max(status / 100, 1), 5) - 1, 1);
+    }
+  }
+
+  /**
+   * What a domain served, summed over all event loops.
+   *
+   * @param latencyBuckets requests per duration bucket (not cumulative; the last is above the last bound)
+   * @param byNode         node ("" for the gateway's own answers) → requests by status class 1xx … 5xx
+   */
+  public record DomainTotals(long[] latencyBuckets, double latencySumSeconds, long bytesIn, long bytesOut,
+      Map<String, long[]> byNode) {
+
+    public long requests() {
+      long n = 0;
+      for (long b : latencyBuckets) {
+        n += b;
+      }
+      return n;
+    }
+
+    /** Requests answered with 5xx. */
+    public long errors() {
+      long n = 0;
+      for (long[] classes : byNode.values()) {
+        n += classes[4];
+      }
+      return n;
+    }
+  }
+
+  /** @param domains "" for requests that matched no route */
+  public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections, long retries) {}
+
+  /** Sums every loop's counters; safe from any thread (each counter is at most a moment old). */
+  public Snapshot snapshot() {
+    Map<String, long[]> sums = new HashMap<>();
+    Map<String, Map<String, long[]>> nodes = new HashMap<>();
+    long open = 0;
+    long connections = 0;
+    long retries = 0;
+    for (Loop loop : loops) {
+      open += read(loop.own, OPEN_CONNECTIONS);
+      connections += read(loop.own, CONNECTIONS);
+      retries += read(loop.own, RETRIES);
+      loop.domains.forEach((domain, d) -> {
+        long[] sum = sums.computeIfAbsent(domain, k -> new long[DOMAIN_SLOTS]);
+        for (int i = 0; i < DOMAIN_SLOTS; i++) {
+          sum[i] += read(d, i);
+        }
+      });
+      loop.byNode.forEach((domain, perNode) -> perNode.forEach((node, classes) -> {
+        long[] sum = nodes.computeIfAbsent(domain, k -> new HashMap<>()).computeIfAbsent(node, k -> new long[5]);
+        for (int i = 0; i < 5; i++) {
+          sum[i] += read(classes, i);
+        }
+      }));
+    }
+    Map<String, DomainTotals> out = new HashMap<>();
+    sums.forEach((domain, s) -> {
+      long[] buckets = new long[SUM_NANOS];
+      System.arraycopy(s, 0, buckets, 0, SUM_NANOS);
+      out.put(domain, new DomainTotals(buckets, s[SUM_NANOS] / (double) TimeUnit.SECONDS.toNanos(1), s[BYTES_IN],
+          s[BYTES_OUT], Map.copyOf(nodes.getOrDefault(domain, Map.of()))));
+    });
+    return new Snapshot(Map.copyOf(out), open, connections, retries);
+  }
+}

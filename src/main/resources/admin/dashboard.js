@@ -1,0 +1,106 @@
+// The live dashboard: polls /api/status and renders it; rates come from the change between two polls.
+"use strict";
+const POLL_MS = 2000;
+let previous = null;
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+function rate(now, before, seconds) {
+  if (before === undefined || seconds <= 0) return "–";
+  const r = Math.max(0, now - before) / seconds;
+  return r >= 100 ? r.toFixed(0) : r.toFixed(1);
+}
+
+function render(s) {
+  const seconds = previous ? (Date.parse(s.now) - Date.parse(previous.now)) / 1000 : 0;
+  const before = {};
+  if (previous) for (const d of previous.domains) before[d.host] = d;
+
+  const state = document.getElementById("state");
+  state.textContent = s.draining ? "draining" : s.ready ? "ready" : "starting";
+  state.className = "pill " + (s.draining ? "bad" : s.ready ? "ok" : "");
+  document.getElementById("meta").textContent =
+    `${s.version} · generation ${s.generation} · listening on ${s.listen || "?"} · up since ${new Date(s.startedAt).toLocaleString()}`;
+
+  document.getElementById("rps").textContent = rate(s.traffic.requests, previous && previous.traffic.requests, seconds);
+  document.getElementById("eps").textContent = rate(s.traffic.errors5xx, previous && previous.traffic.errors5xx, seconds);
+  document.getElementById("conns").textContent = s.traffic.openConnections;
+  const healthy = s.domains.filter(d => d.healthy).length;
+  document.getElementById("healthy").textContent = `${healthy} / ${s.domains.length}`;
+  const nodes = new Map();
+  for (const d of s.domains) for (const r of d.routes) for (const n of r.nodes) if (n.address) {
+    nodes.set(n.check, n.status === "UP");
+  }
+  document.getElementById("nodesUp").textContent = `${[...nodes.values()].filter(Boolean).length} / ${nodes.size}`;
+
+  const notices = document.getElementById("notices");
+  notices.replaceChildren();
+  if (s.lastReload && !s.lastReload.ok) {
+    notices.append(el("div", {class: "notice"},
+      `Last config reload (${s.lastReload.source}, ${new Date(s.lastReload.at).toLocaleTimeString()}) was refused; the previous config keeps serving: ${s.lastReload.error}`));
+  }
+  if (s.cluster && s.cluster.state.startsWith("disconnected")) {
+    notices.append(el("div", {class: "notice"}, `Kubernetes API ${s.cluster.state}: serving the last known state.`));
+  }
+
+  const body = document.querySelector("#domains tbody");
+  body.replaceChildren();
+  for (const d of s.domains) {
+    const b = before[d.host];
+    d.routes.forEach((r, i) => {
+      const chips = el("td", {});
+      for (const n of r.nodes) {
+        const name = n.endpoint || n.name;
+        const chip = el("span", {class: "node " + n.status, "data-node": n.address || n.name, "data-status": n.status,
+          title: `${n.check || ""} ${n.status}${n.reason ? ": " + n.reason : ""}${n.lastChecked ? " (checked " + new Date(n.lastChecked).toLocaleTimeString() + ")" : ""}`},
+          `${name} ${n.status}`);
+        chips.append(chip);
+        if (n.status !== "UP" && (n.reason || n.notServingBecause)) {
+          chips.append(el("span", {class: "why"}, `${name}: ${n.reason || n.notServingBecause}`));
+        }
+      }
+      if (r.unavailable) chips.append(el("span", {class: "why"}, `503: ${r.unavailable}`));
+      const first = i === 0;
+      const tr = el("tr", {class: d.healthy ? "" : "unhealthy", "data-domain": d.host},
+        el("td", {}, first ? d.host : "", first ? el("div", {class: "origin"}, d.origin || "") : ""),
+        el("td", {}, `${r.match} ${r.path}`),
+        el("td", {}, r.backend, el("div", {class: "origin"}, r.loadBalancing ? `${r.loadBalancing} · ${r.healthCheck}` : "")),
+        chips,
+        el("td", {class: "num"}, first ? rate(d.requests, b && b.requests, seconds) : ""),
+        el("td", {class: "num"}, first ? rate(d.errors5xx, b && b.errors5xx, seconds) : ""),
+        el("td", {class: "num"}, first ? d.requests : ""));
+      body.append(tr);
+    });
+  }
+
+  const c = s.cluster;
+  const cluster = document.getElementById("cluster");
+  cluster.replaceChildren();
+  if (c) {
+    cluster.append(el("div", {}, `Nodes from ${c.source} (${c.state}): ${c.nodes.join(", ") || "none"}`));
+    for (const [name, why] of Object.entries(c.excluded)) cluster.append(el("div", {}, `excluded ${name}: ${why}`));
+  }
+  document.getElementById("footer").textContent =
+    `updated ${new Date(s.now).toLocaleTimeString()} · reloads applied ${s.reloads.applied}, refused ${s.reloads.refused} · retries ${s.traffic.retries}`;
+  previous = s;
+}
+
+async function poll() {
+  try {
+    const res = await fetch("/api/status", {cache: "no-store"});
+    render(await res.json());
+  } catch (e) {
+    const state = document.getElementById("state");
+    state.textContent = "unreachable";
+    state.className = "pill bad";
+  }
+  setTimeout(poll, POLL_MS);
+}
+poll();

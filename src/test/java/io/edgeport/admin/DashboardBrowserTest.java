@@ -1,0 +1,88 @@
+package io.edgeport.admin;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.health.NodeHealth;
+import io.edgeport.support.Await;
+import io.edgeport.support.Configs;
+import io.edgeport.support.LiveNodesTest;
+import io.edgeport.support.RawHttp;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard as an operator sees it: rendered by a real browser (headless Chromium, which
+ * {@code .ci/run} installs), its DOM read after the page's script has fetched and drawn the status.
+ */
+class DashboardBrowserTest extends LiveNodesTest {
+
+  static Path chromium() {
+    for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return Path.of(candidate);
+      }
+    }
+    throw new AssertionError("headless Chromium is needed (apt-get install chromium; .ci/run installs it)");
+  }
+
+  /** The page's DOM once its script has run (virtual time lets its first fetch and render finish). */
+  String renderedDom(int adminPort) throws Exception {
+    Path profile = Files.createTempDirectory(dir, "chromium");
+    List<String> cmd = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=3000", "--dump-dom",
+        "http://127.0.0.1:" + adminPort + "/"));
+    Path out = dir.resolve("dom-" + System.nanoTime() + ".html");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not finish within 60 s");
+    }
+    return Files.readString(out, StandardCharsets.UTF_8);
+  }
+
+  /** The dashboard's table, or the start of whatever page came instead (a browser error page is long). */
+  static String excerpt(String dom) {
+    int table = dom.indexOf("<table");
+    return table >= 0 ? dom.substring(table, Math.min(dom.length(), table + 4000)) : dom.substring(0, Math.min(dom.length(), 600));
+  }
+
+  @Test
+  void theDashboardShowsDomainsAndANodeMarkedDownAfterItStopped() throws Exception {
+    int admin = Configs.freePort();
+    startGateway("""
+        listen:
+          http: "127.0.0.1:0"
+        admin: "127.0.0.1:%d"
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+            healthCheck: {interval: 1s, timeout: 500ms, unhealthyThreshold: 1}
+          - host: shop.example.com
+            nodePort: %d
+        """.formatted(admin, Configs.nodes(nodes), nodes.port(), nodes.port()), 1, new AdminServer(vertx, "edgeport test"));
+    for (int i = 0; i < 5; i++) {
+      RawHttp.get(gateway.port(), "api.example.com", "/");
+    }
+    String dom = renderedDom(admin);
+    assertTrue(dom.contains("data-domain=\"api.example.com\"") && dom.contains("data-domain=\"shop.example.com\""),
+        excerpt(dom));
+    for (String node : nodes.addresses()) {
+      assertTrue(dom.contains("data-node=\"" + node + "\" data-status=\"UP\""), node + " shown UP:\n" + excerpt(dom));
+    }
+
+    nodes.stop(1);
+    Await.node(gateway, "127.0.0.3 on :" + nodes.port(), NodeHealth.Status.DOWN, 15);
+    String after = renderedDom(admin);
+    assertTrue(after.contains("data-node=\"127.0.0.3\" data-status=\"DOWN\""), "the stopped node is shown DOWN:\n" + excerpt(after));
+    assertTrue(after.contains("connect refused"), "with the reason:\n" + excerpt(after));
+    assertTrue(after.contains("data-node=\"127.0.0.2\" data-status=\"UP\""), excerpt(after));
+  }
+}
