@@ -70,7 +70,12 @@ public final class AccessLog implements AutoCloseable {
         ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
         : Files.newBufferedWriter(Path.of(config.file()), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
             StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    AccessLog log = new AccessLog(config, new BufferedWriter(out, 64 * 1024), dropped);
+    return to(new BufferedWriter(out, 64 * 1024), config, dropped);
+  }
+
+  /** An access log writing to {@code out} (tests give a writer that stalls). */
+  static AccessLog to(Writer out, AccessLogConfig config, LongAdder dropped) {
+    AccessLog log = new AccessLog(config, out, dropped);
     log.writer.start();
     return log;
   }

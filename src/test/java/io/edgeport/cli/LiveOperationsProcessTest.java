@@ -180,4 +180,37 @@ class LiveOperationsProcessTest {
       assertTrue(p.output().stream().anyMatch(l -> l.contains("drained in")), p.output().toString());
     }
   }
+
+  @Test
+  void statusPrintsWhatIsServedAndFailsWhenADomainHasNoHealthyNode() throws Exception {
+    int admin = Configs.freePort();
+    Files.writeString(file, config("api.example.com").replace("nodePort: " + nodes.port() + "\n", "nodePort: "
+        + nodes.port() + "\n    healthCheck: {interval: 1s, timeout: 500ms, unhealthyThreshold: 1}\n")
+        + "admin: \"127.0.0.1:" + admin + "\"\n");
+    try (JavaProcess p = startGateway()) {
+      assertEquals(200, RawHttp.get(port, "api.example.com", "/").status());
+      JavaProcess ok = JavaProcess.run(dir, "status", "--admin", "127.0.0.1:" + admin);
+      String table = String.join("\n", ok.stdout());
+      assertEquals(0, ok.exitCode(), table + ok.stderr());
+      assertTrue(table.contains("api.example.com") && table.contains("3/3"), table);
+      for (String node : nodes.addresses()) {
+        assertTrue(table.contains(node + ":" + nodes.port()), table);
+      }
+
+      int mark = p.mark();
+      for (int i = 0; i < 3; i++) {
+        nodes.stop(i);
+      }
+      for (String node : nodes.addresses()) {
+        p.awaitLineAfter(mark, "node " + node + " on :" + nodes.port() + " DOWN", WAIT);
+      }
+      JavaProcess down = JavaProcess.run(dir, "status", "--admin", "127.0.0.1:" + admin);
+      String after = String.join("\n", down.stdout());
+      assertEquals(1, down.exitCode(), after);
+      assertTrue(after.contains("0/3") && after.contains("no healthy node") && after.contains("connect refused"), after);
+    }
+    JavaProcess gone = JavaProcess.run(dir, "status", "--admin", "127.0.0.1:" + admin);
+    assertEquals(2, gone.exitCode(), "the gateway is gone: the admin API cannot be reached");
+    assertTrue(String.join("\n", gone.stderr()).contains("cannot reach"), gone.stderr().toString());
+  }
 }
