@@ -2,31 +2,45 @@ package io.edgeport.health;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpResponseExpectation;
+import io.vertx.core.http.HttpResponseHead;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Checks over the network, on the event loop (no thread per check): a TCP connect, or an HTTP GET
- * whose 2xx/3xx means healthy. Every check opens a fresh connection, as HAProxy does, so a node that
+ * (vertx-web-client, with its timeouts and a response expectation) whose 2xx/3xx means healthy. Every check opens a fresh connection, as HAProxy does, so a node that
  * stopped accepting connections is seen even while old ones still work.
  */
 public final class NetworkProbe implements Probe {
+  /** 2xx and 3xx are healthy; anything else is reported as its status ("HTTP 503"). */
+  static final HttpResponseExpectation HEALTHY = new HttpResponseExpectation() {
+    @Override
+    public boolean test(HttpResponseHead response) {
+      return response.statusCode() >= 200 && response.statusCode() < 400;
+    }
+
+    @Override
+    public Exception describe(HttpResponseHead response) {
+      return new VertxException("HTTP " + response.statusCode(), true);
+    }
+  };
+
   private final NetClient tcp;
-  private final HttpClient http;
+  private final WebClient http;
 
   public NetworkProbe(Vertx vertx) {
     this.tcp = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
-    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setName("edgeport-health"),
-        new PoolOptions().setHttp1MaxSize(64));
+    this.http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false).setName("edgeport-health")
+        .setUserAgent("edgeport-health-check").setFollowRedirects(false));
   }
 
   @Override
@@ -42,13 +56,14 @@ public final class NetworkProbe implements Probe {
   }
 
   private Future<Result> httpCheck(CheckKey key, String hostHeader, long timeout) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(key.node()).setPort(key.port())
-        .setURI(key.check().path()).setConnectTimeout(timeout).setIdleTimeout(timeout)
-        .putHeader("host", hostHeader).putHeader("user-agent", "edgeport-health-check");
-    return http.request(options)
-        .compose(req -> req.send())
-        .compose(res -> res.end().map(done -> res.statusCode() >= 200 && res.statusCode() < 400
-            ? Result.OK : Result.failed("HTTP " + res.statusCode()))); // the body is read and dropped
+    return http.get(key.port(), key.node(), key.check().path())
+        .putHeader("host", hostHeader)
+        .connectTimeout(timeout)
+        .timeout(timeout)
+        .as(BodyCodec.none()) // the body is read and dropped, never held
+        .send()
+        .expecting(HEALTHY)
+        .map(Result.OK);
   }
 
   static String describe(Throwable e) {
@@ -63,6 +78,7 @@ public final class NetworkProbe implements Probe {
   }
 
   public Future<Void> close() {
-    return Future.all(tcp.close(), http.close()).mapEmpty();
+    http.close();
+    return tcp.close();
   }
 }

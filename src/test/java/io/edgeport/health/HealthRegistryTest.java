@@ -19,23 +19,25 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The registry with a scripted probe: sharing of checkers, state across updates, the healthy subset. */
+@ExtendWith(VertxExtension.class)
 class HealthRegistryTest {
   static final HealthCheckConfig FAST = new HealthCheckConfig(null, null, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1);
 
-  Vertx vertx;
   Context context;
   HealthRegistry registry;
   /** Nodes whose probe fails; everything else passes. */
@@ -44,8 +46,7 @@ class HealthRegistryTest {
   volatile boolean answerOnlyFirstProbes;
 
   @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) {
     context = vertx.getOrCreateContext();
     registry = new HealthRegistry(vertx, context, (key, host) -> {
       if (probes.merge(key, 1, Integer::sum) > 1 && answerOnlyFirstProbes) {
@@ -56,33 +57,29 @@ class HealthRegistryTest {
   }
 
   @AfterEach
-  void stop() throws Exception {
-    onContext(() -> {
+  void stop(VertxTestContext ctx) {
+    context.runOnContext(v -> {
       registry.close();
-      return null;
+      ctx.completeNow();
     });
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
+  /** Runs {@code work} on the registry's context, where all its work runs, and waits for the result. */
   <T> T onContext(Callable<T> work) throws Exception {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    return Future.<T>future(p -> context.runOnContext(v -> {
       try {
-        out.complete(work.call());
+        p.complete(work.call());
       } catch (Exception e) {
-        out.completeExceptionally(e);
+        p.fail(e);
       }
-    });
-    return out.get(10, TimeUnit.SECONDS);
+    })).await(10, TimeUnit.SECONDS);
   }
 
   void updateAndAwaitResults(List<DomainConfig> domains, List<String> nodes) throws Exception {
-    CompletableFuture<Void> known = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    Future.<Void>future(p -> context.runOnContext(v -> {
       registry.update(domains, nodes, Resolutions.of(domains, BackendResolver.STATIC));
-      registry.firstResults(10_000).onComplete(r -> known.complete(null));
-    });
-    known.get(15, TimeUnit.SECONDS);
+      registry.firstResults(10_000).onComplete(p);
+    })).await(15, TimeUnit.SECONDS);
   }
 
   static Resolved resolved(DomainConfig d) {
@@ -102,22 +99,22 @@ class HealthRegistryTest {
   }
 
   @Test
-  void onlyUpNodesAreHandedOutAndAllWhenNoneIsUp() throws Exception {
+  void onlyUpNodesAreHandedOutAndAllWhenNoneIsUp(VertxTestContext ctx) throws Exception {
     failing.add("10.0.0.2");
     updateAndAwaitResults(List.of(domain("a.example.com", 30005)), List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
     Resolved ref = resolved(domain("a.example.com", 30005));
     List<String> nodes = List.of("10.0.0.1", "10.0.0.2", "10.0.0.3");
     assertEquals(List.of("10.0.0.1:30005", "10.0.0.3:30005"),
         onContext(() -> registry.endpoints(ref, nodes)).stream().map(Endpoint::toString).toList());
-    failing.addAll(nodes);
-    CompletableFuture<Void> allDown = new CompletableFuture<>();
-    registry.onChange(() -> {
+    registry.onChange(() -> { // on the registry's context
       if (registry.statuses().values().stream().allMatch(s -> s == DOWN)) {
-        allDown.complete(null);
+        ctx.verify(() -> {
+          assertEquals(3, registry.endpoints(ref, nodes).size(), "fail-open");
+          ctx.completeNow();
+        });
       }
     });
-    allDown.get(10, TimeUnit.SECONDS);
-    assertEquals(3, onContext(() -> registry.endpoints(ref, nodes)).size(), "fail-open");
+    failing.addAll(nodes);
   }
 
   @Test
