@@ -35,10 +35,14 @@ class HealthScaleTest {
     for (int i = 0; i < 1000; i++) {
       nodes.add("127.1." + (i / 250) + "." + (i % 250 + 1));
     }
+    java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+    while (ports.size() < 10) {
+      ports.add(Configs.freePort()); // ten distinct ones: two equal backends would share their checkers
+    }
     List<DomainConfig> domains = new ArrayList<>();
-    for (int b = 0; b < 10; b++) {
-      domains.add(new DomainConfig("app" + b + ".example.com", List.of(PathRule.everything(
-          new BackendRef(Configs.freePort(), LoadBalancing.ROUND_ROBIN, HealthCheckConfig.DEFAULT)))));
+    for (int port : ports) {
+      domains.add(new DomainConfig("app" + port + ".example.com", List.of(PathRule.everything(
+          new BackendRef(port, LoadBalancing.ROUND_ROBIN, HealthCheckConfig.DEFAULT)))));
     }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Vertx vertx = Vertx.vertx();
