@@ -1,7 +1,6 @@
-// The live dashboard: polls /api/status and renders it; rates come from the change between two polls.
+// The live dashboard: polls /api/status and renders it (rates are the server's, over its last seconds).
 "use strict";
 const POLL_MS = 2000;
-let previous = null;
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -12,25 +11,19 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
-function rate(now, before, seconds) {
-  if (before === undefined || seconds <= 0) return "–";
-  const r = Math.max(0, now - before) / seconds;
+function rate(r) {
   return r >= 100 ? r.toFixed(0) : r.toFixed(1);
 }
 
 function render(s) {
-  const seconds = previous ? (Date.parse(s.now) - Date.parse(previous.now)) / 1000 : 0;
-  const before = {};
-  if (previous) for (const d of previous.domains) before[d.host] = d;
-
   const state = document.getElementById("state");
   state.textContent = s.draining ? "draining" : s.ready ? "ready" : "starting";
   state.className = "pill " + (s.draining ? "bad" : s.ready ? "ok" : "");
   document.getElementById("meta").textContent =
     `${s.version} · generation ${s.generation} · listening on ${s.listen || "?"} · up since ${new Date(s.startedAt).toLocaleString()}`;
 
-  document.getElementById("rps").textContent = rate(s.traffic.requests, previous && previous.traffic.requests, seconds);
-  document.getElementById("eps").textContent = rate(s.traffic.errors5xx, previous && previous.traffic.errors5xx, seconds);
+  document.getElementById("rps").textContent = rate(s.traffic.requestsPerSecond);
+  document.getElementById("eps").textContent = rate(s.traffic.errors5xxPerSecond);
   document.getElementById("conns").textContent = s.traffic.openConnections;
   const healthy = s.domains.filter(d => d.healthy).length;
   document.getElementById("healthy").textContent = `${healthy} / ${s.domains.length}`;
@@ -53,7 +46,6 @@ function render(s) {
   const body = document.querySelector("#domains tbody");
   body.replaceChildren();
   for (const d of s.domains) {
-    const b = before[d.host];
     d.routes.forEach((r, i) => {
       const chips = el("td", {});
       for (const n of r.nodes) {
@@ -73,8 +65,8 @@ function render(s) {
         el("td", {}, `${r.match} ${r.path}`),
         el("td", {}, r.backend, el("div", {class: "origin"}, r.loadBalancing ? `${r.loadBalancing} · ${r.healthCheck}` : "")),
         chips,
-        el("td", {class: "num"}, first ? rate(d.requests, b && b.requests, seconds) : ""),
-        el("td", {class: "num"}, first ? rate(d.errors5xx, b && b.errors5xx, seconds) : ""),
+        el("td", {class: "num"}, first ? rate(d.requestsPerSecond) : ""),
+        el("td", {class: "num"}, first ? rate(d.errors5xxPerSecond) : ""),
         el("td", {class: "num"}, first ? d.requests : ""));
       body.append(tr);
     });
@@ -88,8 +80,8 @@ function render(s) {
     for (const [name, why] of Object.entries(c.excluded)) cluster.append(el("div", {}, `excluded ${name}: ${why}`));
   }
   document.getElementById("footer").textContent =
-    `updated ${new Date(s.now).toLocaleTimeString()} · reloads applied ${s.reloads.applied}, refused ${s.reloads.refused} · retries ${s.traffic.retries}`;
-  previous = s;
+    `updated ${new Date(s.now).toLocaleTimeString()} · rates over the last 10 s · reloads applied ${s.reloads.applied},`
+    + ` refused ${s.reloads.refused} · retries ${s.traffic.retries}`;
 }
 
 async function poll() {

@@ -182,6 +182,13 @@ public final class Gateway {
   }
 
   private Future<Void> apply(EdgeportConfig next, String source) {
+    AccessLog nextLog;
+    try {
+      nextLog = openAccessLog(next.accessLog());
+    } catch (IOException e) {
+      return refused(source, new IllegalStateException("accessLog: cannot open " + next.accessLog().file() + ": "
+          + e.getMessage(), e));
+    }
     boolean sourceChanges = config == null || !Objects.equals(config.kubernetes(), next.kubernetes());
     Future<KubernetesSource> nextSource;
     if (!sourceChanges) {
@@ -191,13 +198,6 @@ public final class Gateway {
     }
     ListenerSettings listener = ListenerSettings.of(next);
     boolean moveListener = proxy != null && !proxy.settings().equals(listener);
-    AccessLog nextLog;
-    try {
-      nextLog = openAccessLog(next.accessLog());
-    } catch (IOException e) {
-      return refused(source, new IllegalStateException("accessLog: cannot open " + next.accessLog().file() + ": "
-          + e.getMessage(), e));
-    }
     return nextSource.compose(src -> {
       Future<ProxyServer> nextProxy = moveListener
           ? ProxyServer.start(vertx, listener, workers, generation::get, traffic, proxy) : Future.succeededFuture(proxy);
@@ -209,10 +209,11 @@ public final class Gateway {
             if (src != null && src != kubernetes) {
               src.close();
             }
-            if (nextLog != accessLog) {
-              nextLog.close();
-            }
           });
+    }).onFailure(e -> {
+      if (nextLog != null && nextLog != accessLog) {
+        nextLog.close(); // refused: it never served
+      }
     }).onComplete(ar -> {
       lastReload = new ReloadResult(ar.succeeded(), Instant.now(), source, ar.failed() ? describe(ar.cause()) : null);
       if (!source.equals("start")) {
@@ -246,7 +247,10 @@ public final class Gateway {
     return chain;
   }
 
-  /** Past the point of no return: nothing below can fail the config. */
+  /**
+   * Past the point of no return: nothing below can fail a reload. (At the start, binding the listener
+   * can still fail; then the start fails as a whole.)
+   */
   private Future<Void> commit(EdgeportConfig next, KubernetesSource nextSource, ProxyServer nextProxy,
       AccessLog nextLog) {
     EdgeportConfig previous = config;

@@ -36,6 +36,8 @@ public final class AdminServer implements Gateway.Extension {
   private final Instant startedAt = Instant.now();
   private volatile Gateway gateway;
   private Metrics metrics;
+  private Rates rates;
+  private long sampler = -1;
   private Router router;
   private HttpServer server;
   private ListenAddress address;
@@ -57,11 +59,13 @@ public final class AdminServer implements Gateway.Extension {
       HttpServer old = server;
       server = null;
       address = null;
+      stopSampling();
       LOG.info("admin listener closed");
       return old == null ? Future.succeededFuture() : old.close();
     }
     if (router == null) {
       metrics = new Metrics(() -> this.gateway);
+      rates = new Rates(() -> this.gateway.traffic().snapshot());
       router = router();
     }
     return vertx.createHttpServer(new HttpServerOptions().setHost(wanted.bindHost()).setPort(wanted.port()))
@@ -73,6 +77,10 @@ public final class AdminServer implements Gateway.Extension {
           HttpServer old = server;
           server = started;
           address = wanted;
+          if (sampler < 0) {
+            rates.sample(System.nanoTime());
+            sampler = vertx.setPeriodic(1000, id -> rates.sample(System.nanoTime()));
+          }
           LOG.info("admin: dashboard, /metrics and /api/status on http://{}:{}/", wanted.bindHost(), started.actualPort());
           return old == null ? Future.succeededFuture() : old.close();
         });
@@ -95,7 +103,7 @@ public final class AdminServer implements Gateway.Extension {
     r.get("/api/status").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
-        .end(StatusReport.of(gateway, startedAt, version).encodePrettily()));
+        .end(StatusReport.of(gateway, rates.perSecond(), startedAt, version).encodePrettily()));
     for (String[] asset : ASSETS) {
       Buffer body = resource(asset[1]);
       r.get(asset[0]).handler(ctx -> ctx.response().putHeader("content-type", asset[2])
@@ -130,8 +138,16 @@ public final class AdminServer implements Gateway.Extension {
     }
   }
 
+  private void stopSampling() {
+    if (sampler >= 0) {
+      vertx.cancelTimer(sampler);
+      sampler = -1;
+    }
+  }
+
   @Override
   public Future<Void> close() {
+    stopSampling();
     HttpServer s = server;
     server = null;
     return s == null ? Future.succeededFuture() : s.close();

@@ -28,7 +28,8 @@ import java.util.Map;
 final class StatusReport {
   private StatusReport() {}
 
-  static JsonObject of(Gateway gateway, Instant startedAt, String version) {
+  /** @param rates request and 5xx rates over the last seconds */
+  static JsonObject of(Gateway gateway, Rates.Window rates, Instant startedAt, String version) {
     Gateway.View view = gateway.view();
     Generation generation = gateway.generation();
     Traffic.Snapshot traffic = gateway.traffic().snapshot();
@@ -52,6 +53,7 @@ final class StatusReport {
       errors += t.errors();
     }
     out.put("traffic", new JsonObject().put("requests", requests).put("errors5xx", errors)
+        .put("requestsPerSecond", round(rates.total().requests())).put("errors5xxPerSecond", round(rates.total().errors()))
         .put("openConnections", traffic.openConnections()).put("connections", traffic.connections())
         .put("retries", traffic.retries()));
     if (view == null) {
@@ -62,7 +64,8 @@ final class StatusReport {
     Map<CheckKey, NodeReport> health = gateway.health().reports();
     JsonArray domains = new JsonArray();
     for (DomainConfig d : view.domains()) {
-      domains.add(domain(d, view, generation, health, traffic.domains().get(d.host())));
+      domains.add(domain(d, view, generation, health, traffic.domains().get(d.host()),
+          rates.byDomain().getOrDefault(d.host(), Rates.Rate.NONE)));
     }
     return out.put("domains", domains);
   }
@@ -75,7 +78,7 @@ final class StatusReport {
   }
 
   private static JsonObject domain(DomainConfig d, Gateway.View view, Generation generation,
-      Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals) {
+      Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals, Rates.Rate rate) {
     JsonArray routes = new JsonArray();
     List<Route> live = generation.routes().routesOf(d.host());
     boolean healthy = false;
@@ -87,6 +90,7 @@ final class StatusReport {
       routes.add(r);
     }
     JsonObject out = new JsonObject().put("host", d.host()).put("origin", d.origin()).put("healthy", healthy)
+        .put("requestsPerSecond", round(rate.requests())).put("errors5xxPerSecond", round(rate.errors()))
         .put("routes", routes);
     if (totals != null) {
       out.put("requests", totals.requests()).put("errors5xx", totals.errors())
@@ -149,6 +153,10 @@ final class StatusReport {
     view.cluster().excludedNodes().forEach((name, why) -> nodes.add(new JsonObject().put("name", name)
         .put("status", "EXCLUDED").put("reason", why).put("serving", false).put("notServingBecause", why)));
     return out.put("nodes", nodes).put("nodesUp", up);
+  }
+
+  private static double round(double perSecond) {
+    return Math.round(perSecond * 10) / 10.0;
   }
 
   private static long sum(long[] values) {

@@ -60,11 +60,12 @@ final class StatusCommand implements Callable<Integer> {
         + " · listening on " + s.getString("listen", "?")
         + " · nodes from " + cluster.getString("source", "?") + " (" + cluster.getString("state", "?") + ")");
     JsonObject traffic = s.getJsonObject("traffic");
-    out.println("requests " + traffic.getLong("requests") + " · 5xx " + traffic.getLong("errors5xx")
+    out.println(traffic.getDouble("requestsPerSecond", 0.0) + " req/s, " + traffic.getDouble("errors5xxPerSecond", 0.0)
+        + " 5xx/s (last 10 s) · requests " + traffic.getLong("requests") + " · 5xx " + traffic.getLong("errors5xx")
         + " · open connections " + traffic.getLong("openConnections") + " · retries " + traffic.getLong("retries"));
     out.println();
-    String row = "%-32s %-14s %-22s %8s %10s %6s%n";
-    out.printf(row, "DOMAIN", "ROUTE", "BACKEND", "NODES UP", "REQUESTS", "5XX");
+    String row = "%-32s %-14s %-22s %8s %8s %10s %6s%n";
+    out.printf(row, "DOMAIN", "ROUTE", "BACKEND", "NODES UP", "REQ/S", "REQUESTS", "5XX");
     boolean allHealthy = true;
     for (Object o : s.getJsonArray("domains", new JsonArray())) {
       JsonObject d = (JsonObject) o;
@@ -76,7 +77,8 @@ final class StatusCommand implements Callable<Integer> {
         long checked = nodes.stream().filter(n -> ((JsonObject) n).containsKey("address")).count();
         out.printf(row, first ? d.getString("host") : "", r.getString("match").equals("exact") ? "=" + r.getString("path")
             : r.getString("path"), r.getString("backend"), r.getInteger("nodesUp") + "/" + checked,
-            first ? d.getLong("requests") : "", first ? d.getLong("errors5xx") : "");
+            first ? d.getDouble("requestsPerSecond", 0.0) : "", first ? d.getLong("requests") : "",
+            first ? d.getLong("errors5xx") : "");
         first = false;
         if (r.getString("unavailable") != null) {
           out.println("    503: " + r.getString("unavailable"));

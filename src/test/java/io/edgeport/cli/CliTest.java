@@ -63,7 +63,8 @@ class CliTest {
   void checkOfAValidFilePrintsASummary() throws Exception {
     JavaProcess p = JavaProcess.run(Path.of("").toAbsolutePath(), "check");
     assertEquals(0, p.exitCode(), p.output().toString());
-    assertEquals(List.of("config/edgeport.yaml: OK: 1 domain(s), 1 backend(s), 3 node(s), listening on :80"), p.stdout());
+    assertEquals(List.of("config/edgeport.yaml: OK: 1 domain(s), 1 backend(s), 3 node(s), listening on :80, admin on"
+        + " 127.0.0.1:9901"), p.stdout());
   }
 
   @Test
