@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
+import io.edgeport.support.Poll;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestNodes;
 import io.vertx.core.Vertx;
@@ -153,6 +154,30 @@ class CliTest {
       }
       assertEquals(Set.of("Hello from node-1 (127.0.0.2:" + nodePort + ")", "Hello from node-2 (127.0.0.3:" + nodePort + ")",
           "Hello from node-3 (127.0.0.4:" + nodePort + ")"), pages);
+    }
+  }
+
+  @Test
+  void logLevelOverridesTheEnvironmentAndBadValuesAreRefused() throws Exception {
+    JavaProcess bad = JavaProcess.run(dir, "demo", "--log-level", "loud");
+    assertEquals(2, bad.exitCode());
+    assertTrue(String.join("\n", bad.stderr()).contains("'loud' is not error, warn, info, debug or trace"),
+        bad.stderr().toString());
+
+    int admin = Configs.freePort();
+    try (JavaProcess p = JavaProcess.start(dir, "demo", "--port", String.valueOf(Configs.freePort()), "--node-port",
+        String.valueOf(Configs.freePort()), "--admin", "127.0.0.1:" + admin, "--workers", "1", "--log-level", "warn")) {
+      Poll.until(() -> ready(admin), 60, "the demo is ready");
+      // the test harness asks for DEBUG through EDGEPORT_LOG_LEVEL; --log-level wins
+      assertTrue(p.stderr().stream().noneMatch(l -> l.contains(" INFO ") || l.contains(" DEBUG ")), p.stderr().toString());
+    }
+  }
+
+  static boolean ready(int adminPort) {
+    try (RawHttp client = new RawHttp(adminPort)) {
+      return client.send("GET /ready HTTP/1.1\r\nHost: localhost", null).read(false).status() == 200;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 }
