@@ -1,5 +1,6 @@
 package io.edgeport;
 
+import io.edgeport.balance.RetryBudget;
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.cluster.Coalescer;
 import io.edgeport.cluster.ServiceResolver;
@@ -7,6 +8,7 @@ import io.edgeport.cluster.StaticCluster;
 import io.edgeport.cluster.kubernetes.KubernetesClients;
 import io.edgeport.cluster.kubernetes.KubernetesSource;
 import io.edgeport.config.AccessLogConfig;
+import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.KubernetesConfig;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +92,7 @@ public final class Gateway {
   private KubernetesSource kubernetes;
   private List<DomainConfig> domains = List.of();
   private Resolutions resolutions;
+  private final Map<BackendRef, RetryBudget> budgets = new HashMap<>();
   private ProxyServer proxy;
   private AccessLog accessLog;
   private Future<Void> applying = Future.succeededFuture();
@@ -348,12 +352,18 @@ public final class Gateway {
       return; // nothing it is built from changed: keep the generation (and its balancers' state)
     }
     Generation next = generation.get().next(
-        RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health),
+        RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget),
         Forwarding.of(config.timeouts(), config.trustedProxies()), accessLog);
     generation.set(next);
+    budgets.keySet().retainAll(resolutions.byBackend().keySet());
     view = new View(next.version(), config, cluster, domains, resolutions, healthNow);
     logUnavailable();
     notifyState();
+  }
+
+  /** A backend's retry budget: the same one for as long as the backend is configured, across generations. */
+  private RetryBudget budget(BackendRef ref) {
+    return budgets.computeIfAbsent(ref, r -> new RetryBudget(r.retry().budgetPercent(), r.retry().budgetMinPerSecond()));
   }
 
   /** Domains that cannot serve (their requests get 503) are logged once per reason. */

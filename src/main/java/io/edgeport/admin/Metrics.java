@@ -53,8 +53,15 @@ final class Metrics {
         .tag("result", "failed").description("Active health checks run").register(registry);
     FunctionCounter.builder("edgeport.passive.ejections", gateways, g -> g.get().health().passiveEjections())
         .description("Nodes taken out because live traffic to them failed").register(registry);
-    FunctionCounter.builder("edgeport.retries", gateways, g -> g.get().traffic().snapshot().retries())
-        .description("Requests sent to another node after a failed connect or a stale connection").register(registry);
+    for (String reason : Traffic.RETRY_REASONS) {
+      FunctionCounter.builder("edgeport.retries", gateways, g -> g.get().traffic().snapshot().retries().get(reason))
+          .tag("reason", reason).description("Tries sent to another node (or, for stale, the same one) after a failure")
+          .register(registry);
+    }
+    FunctionCounter.builder("edgeport.retry.budget.exhausted", gateways,
+            g -> g.get().traffic().snapshot().budgetExhausted())
+        .description("Failures that went to the client because the backend's retry budget was used up")
+        .register(registry);
     FunctionCounter.builder("edgeport.access.log.dropped", gateways, g -> g.get().accessLogDropped())
         .description("Access log lines dropped because the writer fell behind").register(registry);
     Gauge.builder("edgeport.generation", gateways, g -> g.get().generation().version())

@@ -1,12 +1,18 @@
 package io.edgeport.config;
 
 /**
- * A NodePort service, reached on every node; two routes with equal refs share one backend.
+ * A NodePort service, reached on every node; two routes with equal refs share one backend (its
+ * balancer, health checkers and retry budget).
  *
  * @param nodePort the nodePort, or 0 when {@code service} names it
  * @param service  a Kubernetes Service whose nodePort the API supplies, or null
  */
-public record BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
+public record BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck,
+    RetryPolicy retry) {
+
+  public BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
+    this(nodePort, service, loadBalancing, healthCheck, RetryPolicy.DEFAULT);
+  }
 
   public BackendRef(int nodePort, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
     this(nodePort, null, loadBalancing, healthCheck);

@@ -57,7 +57,8 @@ final class DomainsSection {
     if (map == null) {
       return null;
     }
-    r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "paths");
+    r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "retry",
+        "paths");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       r.error(map, "domain without 'host'");
@@ -81,6 +82,7 @@ final class DomainsSection {
     String origin = r.fileName + ":" + map.line();
     LoadBalancing lb = loadBalancing(map, LoadBalancing.ROUND_ROBIN);
     HealthCheckConfig check = HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT);
+    RetryPolicy retry = RetrySection.read(r, map, RetryPolicy.DEFAULT);
     Entry paths = map.entries().get("paths");
     if (hasTarget(map) && paths != null) {
       r.error(paths.line(), paths.column(), where + " has both a backend ('nodePort' or 'service') and 'paths';"
@@ -94,13 +96,14 @@ final class DomainsSection {
     if (paths == null) {
       Target t = target(map, where);
       return t == null ? null : new DomainConfig(host,
-          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check))), origin);
+          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry))), origin);
     }
-    List<PathRule> rules = paths(paths, lb, check, where);
+    List<PathRule> rules = paths(paths, lb, check, retry, where);
     return rules.isEmpty() ? null : new DomainConfig(host, rules, origin);
   }
 
-  private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck, String where) {
+  private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck,
+      RetryPolicy domainRetry, String where) {
     ListNode list = r.asList(entry.value(), where + " paths");
     List<PathRule> out = new ArrayList<>();
     if (list == null) {
@@ -115,7 +118,8 @@ final class DomainsSection {
       if (map == null) {
         continue;
       }
-      r.checkKeys(map, "a path", "prefix", "exact", "nodePort", "service", "port", "loadBalancing", "healthCheck");
+      r.checkKeys(map, "a path", "prefix", "exact", "nodePort", "service", "port", "loadBalancing", "healthCheck",
+          "retry");
       Entry prefix = map.entries().get("prefix");
       Entry exact = map.entries().get("exact");
       if ((prefix == null) == (exact == null)) {
@@ -132,6 +136,7 @@ final class DomainsSection {
       Target target = target(map, "a path");
       LoadBalancing lb = loadBalancing(map, domainLb);
       HealthCheckConfig check = HealthCheckSection.read(r, map, domainCheck);
+      RetryPolicy retry = RetrySection.read(r, map, domainRetry);
       if (p == null || target == null) {
         continue;
       }
@@ -148,7 +153,7 @@ final class DomainsSection {
         r.error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
         continue;
       }
-      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check)));
+      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check, retry)));
     }
     return out;
   }

@@ -3,12 +3,15 @@ package io.edgeport.proxy;
 import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.LoadBalancer;
 import io.edgeport.balance.PickContext;
+import io.edgeport.balance.RetryBudget;
 import io.edgeport.config.Cidr;
+import io.edgeport.config.RetryPolicy;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
@@ -19,16 +22,21 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One request on its way through: pick a node, connect (trying the next node when a connect
- * fails, since nothing was sent yet), then stream the request body up and the response down with
- * back-pressure, never holding a whole body. All callbacks run on the request's event loop, so the
- * state below needs no locking.
+ * One request on its way through: pick a node, connect, then stream the request body up and the
+ * response down with back-pressure. A try that fails before any byte of the response arrived goes
+ * to the next node when that is safe ({@link RetryPolicy}): nothing was sent yet (a failed connect),
+ * or the method is idempotent and its body, if any, was small enough to be read whole and kept for
+ * a replay. Retries past the first failed connect draw on the backend's {@link RetryBudget}. All
+ * callbacks run on the request's event loop, so the state below needs no locking.
  */
 final class ProxyExchange implements PickContext {
   /** The status logged for a request whose client went away before its answer (nginx's convention). */
   static final int CLIENT_CLOSED = 499;
+  private static final Logger LOG = LoggerFactory.getLogger("edgeport.retry");
   private final ProxyContext ctx;
   private final Forwarding forwarding;
   private final ResponseDeadlines deadlines;
@@ -37,6 +45,7 @@ final class ProxyExchange implements PickContext {
   private final long startNanos;
   private long forwardedNanos;
   private String requestId;
+  private boolean generatedRequestId;
   private boolean reported;
   private final HttpServerRequest request;
   private final RequestTarget target;
@@ -44,6 +53,12 @@ final class ProxyExchange implements PickContext {
   private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
   private final boolean hasBody;
+  private final RetryPolicy retry;
+  private final RetryBudget budget;
+  /** Tries in all, each on another node: the policy's attempts, at most one per node. */
+  private final int maxAttempts;
+  /** The request body read whole, so that a retry can send it again; null when it streams. */
+  private Buffer replayBody;
   /** The connection's remote address, read once. */
   private final String peer;
   private final boolean peerTrusted;
@@ -80,6 +95,9 @@ final class ProxyExchange implements PickContext {
     this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
     this.hasBody = Bodies.declared(request.headers());
+    this.retry = backend.retry();
+    this.budget = backend.budget();
+    this.maxAttempts = Math.min(retry.attempts(), endpoints.size());
     this.peer = request.remoteAddress().hostAddress();
     this.peerTrusted = forwarding.forwarded.isTrusted(peer);
   }
@@ -103,9 +121,75 @@ final class ProxyExchange implements PickContext {
     }
     request.pause();
     request.response().closeHandler(v -> clientGone());
+    budget.request(startNanos);
     firstIndex = balancer.pick(this);
+    if (hasBody && maxAttempts > 1 && isIdempotent(request.method()) && fitsReplay()) {
+      // small enough to keep: read it whole first, so that a node that dies with it can be replaced
+      if (request.headers().contains("expect")) {
+        request.response().writeContinue();
+      }
+      request.body().onComplete(body -> {
+        if (body.failed()) {
+          clientGone();
+          return;
+        }
+        replayBody = body.result();
+        startConnecting();
+      });
+      return;
+    }
+    startConnecting();
+  }
+
+  /** A Content-Length within {@code retry.maxBodyBytes} (a chunked body of unknown length streams). */
+  private boolean fitsReplay() {
+    String length = request.headers().get("content-length");
+    if (length == null || request.headers().contains("transfer-encoding")) {
+      return false;
+    }
+    try {
+      return Long.parseLong(length.trim()) <= retry.maxBodyBytes();
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private void startConnecting() {
     connectDeadline = System.nanoTime() + forwarding.connectTimeoutNanos;
     connect();
+  }
+
+  /**
+   * May the request go to another node after {@code failure}? Within the attempts, and, unless
+   * nothing was sent yet, only when it can be sent again whole and the backend's budget allows.
+   */
+  private boolean mayRetry(RetryPolicy.On failure) {
+    if (finished || attempts >= maxAttempts || !retry.retries(failure)) {
+      return false;
+    }
+    if (failure == RetryPolicy.On.CONNECT_FAILURE) {
+      return true; // nothing of it reached a node: no replay, and no extra load on the backend
+    }
+    if (!isIdempotent(request.method()) || hasBody && replayBody == null) {
+      return false;
+    }
+    if (!budget.tryRetry(System.nanoTime())) {
+      ctx.traffic().retryBudgetExhausted();
+      return false;
+    }
+    return true;
+  }
+
+  /** Leaves the failed node and tries the next one. */
+  private void retryElsewhere(RetryPolicy.On failure) {
+    ctx.traffic().retried(failure);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} {}: {} on {}, retrying on another node (try {} of {})", route.domain(), request.method(),
+          request.uri(), failure.configName(), endpoint, attempts + 1, maxAttempts);
+    }
+    releaseEndpoint();
+    upstream = null;
+    startConnecting();
   }
 
   /**
@@ -142,10 +226,11 @@ final class ProxyExchange implements PickContext {
     }
     if (ar.failed()) {
       releaseEndpoint();
-      ctx.failures().connectFailed(endpoint, ar.cause(), attempts < endpoints.size());
+      boolean again = mayRetry(RetryPolicy.On.CONNECT_FAILURE);
+      ctx.failures().connectFailed(endpoint, ar.cause(), again);
       endpoint.reportFailure("connect failed: " + UpstreamFailures.describe(ar.cause()));
-      if (attempts < endpoints.size()) {
-        ctx.traffic().retried();
+      if (again) {
+        ctx.traffic().retried(RetryPolicy.On.CONNECT_FAILURE);
         connect(); // nothing was sent: another node can take it
       } else {
         fail(502);
@@ -164,16 +249,26 @@ final class ProxyExchange implements PickContext {
     out.set("host", target.authority());
     forwarding.forwarded.apply(in, out, peer, peerTrusted, ctx.scheme(),
         target.authority(), request.localAddress().port());
-    requestId = in.get("x-request-id");
     if (requestId == null) {
-      requestId = RequestIds.next();
-      out.set("x-request-id", requestId);
+      requestId = in.get("x-request-id");
+      if (requestId == null) {
+        requestId = RequestIds.next();
+        generatedRequestId = true;
+      }
+    }
+    if (generatedRequestId) {
+      out.set("x-request-id", requestId); // the same on every try
     }
     forwardedNanos = System.nanoTime();
     up.exceptionHandler(e -> { }); // failures arrive through the futures below
     up.response().onComplete(this::onResponse);
     if (!hasBody) {
       up.end();
+      startResponseTimer();
+      return;
+    }
+    if (replayBody != null) {
+      up.end(replayBody); // with the client's Content-Length, copied above
       startResponseTimer();
       return;
     }
@@ -210,8 +305,13 @@ final class ProxyExchange implements PickContext {
     if (!responseStarted && !finished) {
       ctx.failures().responseTimedOut(endpoint);
       endpoint.reportFailure("no response within the response timeout");
-      fail(504);
-      upstream.reset();
+      HttpClientRequest late = upstream;
+      if (mayRetry(RetryPolicy.On.TIMEOUT)) {
+        retryElsewhere(RetryPolicy.On.TIMEOUT);
+      } else {
+        fail(504);
+      }
+      late.reset();
     }
   }
 
@@ -224,19 +324,30 @@ final class ProxyExchange implements PickContext {
       if (isStaleConnection(ar.cause()) && !retriedStale) {
         // a pooled connection the node had closed: safe to resend a body-less idempotent request, once
         retriedStale = true;
-        ctx.traffic().retried();
+        ctx.traffic().retriedStale();
         attempts--; // the same node again, on a fresh connection
-        connectDeadline = System.nanoTime() + forwarding.connectTimeoutNanos;
         releaseEndpoint();
         upstream = null;
-        connect();
-      } else {
-        ctx.failures().requestFailed(endpoint, ar.cause());
-        fail(502);
+        startConnecting();
+        return;
       }
+      ctx.failures().requestFailed(endpoint, ar.cause());
+      if (isReset(ar.cause())) {
+        endpoint.reportFailure("connection lost with a request in flight: " + UpstreamFailures.describe(ar.cause()));
+        if (mayRetry(RetryPolicy.On.RESET)) {
+          retryElsewhere(RetryPolicy.On.RESET);
+          return;
+        }
+      }
+      fail(502);
       return;
     }
     HttpClientResponse in = ar.result();
+    if (in.statusCode() == 503 && mayRetry(RetryPolicy.On.STATUS_503)) {
+      upstream.reset(); // the answer is dropped unread: another node answers instead
+      retryElsewhere(RetryPolicy.On.STATUS_503);
+      return;
+    }
     HttpServerResponse out = request.response();
     responseStarted = true;
     int status = in.statusCode();
@@ -259,6 +370,12 @@ final class ProxyExchange implements PickContext {
 
   private boolean mayHaveBody(int status) {
     return request.method() != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+  }
+
+  /** The node closed or reset the connection (it died, or dropped the request) before answering. */
+  private static boolean isReset(Throwable cause) {
+    return cause instanceof HttpClosedException
+        || cause instanceof java.io.IOException && !(cause instanceof java.net.SocketTimeoutException);
   }
 
   private boolean isStaleConnection(Throwable cause) {

@@ -1,5 +1,6 @@
 package io.edgeport.proxy;
 
+import io.edgeport.config.RetryPolicy;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -27,10 +28,24 @@ public final class Traffic {
   private static final int BYTES_IN = SUM_NANOS + 1;
   private static final int BYTES_OUT = BYTES_IN + 1;
   private static final int DOMAIN_SLOTS = BYTES_OUT + 1;
-  // A loop's own counters.
+  // A loop's own counters: connections, then retries by reason (the policy's reasons, then "stale").
   private static final int OPEN_CONNECTIONS = 0;
   private static final int CONNECTIONS = 1;
-  private static final int RETRIES = 2;
+  private static final int BUDGET_EXHAUSTED = 2;
+  private static final int RETRIES = 3;
+  private static final int STALE = RETRIES + RetryPolicy.On.values().length;
+  private static final int OWN_SLOTS = STALE + 1;
+  /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */
+  public static final List<String> RETRY_REASONS = reasons();
+
+  private static List<String> reasons() {
+    List<String> out = new java.util.ArrayList<>();
+    for (RetryPolicy.On on : RetryPolicy.On.values()) {
+      out.add(on.configName());
+    }
+    out.add("stale");
+    return List.copyOf(out);
+  }
 
   static {
     for (int i = 0; i < LATENCY_BOUNDS.length; i++) {
@@ -63,7 +78,7 @@ public final class Traffic {
 
   /** One event loop's counters. Written by that loop only. */
   static final class Loop {
-    private final long[] own = new long[3];
+    private final long[] own = new long[OWN_SLOTS];
     private final ConcurrentHashMap<String, long[]> domains = new ConcurrentHashMap<>();
     /** domain → node → requests by status class (1xx … 5xx). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, long[]>> byNode = new ConcurrentHashMap<>();
@@ -77,8 +92,16 @@ public final class Traffic {
       add(own, OPEN_CONNECTIONS, -1);
     }
 
-    void retried() {
-      add(own, RETRIES, 1);
+    void retried(RetryPolicy.On reason) {
+      add(own, RETRIES + reason.ordinal(), 1);
+    }
+
+    void retriedStale() {
+      add(own, STALE, 1);
+    }
+
+    void retryBudgetExhausted() {
+      add(own, BUDGET_EXHAUSTED, 1);
     }
 
     /**
@@ -137,20 +160,28 @@ public final class Traffic {
     }
   }
 
-  /** @param domains "" for requests that matched no route */
-  public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections, long retries) {}
+  /**
+   * @param domains         "" for requests that matched no route
+   * @param retries         by reason ({@link #RETRY_REASONS})
+   * @param budgetExhausted failures that went to the client because the backend's retry budget was used up
+   */
+  public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections,
+      Map<String, Long> retries, long budgetExhausted) {
+
+    public long totalRetries() {
+      return retries.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   /** Sums every loop's counters; safe from any thread (each counter is at most a moment old). */
   public Snapshot snapshot() {
     Map<String, long[]> sums = new HashMap<>();
     Map<String, Map<String, long[]>> nodes = new HashMap<>();
-    long open = 0;
-    long connections = 0;
-    long retries = 0;
+    long[] own = new long[OWN_SLOTS];
     for (Loop loop : loops) {
-      open += read(loop.own, OPEN_CONNECTIONS);
-      connections += read(loop.own, CONNECTIONS);
-      retries += read(loop.own, RETRIES);
+      for (int i = 0; i < OWN_SLOTS; i++) {
+        own[i] += read(loop.own, i);
+      }
       loop.domains.forEach((domain, d) -> {
         long[] sum = sums.computeIfAbsent(domain, k -> new long[DOMAIN_SLOTS]);
         for (int i = 0; i < DOMAIN_SLOTS; i++) {
@@ -171,6 +202,11 @@ public final class Traffic {
       out.put(domain, new DomainTotals(buckets, s[SUM_NANOS] / (double) TimeUnit.SECONDS.toNanos(1), s[BYTES_IN],
           s[BYTES_OUT], Map.copyOf(nodes.getOrDefault(domain, Map.of()))));
     });
-    return new Snapshot(Map.copyOf(out), open, connections, retries);
+    Map<String, Long> retries = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < RETRY_REASONS.size(); i++) {
+      retries.put(RETRY_REASONS.get(i), own[RETRIES + i]);
+    }
+    return new Snapshot(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
+        java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED]);
   }
 }

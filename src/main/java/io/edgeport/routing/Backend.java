@@ -1,7 +1,9 @@
 package io.edgeport.routing;
 
 import io.edgeport.balance.LoadBalancer;
+import io.edgeport.balance.RetryBudget;
 import io.edgeport.config.Cidr;
+import io.edgeport.config.RetryPolicy;
 import java.util.List;
 
 /**
@@ -10,10 +12,8 @@ import java.util.List;
  * @param name              for logs, like {@code :30005} or {@code default/api-service}
  * @param allowedSources    client networks allowed in (empty: everyone)
  * @param unavailableReason why it cannot serve now (its requests get 503), or null
+ * @param retry             which failed requests are sent to another node
+ * @param budget            how many retries it may make now; lives across snapshots
  */
-public record Backend(String name, LoadBalancer balancer, List<Cidr> allowedSources, String unavailableReason) {
-
-  public Backend(String name, LoadBalancer balancer) {
-    this(name, balancer, List.of(), null);
-  }
-}
+public record Backend(String name, LoadBalancer balancer, List<Cidr> allowedSources, String unavailableReason,
+    RetryPolicy retry, RetryBudget budget) {}

@@ -1,6 +1,7 @@
 package io.edgeport.routing;
 
 import io.edgeport.balance.LoadBalancer;
+import io.edgeport.balance.RetryBudget;
 import io.edgeport.balance.SelectionStrategy;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Builds a {@link RouteTable} from the domains, the cluster's current nodes and what each backend resolved to. */
 public final class RouteTableBuilder {
@@ -17,9 +19,10 @@ public final class RouteTableBuilder {
   /**
    * @param resolutions what each backend of {@code domains} is now
    * @param selector    the endpoints of each backend that take traffic (asked once per distinct backend)
+   * @param budgets     each backend's retry budget (the same one across snapshots)
    */
   public static RouteTable build(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions,
-      EndpointSelector selector) {
+      EndpointSelector selector, Function<BackendRef, RetryBudget> budgets) {
     Map<BackendRef, Backend> backends = new HashMap<>();
     Map<String, HostRoutes> exact = new HashMap<>();
     Map<String, HostRoutes> wildcard = new HashMap<>();
@@ -27,7 +30,7 @@ public final class RouteTableBuilder {
       List<Route> rules = new ArrayList<>();
       for (PathRule rule : domain.paths()) {
         Backend backend = backends.computeIfAbsent(rule.backend(),
-            ref -> backend(ref, resolutions.get(ref), nodes, selector));
+            ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref)));
         rules.add(new Route(domain.host(), rule.match(), rule.path(), backend));
       }
       HostRoutes routes = new HostRoutes(rules);
@@ -41,12 +44,13 @@ public final class RouteTableBuilder {
   }
 
   private static Backend backend(BackendRef ref, BackendResolver.Resolution resolution, List<String> nodes,
-      EndpointSelector selector) {
+      EndpointSelector selector, RetryBudget budget) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
-          .create(selector.endpoints(r, nodes)), r.allowedSources(), null);
+          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget);
     }
     LoadBalancer none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
-    return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason());
+    return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason(),
+        ref.retry(), budget);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.edgeport.balance.Endpoint;
+import io.edgeport.balance.RetryBudget;
 import io.edgeport.net.HostNames;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
@@ -21,7 +22,8 @@ class RouteTableTest {
   /** Every node takes traffic: no health information in these tests. */
   static RouteTable build(List<DomainConfig> domains) {
     EndpointSelector allNodes = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
-    return RouteTableBuilder.build(domains, NODES, Resolutions.of(domains, BackendResolver.STATIC), allNodes);
+    return RouteTableBuilder.build(domains, NODES, Resolutions.of(domains, BackendResolver.STATIC), allNodes,
+        ref -> new RetryBudget(20, 10));
   }
 
   static BackendRef port(int p) {
