@@ -136,6 +136,7 @@ final class ProxyExchange implements PickContext {
         replayBody = body.result();
         startConnecting();
       });
+      request.resume();
       return;
     }
     startConnecting();
@@ -170,7 +171,7 @@ final class ProxyExchange implements PickContext {
     if (failure == RetryPolicy.On.CONNECT_FAILURE) {
       return true; // nothing of it reached a node: no replay, and no extra load on the backend
     }
-    if (!isIdempotent(request.method()) || hasBody && replayBody == null) {
+    if (!replayable()) {
       return false;
     }
     if (!budget.tryRetry(System.nanoTime())) {
@@ -178,6 +179,11 @@ final class ProxyExchange implements PickContext {
       return false;
     }
     return true;
+  }
+
+  /** Can it be sent again as it was? An idempotent method, and no body or one kept whole. */
+  private boolean replayable() {
+    return isIdempotent(request.method()) && (!hasBody || replayBody != null);
   }
 
   /** Leaves the failed node and tries the next one. */
@@ -321,21 +327,24 @@ final class ProxyExchange implements PickContext {
       return;
     }
     if (ar.failed()) {
-      if (isStaleConnection(ar.cause()) && !retriedStale) {
-        // a pooled connection the node had closed: safe to resend a body-less idempotent request, once
-        retriedStale = true;
-        ctx.traffic().retriedStale();
-        attempts--; // the same node again, on a fresh connection
-        releaseEndpoint();
-        upstream = null;
-        startConnecting();
-        return;
-      }
       ctx.failures().requestFailed(endpoint, ar.cause());
       if (isReset(ar.cause())) {
-        endpoint.reportFailure("connection lost with a request in flight: " + UpstreamFailures.describe(ar.cause()));
+        // The node died with the request, or closed a pooled connection just as it was reused: the two
+        // look alike, so a reset is not reported to passive health (a dead node fails its next connect).
         if (mayRetry(RetryPolicy.On.RESET)) {
           retryElsewhere(RetryPolicy.On.RESET);
+          return;
+        }
+        if (maxAttempts == 1 && retry.retries(RetryPolicy.On.RESET) && !retriedStale && replayable()
+            && budget.tryRetry(System.nanoTime())) {
+          // no other node to go to (a one-node backend): the same node once more, on a fresh connection,
+          // which is what a pooled connection the node had just closed needs
+          retriedStale = true;
+          ctx.traffic().retriedStale();
+          attempts--; // the same node again, on a fresh connection
+          releaseEndpoint();
+          upstream = null;
+          startConnecting();
           return;
         }
       }
@@ -376,10 +385,6 @@ final class ProxyExchange implements PickContext {
   private static boolean isReset(Throwable cause) {
     return cause instanceof HttpClosedException
         || cause instanceof java.io.IOException && !(cause instanceof java.net.SocketTimeoutException);
-  }
-
-  private boolean isStaleConnection(Throwable cause) {
-    return cause instanceof HttpClosedException && !hasBody && isIdempotent(request.method());
   }
 
   private static boolean isIdempotent(HttpMethod m) {

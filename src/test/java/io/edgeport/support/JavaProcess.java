@@ -35,10 +35,16 @@ public final class JavaProcess implements AutoCloseable {
 
   /** @param jvmOptions options for the JVM itself, like a heap limit */
   public static JavaProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
+    return startMain(workDir, jvmOptions, "io.edgeport.cli.Main", args);
+  }
+
+  /** Any main class of the test class path (a node process, say) as a real process. */
+  public static JavaProcess startMain(Path workDir, List<String> jvmOptions, String mainClass, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.edgeport.cli.Main"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(cmd).directory(workDir.toFile());
     builder.environment().put("EDGEPORT_LOG_LEVEL", "DEBUG"); // health transitions, for tests to wait on
@@ -136,6 +142,15 @@ public final class JavaProcess implements AutoCloseable {
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new AssertionError("kill -" + name + " failed");
     }
+  }
+
+  /** SIGKILL: the process dies at once, its connections reset by the kernel. */
+  public void kill() throws Exception {
+    process.destroyForcibly();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      throw new AssertionError("still alive after SIGKILL");
+    }
+    drained.get(10, TimeUnit.SECONDS); // every line it wrote has been read
   }
 
   /** Sends SIGTERM and returns at once. */

@@ -1,0 +1,62 @@
+package io.edgeport.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+
+/**
+ * A cluster node as its own process, so that tests can kill it for real (SIGKILL resets its
+ * connections, as a crashed node's kernel would). Args: address, port, name, mode:
+ * <ul>
+ *   <li>{@code serve}: answers every request with JSON {node, method, uri, bodyBytes, bodySha256};</li>
+ *   <li>{@code hold}: reads the request whole and never answers it;</li>
+ *   <li>{@code reset}: closes the connection as soon as a request arrives.</li>
+ * </ul>
+ * It prints {@code ready} once listening, {@code request METHOD URI} when a request arrives and
+ * {@code held METHOD URI} once it holds one, so tests can count and wait on what it saw.
+ */
+public final class NodeMain {
+  private NodeMain() {}
+
+  public static void main(String[] args) {
+    String address = args[0];
+    int port = Integer.parseInt(args[1]);
+    String name = args[2];
+    String mode = args[3];
+    Vertx vertx = Vertx.vertx();
+    vertx.createHttpServer().requestHandler(req -> {
+      say("request " + req.method() + " " + req.uri());
+      if (mode.equals("reset")) {
+        req.connection().close();
+        return;
+      }
+      MessageDigest sha = RawHttp.sha256();
+      long[] bytes = {0};
+      req.handler(b -> {
+        bytes[0] += b.length();
+        sha.update(b.getBytes());
+      });
+      req.endHandler(v -> {
+        if (mode.equals("hold")) {
+          say("held " + req.method() + " " + req.uri());
+          return;
+        }
+        req.response().putHeader("content-type", "application/json").end(new JsonObject().put("node", name)
+            .put("method", req.method().name()).put("uri", req.uri()).put("bodyBytes", bytes[0])
+            .put("bodySha256", RawHttp.hex(sha.digest())).encode());
+      });
+    }).listen(port, address).onComplete(ar -> {
+      if (ar.succeeded()) {
+        say("ready");
+      } else {
+        say("cannot listen: " + ar.cause());
+        System.exit(1);
+      }
+    });
+  }
+
+  private static synchronized void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}
