@@ -5,6 +5,7 @@ import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Scalar;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,11 +26,17 @@ final class RetrySection {
       return fallback;
     }
     r.checkKeys(map, "retry", "attempts", "on", "maxBodyBytes", "budget");
+    int attempts = r.count(map, "attempts", "retry.", 1, 10, fallback.attempts());
     Set<RetryPolicy.On> on = fallback.on().isEmpty() ? EnumSet.noneOf(RetryPolicy.On.class) : EnumSet.copyOf(fallback.on());
     Entry onEntry = map.entries().get("on");
     if (onEntry != null) {
       on = EnumSet.noneOf(RetryPolicy.On.class);
-      for (Scalar s : r.stringList(onEntry, "retry.on")) {
+      YamlTree.ListNode list = r.asList(onEntry.value(), "retry.on");
+      for (YamlTree.Node item : list == null ? List.<YamlTree.Node>of() : list.items()) {
+        Scalar s = r.asScalar(item, "retry.on entry", JsonToken.VALUE_STRING, JsonToken.VALUE_NUMBER_INT); // 503 is a number
+        if (s == null) {
+          continue;
+        }
         RetryPolicy.On o = RetryPolicy.On.fromConfigName(s.text().trim());
         if (o == null) {
           r.error(s, "retry.on: '" + s.text() + "' is not one of " + RetryPolicy.On.choices());
@@ -47,7 +54,7 @@ final class RetrySection {
       percent = r.count(budgetMap, "percent", "retry.budget.", 0, 100, percent);
       minPerSecond = r.count(budgetMap, "minPerSecond", "retry.budget.", 0, 100_000, minPerSecond);
     }
-    return new RetryPolicy(r.count(map, "attempts", "retry.", 1, 10, fallback.attempts()), on,
+    return new RetryPolicy(attempts, on,
         size(r, map.entries().get("maxBodyBytes"), fallback.maxBodyBytes()), percent, minPerSecond);
   }
 

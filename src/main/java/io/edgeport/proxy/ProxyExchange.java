@@ -267,7 +267,11 @@ final class ProxyExchange implements PickContext {
     }
     forwardedNanos = System.nanoTime();
     up.exceptionHandler(e -> { }); // failures arrive through the futures below
-    up.response().onComplete(this::onResponse);
+    up.response().onComplete(ar -> {
+      if (up == upstream) {
+        onResponse(ar);
+      } // else: a try given up (timed out, or its 503 dropped), whose reset ends it here
+    });
     if (!hasBody) {
       up.end();
       startResponseTimer();

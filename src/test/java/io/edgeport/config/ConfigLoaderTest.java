@@ -360,4 +360,50 @@ class ConfigLoaderTest {
     assertThrows(IllegalArgumentException.class, () -> Cidr.parse("example.com"));
     assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
   }
+
+  @Test
+  void retryIsSetPerDomainAndOverriddenPerPath() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        nodes: [10.0.0.1]
+        domains:
+          - host: a.example.com
+            nodePort: 30001
+          - host: b.example.com
+            retry:
+              attempts: 2
+              on: [connect-failure, reset, timeout, 503]
+              maxBodyBytes: 1MiB
+              budget: {percent: 10, minPerSecond: 3}
+            paths:
+              - prefix: /pay
+                nodePort: 30002
+                retry: {on: [connect-failure]}
+              - prefix: /
+                nodePort: 30002
+        """).config();
+    assertEquals(RetryPolicy.DEFAULT, c.domains().get(0).paths().get(0).backend().retry());
+    RetryPolicy domain = c.domains().get(1).paths().get(1).backend().retry();
+    assertEquals(new RetryPolicy(2, java.util.EnumSet.allOf(RetryPolicy.On.class), 1024 * 1024, 10, 3), domain);
+    RetryPolicy pay = c.domains().get(1).paths().get(0).backend().retry();
+    assertEquals(new RetryPolicy(2, java.util.EnumSet.of(RetryPolicy.On.CONNECT_FAILURE), 1024 * 1024, 10, 3), pay,
+        "what a path leaves out comes from its domain");
+  }
+
+  @Test
+  void badRetrySettingsAreLocated() {
+    assertEquals(List.of(
+        "f.yaml:6:17: retry.attempts: 0 is outside 1-10",
+        "f.yaml:7:12: retry.on: 'always' is not one of connect-failure, reset, timeout, 503",
+        "f.yaml:8:21: retry.maxBodyBytes: 'lots' is not a size (like 65536, 64KiB or 1MiB)"),
+        errors("""
+            nodes: [10.0.0.1]
+            domains:
+              - host: a.example.com
+                nodePort: 30001
+                retry:
+                  attempts: 0
+                  on: [always]
+                  maxBodyBytes: lots
+            """));
+  }
 }

@@ -233,4 +233,53 @@ class RetryEndToEndTest {
     CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(WAIT, TimeUnit.SECONDS);
     assertEquals(List.of(), failures, "no request failed while nodes died; answered: " + ok.get());
   }
+
+  @Test
+  void a503IsRetriedOnlyWhenAskedFor() throws Exception {
+    nodes.start(0, "unavailable");
+    nodes.start(1, "serve");
+    nodes.start(2, "serve");
+    startGateway("retry: {on: [connect-failure, reset, 503]}");
+    for (int i = 0; i < 9; i++) {
+      assertEquals(200, RawHttp.get(gateway.port(), "api.example.com", "/x").status());
+    }
+    assertTrue(seen(0, "GET") > 0, "node 0 was asked, and its 503s were replaced");
+    assertTrue(gateway.traffic().snapshot().retries().get("503") > 0);
+
+    gateway.reload(Configs.load(dir, """
+        listen:
+          http: "127.0.0.1:0"
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        """.formatted(nodesYaml(), nodes.port())), "test").await(20, TimeUnit.SECONDS);
+    int unavailable = 0;
+    for (int i = 0; i < 9; i++) {
+      unavailable += RawHttp.get(gateway.port(), "api.example.com", "/x").status() == 503 ? 1 : 0;
+    }
+    assertTrue(unavailable > 0, "by default a node's 503 is its answer");
+  }
+
+  @Test
+  void aTimeoutIsRetriedWhenAskedFor() throws Exception {
+    nodes.start(0, "hold");
+    nodes.start(1, "serve");
+    nodes.start(2, "serve");
+    gateway = Gateway.start(vertx, Configs.load(dir, """
+        listen:
+          http: "127.0.0.1:0"
+        timeouts:
+          response: 500ms
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+            retry: {on: [connect-failure, reset, timeout]}
+        """.formatted(nodesYaml(), nodes.port())), 1).await(40, TimeUnit.SECONDS);
+    for (int i = 0; i < 6; i++) {
+      assertEquals(200, RawHttp.get(gateway.port(), "api.example.com", "/t").status());
+    }
+    assertTrue(held(0) > 0, "node 0 held requests, and they were answered elsewhere");
+  }
 }

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
  * <ul>
  *   <li>{@code serve}: answers every request with JSON {node, method, uri, bodyBytes, bodySha256};</li>
  *   <li>{@code hold}: reads the request whole and never answers it;</li>
- *   <li>{@code reset}: closes the connection as soon as a request arrives.</li>
+ *   <li>{@code reset}: closes the connection as soon as a request arrives;</li>
+ *   <li>{@code unavailable}: answers 503 to every request.</li>
  * </ul>
  * It prints {@code ready} once listening, {@code request METHOD URI} when a request arrives and
  * {@code held METHOD URI} once it holds one, so tests can count and wait on what it saw.
@@ -37,6 +38,10 @@ public final class NodeMain {
         sha.update(b.getBytes());
       });
       req.endHandler(v -> {
+        if (mode.equals("unavailable")) {
+          req.response().setStatusCode(503).end("busy");
+          return;
+        }
         if (mode.equals("hold")) {
           say("held " + req.method() + " " + req.uri());
           return;
