@@ -128,6 +128,7 @@ class RetryEndToEndTest {
     byte[] body = TestNodes.pattern(0, 10 * 1024);
     CompletableFuture<RawHttp.Response> answer = heldByNode0(
         "PUT /items/7 HTTP/1.1\r\nHost: api.example.com\r\nContent-Length: " + body.length, body);
+    String heldLine = nodes.process(0).stdout().stream().filter(l -> l.startsWith("held PUT")).findFirst().orElseThrow();
     nodes.kill(0);
     RawHttp.Response r = answer.get(WAIT, TimeUnit.SECONDS);
     assertEquals(200, r.status());
@@ -135,6 +136,8 @@ class RetryEndToEndTest {
     assertEquals("PUT", echo.getString("method"));
     assertEquals(body.length, echo.getLong("bodyBytes"));
     assertEquals(RawHttp.hex(RawHttp.sha256().digest(body)), echo.getString("bodySha256"));
+    assertEquals(heldLine.substring(heldLine.lastIndexOf(' ') + 1), echo.getString("requestId"),
+        "the same X-Request-Id on both tries");
   }
 
   @Test

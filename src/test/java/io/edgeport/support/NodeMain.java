@@ -8,13 +8,13 @@ import java.security.MessageDigest;
  * A cluster node as its own process, so that tests can kill it for real (SIGKILL resets its
  * connections, as a crashed node's kernel would). Args: address, port, name, mode:
  * <ul>
- *   <li>{@code serve}: answers every request with JSON {node, method, uri, bodyBytes, bodySha256};</li>
+ *   <li>{@code serve}: answers every request with JSON {node, method, uri, bodyBytes, bodySha256, requestId};</li>
  *   <li>{@code hold}: reads the request whole and never answers it;</li>
  *   <li>{@code reset}: closes the connection as soon as a request arrives;</li>
  *   <li>{@code unavailable}: answers 503 to every request.</li>
  * </ul>
  * It prints {@code ready} once listening, {@code request METHOD URI} when a request arrives and
- * {@code held METHOD URI} once it holds one, so tests can count and wait on what it saw.
+ * {@code held METHOD URI X-REQUEST-ID} once it holds one, so tests can count and wait on what it saw.
  */
 public final class NodeMain {
   private NodeMain() {}
@@ -43,11 +43,12 @@ public final class NodeMain {
           return;
         }
         if (mode.equals("hold")) {
-          say("held " + req.method() + " " + req.uri());
+          say("held " + req.method() + " " + req.uri() + " " + req.headers().get("x-request-id"));
           return;
         }
         req.response().putHeader("content-type", "application/json").end(new JsonObject().put("node", name)
             .put("method", req.method().name()).put("uri", req.uri()).put("bodyBytes", bytes[0])
+            .put("requestId", req.headers().get("x-request-id"))
             .put("bodySha256", RawHttp.hex(sha.digest())).encode());
       });
     }).listen(port, address).onComplete(ar -> {
