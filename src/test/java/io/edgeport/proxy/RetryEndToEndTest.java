@@ -97,6 +97,12 @@ class RetryEndToEndTest {
     throw new AssertionError("node 0 never got a request");
   }
 
+  void nodeZeroHoldsTheOthersServe() throws Exception {
+    nodes.start(0, "hold");
+    nodes.start(1, "serve");
+    nodes.start(2, "serve");
+  }
+
   int held(int node) {
     return (int) nodes.process(node).stdout().stream().filter(l -> l.startsWith("held ")).count();
   }
@@ -107,9 +113,7 @@ class RetryEndToEndTest {
 
   @Test
   void aGetHeldByANodeThatDiesIsAnsweredByAnotherNode() throws Exception {
-    nodes.start(0, "hold");
-    nodes.start(1, "serve");
-    nodes.start(2, "serve");
+    nodeZeroHoldsTheOthersServe();
     startGateway("");
     CompletableFuture<RawHttp.Response> answer = heldByNode0("GET /held HTTP/1.1\r\nHost: api.example.com", null);
     nodes.kill(0);
@@ -121,9 +125,7 @@ class RetryEndToEndTest {
 
   @Test
   void aPutHeldByANodeThatDiesArrivesByteIdenticalAtTheNext() throws Exception {
-    nodes.start(0, "hold");
-    nodes.start(1, "serve");
-    nodes.start(2, "serve");
+    nodeZeroHoldsTheOthersServe();
     startGateway("");
     byte[] body = TestNodes.pattern(0, 10 * 1024);
     CompletableFuture<RawHttp.Response> answer = heldByNode0(
@@ -142,9 +144,7 @@ class RetryEndToEndTest {
 
   @Test
   void aPostIsNeverSentTwice() throws Exception {
-    nodes.start(0, "hold");
-    nodes.start(1, "serve");
-    nodes.start(2, "serve");
+    nodeZeroHoldsTheOthersServe();
     startGateway("");
     int before = seen(1, "POST") + seen(2, "POST");
     CompletableFuture<RawHttp.Response> answer = heldByNode0(
@@ -156,9 +156,7 @@ class RetryEndToEndTest {
 
   @Test
   void aBodyOverMaxBodyBytesIsNotRetried() throws Exception {
-    nodes.start(0, "hold");
-    nodes.start(1, "serve");
-    nodes.start(2, "serve");
+    nodeZeroHoldsTheOthersServe();
     startGateway("retry: {maxBodyBytes: 1KiB}");
     byte[] body = TestNodes.pattern(0, 10 * 1024);
     int before = seen(1, "PUT") + seen(2, "PUT");
@@ -266,9 +264,7 @@ class RetryEndToEndTest {
 
   @Test
   void aTimeoutIsRetriedWhenAskedFor() throws Exception {
-    nodes.start(0, "hold");
-    nodes.start(1, "serve");
-    nodes.start(2, "serve");
+    nodeZeroHoldsTheOthersServe();
     gateway = Gateway.start(vertx, Configs.load(dir, """
         listen:
           http: "127.0.0.1:0"
