@@ -10,6 +10,7 @@ import io.edgeport.cluster.kubernetes.KubernetesSource;
 import io.edgeport.config.AccessLogConfig;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
+import io.edgeport.config.Durations;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.config.PathRule;
@@ -142,8 +143,8 @@ public final class Gateway {
   }
 
   /**
-   * Applies a new config as one step: a new generation, the listener moved only if its address or
-   * socket settings changed, the cluster source switched only if its section changed, and health
+   * Applies a new config as one step: a new generation, the listener moved only if its address
+   * changed, the cluster source switched only if its section changed, and health
    * state kept for nodes that stay. When any part cannot be applied (a port that cannot be bound,
    * an unreachable API server) nothing of it is, and the old config keeps serving.
    *
@@ -201,10 +202,16 @@ public final class Gateway {
       nextSource = next.kubernetes() != null ? startKubernetes(next.kubernetes()) : Future.succeededFuture(null);
     }
     ListenerSettings listener = ListenerSettings.of(next);
-    boolean moveListener = proxy != null && !proxy.settings().equals(listener);
+    // Only a new address moves the listener. Vert.x's shutdown of the old one would close a connection it
+    // accepted a moment before, whose request it had not read yet: a reload must not cost that request.
+    boolean moveListener = proxy != null && !proxy.settings().address().equals(listener.address());
+    if (proxy != null && !moveListener && !proxy.settings().equals(listener)) {
+      LOG.warn("timeouts.idle changed to {}: it applies once the listener moves to another address or at the"
+          + " next restart; the listener keeps its sockets", Durations.format(next.timeouts().idle()));
+    }
     return nextSource.compose(src -> {
       Future<ProxyServer> nextProxy = moveListener
-          ? ProxyServer.start(vertx, listener, workers, generation::get, traffic, proxy) : Future.succeededFuture(proxy);
+          ? ProxyServer.start(vertx, listener, workers, generation::get, traffic) : Future.succeededFuture(proxy);
       return nextProxy.compose(px -> configureExtensions(next)
               .recover(e -> (px != proxy ? px.close(Duration.ZERO) : Future.<Void>succeededFuture())
                   .transform(v -> Future.failedFuture(e))))
@@ -279,7 +286,7 @@ public final class Gateway {
     return health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(domains)).compose(known -> {
       rebuild();
       if (proxy == null) {
-        return ProxyServer.start(vertx, ListenerSettings.of(next), workers, generation::get, traffic, null)
+        return ProxyServer.start(vertx, ListenerSettings.of(next), workers, generation::get, traffic)
             .map(px -> {
               proxy = px;
               return null;

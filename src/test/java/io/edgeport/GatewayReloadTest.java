@@ -94,17 +94,21 @@ class GatewayReloadTest extends LiveNodesTest {
   }
 
   @Test
-  void timeoutsAndSocketSettingsApplyToNewRequests() throws Exception {
+  void timeoutsApplyToNewRequestsAndTheListenerStays() throws Exception {
     int port = Configs.freePort();
     startGateway(config(port, "", "api.example.com"), 1);
     assertEquals(200, RawHttp.get(port, "api.example.com", "/slow?ms=1200").status());
     var proxyBefore = gateway.generation().forwarding();
-    gateway.reload(load(config(port, "timeouts:\n  response: 500ms\n  idle: 30s\n", "api.example.com")), "test")
-        .await(20, TimeUnit.SECONDS);
-    assertNotEquals(proxyBefore, gateway.generation().forwarding());
-    assertEquals(504, RawHttp.get(port, "api.example.com", "/slow?ms=1200").status(),
-        "the new response timeout applies");
-    assertEquals(port, gateway.port(), "a new idle timeout moved the listener onto the same port");
+    try (RawHttp keptAlive = new RawHttp(port)) {
+      assertEquals(200, keptAlive.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
+      gateway.reload(load(config(port, "timeouts:\n  response: 500ms\n  idle: 30s\n", "api.example.com")), "test")
+          .await(20, TimeUnit.SECONDS);
+      assertNotEquals(proxyBefore, gateway.generation().forwarding());
+      assertEquals(504, RawHttp.get(port, "api.example.com", "/slow?ms=1200").status(),
+          "the new response timeout applies");
+      assertEquals(200, keptAlive.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status(),
+          "a new idle timeout does not move the listener: its connections stay");
+    }
   }
 
   @Test

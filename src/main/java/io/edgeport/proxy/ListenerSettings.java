@@ -5,8 +5,8 @@ import io.edgeport.config.ListenAddress;
 import java.time.Duration;
 
 /**
- * What the proxy's sockets are made with. A reload that changes none of it keeps the listener and
- * its connections; a change starts a new listener beside the old one, which then drains.
+ * What the proxy's sockets are made with. A reload keeps the listener and its connections unless the
+ * address changes; then a new listener is bound first and the old one drains.
  *
  * @param idle     keep-alive idle timeout of client connections
  * @param nodeIdle idle timeout of node connections: a node silent for longer than both the idle and

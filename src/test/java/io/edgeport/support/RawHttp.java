@@ -29,11 +29,20 @@ public final class RawHttp implements AutoCloseable {
 
   /** @param localAddress the client address to connect from (e.g. 127.0.0.9), or null */
   public RawHttp(int port, String localAddress) throws IOException {
+    this(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), localAddress);
+  }
+
+  /** A connection to {@code address:port} (a node on 127.0.0.3, say), not to the gateway. */
+  public static RawHttp to(String address, int port) throws IOException {
+    return new RawHttp(new InetSocketAddress(InetAddress.getByName(address), port), null);
+  }
+
+  private RawHttp(InetSocketAddress target, String localAddress) throws IOException {
     socket = new Socket();
     if (localAddress != null) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
     }
-    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+    socket.connect(target, 5000);
     socket.setSoTimeout(30_000);
     in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
     out = socket.getOutputStream();
