@@ -1,10 +1,7 @@
 package io.edgeport.config;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** How a backend spreads requests over its nodes; the config names are the wire format. */
-public enum LoadBalancing {
+public enum LoadBalancing implements ConfigEnum {
   ROUND_ROBIN("round-robin"),
   /** Power of two choices on in-flight requests. */
   LEAST_REQUEST("least-request"),
@@ -17,20 +14,16 @@ public enum LoadBalancing {
     this.configName = configName;
   }
 
+  @Override
   public String configName() {
     return configName;
   }
 
   public static LoadBalancing fromConfigName(String name) {
-    for (LoadBalancing lb : values()) {
-      if (lb.configName.equals(name)) {
-        return lb;
-      }
-    }
-    return null;
+    return ConfigEnum.fromConfigName(LoadBalancing.class, name);
   }
 
   public static String choices() {
-    return Arrays.stream(values()).map(LoadBalancing::configName).collect(Collectors.joining(" | "));
+    return ConfigEnum.choices(LoadBalancing.class, " | ");
   }
 }

@@ -1,9 +1,7 @@
 package io.edgeport.config;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * When a request that failed on one node is sent to another. Only safe requests are retried: an
@@ -17,7 +15,7 @@ import java.util.stream.Collectors;
 public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budgetPercent, int budgetMinPerSecond) {
 
   /** What failures are retried. */
-  public enum On {
+  public enum On implements ConfigEnum {
     /** No connection to the node: nothing was sent. */
     CONNECT_FAILURE("connect-failure"),
     /** The connection was reset or closed before any byte of the response arrived. */
@@ -33,16 +31,17 @@ public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budge
       this.configName = configName;
     }
 
+    @Override
     public String configName() {
       return configName;
     }
 
     public static On fromConfigName(String name) {
-      return Arrays.stream(values()).filter(o -> o.configName.equals(name)).findFirst().orElse(null);
+      return ConfigEnum.fromConfigName(On.class, name);
     }
 
     public static String choices() {
-      return Arrays.stream(values()).map(On::configName).collect(Collectors.joining(", "));
+      return ConfigEnum.choices(On.class, ", ");
     }
   }
 
