@@ -72,7 +72,7 @@ public final class AdminServer implements Gateway.Extension {
         .requestHandler(router)
         .listen()
         .recover(e -> Future.failedFuture(new IllegalStateException("admin: cannot listen on " + wanted + ": "
-            + e.getMessage(), e)))
+            + e.getMessage() + "; choose another address with 'admin:' in the config or --admin HOST:PORT", e)))
         .compose(started -> {
           HttpServer old = server;
           server = started;

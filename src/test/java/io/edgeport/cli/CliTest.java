@@ -130,6 +130,14 @@ class CliTest {
       assertEquals(1, p.exitCode());
       String why = String.join("\n", p.stderr());
       assertTrue(why.contains("already in use") && why.contains("--port"), why);
+
+      Path admin = dir.resolve("admin.yaml");
+      Files.writeString(admin, "listen:\n  http: \"127.0.0.1:" + Configs.freePort() + "\"\nadmin: \"127.0.0.1:"
+          + busy.getLocalPort() + "\"\nnodes: [127.0.0.2]\ndomains:\n  - host: a.example.com\n    nodePort: 30005\n");
+      JavaProcess a = JavaProcess.run(dir, "run", "-c", admin.toString());
+      assertEquals(1, a.exitCode());
+      String adminWhy = String.join("\n", a.stderr());
+      assertTrue(adminWhy.contains("admin: cannot listen on") && adminWhy.contains("--admin"), adminWhy);
     }
   }
 
