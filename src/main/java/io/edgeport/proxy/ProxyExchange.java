@@ -134,12 +134,12 @@ final class ProxyExchange implements PickContext {
           return;
         }
         replayBody = body.result();
-        startConnecting();
+        startConnecting(System.nanoTime());
       });
       request.resume();
       return;
     }
-    startConnecting();
+    startConnecting(startNanos);
   }
 
   /** A Content-Length within {@code retry.maxBodyBytes} (a chunked body of unknown length streams). */
@@ -155,8 +155,9 @@ final class ProxyExchange implements PickContext {
     }
   }
 
-  private void startConnecting() {
-    connectDeadline = System.nanoTime() + forwarding.connectTimeoutNanos;
+  /** @param now System.nanoTime(), as the caller already read it */
+  private void startConnecting(long now) {
+    connectDeadline = now + forwarding.connectTimeoutNanos;
     connect();
   }
 
@@ -195,7 +196,7 @@ final class ProxyExchange implements PickContext {
     }
     releaseEndpoint();
     upstream = null;
-    startConnecting();
+    startConnecting(System.nanoTime());
   }
 
   /**
@@ -348,7 +349,7 @@ final class ProxyExchange implements PickContext {
           attempts--; // the same node again, on a fresh connection
           releaseEndpoint();
           upstream = null;
-          startConnecting();
+          startConnecting(System.nanoTime());
           return;
         }
       }

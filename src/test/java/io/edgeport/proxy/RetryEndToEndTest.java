@@ -66,13 +66,7 @@ class RetryEndToEndTest {
             nodePort: %d
             healthCheck: {interval: 1s, timeout: 500ms, healthyThreshold: 1, unhealthyThreshold: 1}
         %s
-        """.formatted(nodesYaml(), nodes.port(), retry.indent(4))), 2).await(40, TimeUnit.SECONDS);
-  }
-
-  String nodesYaml() {
-    StringBuilder sb = new StringBuilder("nodes:\n");
-    nodes.addresses().forEach(a -> sb.append("  - ").append(a).append('\n'));
-    return sb.toString();
+        """.formatted(Configs.nodes(nodes.addresses()), nodes.port(), retry.indent(4))), 2).await(40, TimeUnit.SECONDS);
   }
 
   /**
@@ -254,7 +248,7 @@ class RetryEndToEndTest {
         domains:
           - host: api.example.com
             nodePort: %d
-        """.formatted(nodesYaml(), nodes.port())), "test").await(20, TimeUnit.SECONDS);
+        """.formatted(Configs.nodes(nodes.addresses()), nodes.port())), "test").await(20, TimeUnit.SECONDS);
     int unavailable = 0;
     for (int i = 0; i < 9; i++) {
       unavailable += RawHttp.get(gateway.port(), "api.example.com", "/x").status() == 503 ? 1 : 0;
@@ -275,7 +269,7 @@ class RetryEndToEndTest {
           - host: api.example.com
             nodePort: %d
             retry: {on: [connect-failure, reset, timeout]}
-        """.formatted(nodesYaml(), nodes.port())), 1).await(40, TimeUnit.SECONDS);
+        """.formatted(Configs.nodes(nodes.addresses()), nodes.port())), 1).await(40, TimeUnit.SECONDS);
     for (int n = 1; n <= 2; n++) { // a node's first answer can be slow on a busy machine: not the timeout tested
       try (RawHttp direct = RawHttp.to(nodes.addresses().get(n), nodes.port())) {
         assertEquals(200, direct.send("GET /warm HTTP/1.1\r\nHost: api.example.com", null).read(false).status());

@@ -45,8 +45,13 @@ public final class Configs {
 
   /** The node list of {@code nodes} as YAML lines. */
   public static String nodes(TestNodes nodes) {
+    return nodes(nodes.addresses());
+  }
+
+  /** A {@code nodes:} list of these addresses as YAML lines. */
+  public static String nodes(java.util.List<String> addresses) {
     StringBuilder sb = new StringBuilder("nodes:\n");
-    nodes.addresses().forEach(a -> sb.append("  - ").append(a).append('\n'));
+    addresses.forEach(a -> sb.append("  - ").append(a).append('\n'));
     return sb.toString();
   }
 }
