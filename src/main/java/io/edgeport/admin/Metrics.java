@@ -124,6 +124,10 @@ final class Metrics {
           CounterSnapshot.builder().name("edgeport_connections").help("Client connections accepted")
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.connections()).build())
               .build(),
+          gauge("edgeport_websockets_active", "WebSockets (upgraded connections) open now", traffic.openWebsockets()),
+          CounterSnapshot.builder().name("edgeport_websockets").help("WebSockets (upgraded connections) opened")
+              .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.websockets()).build())
+              .build(),
           nodeHealth(gateway.health().reports())));
       if (gateway.view() != null && gateway.view().config().kubernetes() != null) {
         out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",

@@ -55,6 +55,7 @@ final class StatusReport {
     out.put("traffic", new JsonObject().put("requests", requests).put("errors5xx", errors)
         .put("requestsPerSecond", round(rates.total().requests())).put("errors5xxPerSecond", round(rates.total().errors()))
         .put("openConnections", traffic.openConnections()).put("connections", traffic.connections())
+        .put("openWebsockets", traffic.openWebsockets())
         .put("retries", traffic.totalRetries()).put("retryBudgetExhausted", traffic.budgetExhausted()));
     if (view == null) {
       return out.put("domains", new JsonArray());

@@ -2,25 +2,29 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.Cidr;
 import io.edgeport.config.Timeouts;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * How requests are forwarded, as one generation says: per-request timeouts and the X-Forwarded
+ * How requests are forwarded, as one generation says: per-request timeouts, the WebSocket idle timeout and the X-Forwarded
  * policy. Settings that belong to sockets (listen address, idle timeout) are {@link ListenerSettings}.
  */
 public final class Forwarding {
   final long connectTimeoutNanos;
   final long responseTimeoutMillis;
   final ForwardedHeaders forwarded;
+  final Duration websocketIdle;
 
-  private Forwarding(long connectTimeoutNanos, long responseTimeoutMillis, ForwardedHeaders forwarded) {
+  private Forwarding(long connectTimeoutNanos, long responseTimeoutMillis, ForwardedHeaders forwarded,
+      Duration websocketIdle) {
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.responseTimeoutMillis = responseTimeoutMillis;
     this.forwarded = forwarded;
+    this.websocketIdle = websocketIdle;
   }
 
   public static Forwarding of(Timeouts timeouts, List<Cidr> trustedProxies) {
     return new Forwarding(timeouts.connect().toNanos(), timeouts.response().toMillis(),
-        new ForwardedHeaders(trustedProxies));
+        new ForwardedHeaders(trustedProxies), timeouts.websocketIdle());
   }
 }

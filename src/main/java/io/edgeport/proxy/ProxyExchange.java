@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,6 +54,9 @@ final class ProxyExchange implements PickContext {
   private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
   private final boolean hasBody;
+  /** An HTTP/1.1 {@code Upgrade: websocket}: after the node's 101 the connection becomes a {@link Tunnel}. */
+  private final boolean upgrade;
+  private boolean tunneled;
   private final RetryPolicy retry;
   private final RetryBudget budget;
   /** Tries in all, each on another node: the policy's attempts, at most one per node. */
@@ -95,6 +99,7 @@ final class ProxyExchange implements PickContext {
     this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
     this.hasBody = Bodies.declared(request.headers());
+    this.upgrade = Upgrades.isWebSocket(request);
     this.retry = backend.retry();
     this.budget = backend.budget();
     this.maxAttempts = Math.min(retry.attempts(), endpoints.size());
@@ -254,6 +259,10 @@ final class ProxyExchange implements PickContext {
     MultiMap out = up.headers();
     HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
     out.set("host", target.authority());
+    if (upgrade) {
+      out.set("connection", "upgrade"); // the hop-by-hop pair, dropped above, set again for this one hop
+      out.set("upgrade", in.get("upgrade"));
+    }
     forwarding.forwarded.apply(in, out, peer, peerTrusted, ctx.scheme(),
         target.authority(), request.localAddress().port());
     if (requestId == null) {
@@ -274,7 +283,11 @@ final class ProxyExchange implements PickContext {
       } // else: a try given up (timed out, or its 503 dropped), whose reset ends it here
     });
     if (!hasBody) {
-      up.end();
+      if (upgrade) {
+        up.connect(); // the response future above completes with the 101 (or a plain answer)
+      } else {
+        up.end();
+      }
       startResponseTimer();
       return;
     }
@@ -357,6 +370,19 @@ final class ProxyExchange implements PickContext {
       return;
     }
     HttpClientResponse in = ar.result();
+    if (in.statusCode() == 101) {
+      if (upgrade) {
+        startTunnel(in);
+      } else {
+        // a switch of protocols nobody asked for: the node speaks something else now
+        ctx.failures().requestFailed(endpoint, new IllegalStateException("101 Switching Protocols to a request"
+            + " that did not ask for an upgrade"));
+        in.exceptionHandler(e -> { }); // the reset below is the expected end of it
+        upstream.reset();
+        fail(502);
+      }
+      return;
+    }
     if (in.statusCode() == 503 && mayRetry(RetryPolicy.On.STATUS_503)) {
       upstream.reset(); // the answer is dropped unread: another node answers instead
       retryElsewhere(RetryPolicy.On.STATUS_503);
@@ -380,6 +406,32 @@ final class ProxyExchange implements PickContext {
       }
     }
     in.pipe().endOnFailure(false).to(out).onComplete(this::onResponseSent);
+  }
+
+  /** The node switched protocols: answer the client with its 101 and join the two sockets. */
+  private void startTunnel(HttpClientResponse in) {
+    responseStarted = true;
+    tunneled = true;
+    NetSocket node = in.netSocket();
+    node.pause(); // until the client side is joined
+    HttpServerResponse out = request.response();
+    HopByHop.copyEndToEnd(in.headers(), out.headers(), null);
+    out.headers().set("upgrade", in.headers().get("upgrade")).set("connection", "upgrade");
+    request.toNetSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        node.close();
+        finish();
+        report(CLIENT_CLOSED);
+        return;
+      }
+      ctx.traffic().websocketOpened();
+      Tunnel.join(ar.result(), request.connection(), node, in.request().connection(),
+          forwarding.websocketIdle).onComplete(closed -> {
+        ctx.traffic().websocketClosed();
+        finish();
+        report(101);
+      });
+    });
   }
 
   private boolean mayHaveBody(int status) {
@@ -415,7 +467,7 @@ final class ProxyExchange implements PickContext {
   }
 
   private void clientGone() {
-    if (!finished) {
+    if (!finished && !tunneled) { // a tunnel ends by its sockets
       finish();
       if (upstream != null) {
         upstream.reset();

@@ -62,6 +62,7 @@ final class ProxyVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(1024)
         .setHandle100ContinueAutomatically(false)
+        .setHttp2ClearTextEnabled(false) // Vert.x's default would answer an h2c upgrade itself
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setMaxInitialLineLength(8192)

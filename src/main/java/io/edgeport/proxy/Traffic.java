@@ -32,7 +32,9 @@ public final class Traffic {
   private static final int OPEN_CONNECTIONS = 0;
   private static final int CONNECTIONS = 1;
   private static final int BUDGET_EXHAUSTED = 2;
-  private static final int RETRIES = 3;
+  private static final int OPEN_WEBSOCKETS = 3;
+  private static final int WEBSOCKETS = 4;
+  private static final int RETRIES = 5;
   private static final int STALE = RETRIES + RetryPolicy.On.values().length;
   private static final int OWN_SLOTS = STALE + 1;
   /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */
@@ -90,6 +92,15 @@ public final class Traffic {
 
     void connectionClosed() {
       add(own, OPEN_CONNECTIONS, -1);
+    }
+
+    void websocketOpened() {
+      add(own, OPEN_WEBSOCKETS, 1);
+      add(own, WEBSOCKETS, 1);
+    }
+
+    void websocketClosed() {
+      add(own, OPEN_WEBSOCKETS, -1);
     }
 
     void retried(RetryPolicy.On reason) {
@@ -164,9 +175,10 @@ public final class Traffic {
    * @param domains         "" for requests that matched no route
    * @param retries         by reason ({@link #RETRY_REASONS})
    * @param budgetExhausted failures that went to the client because the backend's retry budget was used up
+   * @param openWebsockets  upgraded connections (WebSockets) open now; {@code websockets} counts all of them
    */
   public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections,
-      Map<String, Long> retries, long budgetExhausted) {
+      Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets) {
 
     public long totalRetries() {
       return retries.values().stream().mapToLong(Long::longValue).sum();
@@ -207,6 +219,6 @@ public final class Traffic {
       retries.put(RETRY_REASONS.get(i), own[RETRIES + i]);
     }
     return new Snapshot(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
-        java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED]);
+        java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS]);
   }
 }

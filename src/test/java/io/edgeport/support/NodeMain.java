@@ -13,6 +13,7 @@ import java.security.MessageDigest;
  *   <li>{@code reset}: closes the connection as soon as a request arrives;</li>
  *   <li>{@code unavailable}: answers 503 to every request.</li>
  * </ul>
+ * In every mode a WebSocket is echoed (it prints {@code websocket} when one opens).
  * It prints {@code ready} once listening, {@code request METHOD URI} when a request arrives and
  * {@code held METHOD URI X-REQUEST-ID} once it holds one, so tests can count and wait on what it saw.
  */
@@ -25,7 +26,10 @@ public final class NodeMain {
     String name = args[2];
     String mode = args[3];
     Vertx vertx = Vertx.vertx();
-    vertx.createHttpServer().requestHandler(req -> {
+    vertx.createHttpServer().webSocketHandler(ws -> {
+      say("websocket");
+      ws.handler(ws::write);
+    }).requestHandler(req -> {
       say("request " + req.method() + " " + req.uri());
       if (mode.equals("reset")) {
         req.connection().close();

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /slow?ms=N}: answers after N ms</li>
  *   <li>{@code /hop}: a response carrying hop-by-hop headers</li>
  *   <li>{@code /healthz}: 200, or 503 after {@link #setHealthy}(i, false)</li>
+ *   <li>{@code /switch}: a {@code 101 Switching Protocols} whatever the request asked for</li>
+ *   <li>a WebSocket on any path: says {@code hello from NODE}, then echoes every message; the text
+ *       {@code close-me} makes it close with status 4000; the close statuses it saw are in
+ *       {@link #webSocketCloses}</li>
  * </ul>
  */
 public final class TestNodes implements AutoCloseable {
@@ -41,6 +46,8 @@ public final class TestNodes implements AutoCloseable {
   private final boolean[] unhealthy;
   private final AtomicInteger connections = new AtomicInteger();
   private final java.util.concurrent.Semaphore requestsReceived = new java.util.concurrent.Semaphore(0);
+  private final java.util.concurrent.BlockingQueue<Short> webSocketCloses =
+      new java.util.concurrent.LinkedBlockingQueue<>();
 
   private TestNodes(Vertx vertx, List<String> addresses, int port) {
     this.vertx = vertx;
@@ -77,6 +84,14 @@ public final class TestNodes implements AutoCloseable {
     }
   }
 
+  /** The largest WebSocket message the nodes take. */
+  public static final int MAX_MESSAGE = 2 << 20;
+
+  /** Close statuses of the nodes' WebSockets as they closed (-1: closed without a status). */
+  public java.util.concurrent.BlockingQueue<Short> webSocketCloses() {
+    return webSocketCloses;
+  }
+
   public int port() {
     return port;
   }
@@ -106,7 +121,20 @@ public final class TestNodes implements AutoCloseable {
 
   public void start(int index) throws Exception {
     String node = addresses.get(index);
-    servers[index] = vertx.createHttpServer().requestHandler(req -> {
+    servers[index] = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_MESSAGE))
+        .webSocketHandler(ws -> {
+          ws.writeTextMessage("hello from " + node);
+          ws.textMessageHandler(text -> {
+            if (text.equals("close-me")) {
+              ws.close((short) 4000, "node says bye");
+            } else {
+              ws.writeTextMessage(text);
+            }
+          });
+          ws.binaryMessageHandler(ws::writeBinaryMessage);
+          ws.closeHandler(v -> webSocketCloses.add(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+        })
+        .requestHandler(req -> {
       if (req.path().equals("/healthz")) {
         req.response().setStatusCode(isHealthy(index) ? 200 : 503).end();
       } else {
@@ -133,6 +161,7 @@ public final class TestNodes implements AutoCloseable {
         req.pause(); // keep the body (and its end) until the answer starts
         vertx.setTimer(Long.parseLong(req.getParam("ms")), t -> echo(node, req, res));
       }
+      case "/switch" -> res.setStatusCode(101).end();
       case "/hop" -> res.putHeader("connection", "x-secret-hop")
           .putHeader("x-secret-hop", "must not pass")
           .putHeader("keep-alive", "timeout=5")
