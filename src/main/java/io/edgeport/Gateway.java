@@ -8,6 +8,7 @@ import io.edgeport.cluster.StaticCluster;
 import io.edgeport.cluster.kubernetes.KubernetesClients;
 import io.edgeport.cluster.kubernetes.KubernetesSource;
 import io.edgeport.config.AccessLogConfig;
+import io.edgeport.config.ConfigFileWatcher;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.Durations;
@@ -26,11 +27,14 @@ import io.edgeport.proxy.Traffic;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.RouteTableBuilder;
+import io.edgeport.tls.CertificateLoader;
+import io.edgeport.tls.Certificates;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,6 +99,9 @@ public final class Gateway {
   private Resolutions resolutions;
   private final Map<BackendRef, RetryBudget> budgets = new HashMap<>();
   private ProxyServer proxy;
+  private ProxyServer httpsProxy;
+  private Certificates certificates = Certificates.NONE;
+  private ConfigFileWatcher certificateWatcher;
   private AccessLog accessLog;
   private Future<Void> applying = Future.succeededFuture();
   // Published for status and tests, readable from any thread.
@@ -130,12 +137,13 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, EdgeportConfig config, int workers, Extension... extensions) {
     Gateway gateway = new Gateway(vertx, workers);
     gateway.extensions.addAll(List.of(extensions));
-    return gateway.onControl(() -> gateway.apply(config, "start"))
+    return gateway.onControl(() -> gateway.loadCertificates(config).compose(c -> gateway.apply(config, c, "start")))
         .map(v -> {
           gateway.ready = true;
-          LOG.info("edgeport listening on http://{}:{} for {} domain(s) on {} node(s) ({} worker(s))",
-              config.listen().bindHost(), gateway.proxy.port(), gateway.domains.size(), gateway.cluster.nodes().size(),
-              workers);
+          LOG.info("edgeport listening on http://{}:{}{} for {} domain(s) on {} node(s) ({} worker(s))",
+              config.listen().http().bindHost(), gateway.proxy.port(), gateway.httpsProxy == null ? ""
+                  : " and https://" + config.listen().https().bindHost() + ":" + gateway.httpsProxy.port(),
+              gateway.domains.size(), gateway.cluster.nodes().size(), workers);
           gateway.notifyState();
           return gateway;
         })
@@ -151,21 +159,28 @@ public final class Gateway {
    * @param source what asked for it, for status ("file change", "SIGHUP")
    */
   public Future<Void> reload(EdgeportConfig next, String source) {
-    return onControl(() -> {
-      if (next.equals(config)) {
+    return onControl(() -> loadCertificates(next).transform(loaded -> {
+      if (loaded.succeeded() && next.equals(config) && loaded.result().sameAs(certificates)) {
         LOG.info("config reload ({}): unchanged", source);
         lastReload = new ReloadResult(true, Instant.now(), source, null);
         notifyState();
         return Future.succeededFuture();
       }
-      return apply(next, source).onComplete(ar -> {
+      Future<Void> applied = loaded.succeeded() ? apply(next, loaded.result(), source) : refused(source, loaded.cause());
+      return applied.onComplete(ar -> {
         if (ar.succeeded()) {
           LOG.info("config reloaded ({}): generation {}, {}", source, generation.get().version(), next.summary());
         } else {
           LOG.error("config reload ({}) refused, the previous config keeps serving: {}", source, describe(ar.cause()));
         }
       });
-    });
+    }));
+  }
+
+  /** Reads and checks the config's certificate files (blocking, so on a worker thread). */
+  private Future<Certificates> loadCertificates(EdgeportConfig next) {
+    Certificates previous = certificates;
+    return vertx.executeBlocking(() -> CertificateLoader.load(next.tls(), previous, Instant.now()), false);
   }
 
   /** The outcome of a config that could not be read (syntax or validation errors): kept for status. */
@@ -186,7 +201,7 @@ public final class Gateway {
     return done.future();
   }
 
-  private Future<Void> apply(EdgeportConfig next, String source) {
+  private Future<Void> apply(EdgeportConfig next, Certificates nextCertificates, String source) {
     AccessLog nextLog;
     try {
       nextLog = openAccessLog(next.accessLog());
@@ -201,21 +216,13 @@ public final class Gateway {
     } else {
       nextSource = next.kubernetes() != null ? startKubernetes(next.kubernetes()) : Future.succeededFuture(null);
     }
-    ListenerSettings listener = ListenerSettings.of(next);
-    // Only a new address moves the listener. Vert.x's shutdown of the old one would close a connection it
-    // accepted a moment before, whose request it had not read yet: a reload must not cost that request.
-    boolean moveListener = proxy != null && !proxy.settings().address().equals(listener.address());
-    if (proxy != null && !moveListener && !proxy.settings().equals(listener)) {
-      LOG.warn("timeouts.idle changed to {}: it applies once the listener moves to another address or at the"
-          + " next restart; the listener keeps its sockets", Durations.format(next.timeouts().idle()));
-    }
     return nextSource.compose(src -> {
-      Future<ProxyServer> nextProxy = moveListener
-          ? ProxyServer.start(vertx, listener, workers, generation::get, traffic) : Future.succeededFuture(proxy);
-      return nextProxy.compose(px -> configureExtensions(next)
-              .recover(e -> (px != proxy ? px.close(Duration.ZERO) : Future.<Void>succeededFuture())
-                  .transform(v -> Future.failedFuture(e))))
-          .compose(v -> commit(next, src, nextProxy.result(), nextLog))
+      Future<ProxyServer> nextHttp = prepareListener(proxy, ListenerSettings.http(next));
+      Future<ProxyServer> nextHttps = prepareListener(httpsProxy, ListenerSettings.https(next));
+      return Future.join(nextHttp, nextHttps).compose(v -> configureExtensions(next))
+          .recover(e -> closeUnused(nextHttp, proxy).transform(v -> closeUnused(nextHttps, httpsProxy))
+              .transform(v -> Future.failedFuture(e)))
+          .compose(v -> commit(next, src, nextHttp.result(), nextHttps.result(), nextLog, nextCertificates))
           .onFailure(e -> {
             if (src != null && src != kubernetes) {
               src.close();
@@ -231,6 +238,33 @@ public final class Gateway {
         (ar.succeeded() ? reloadsApplied : reloadsRefused).increment();
       }
     });
+  }
+
+  /**
+   * The listener a reload needs: the current one when its address stays (Vert.x's shutdown of a replaced
+   * listener could close a connection it accepted a moment before, whose request it had not read yet: a reload
+   * must not cost that request), a new one bound for a new address, or none. At the start (no config yet),
+   * none: {@link #commit} binds once the first health checks are in.
+   */
+  private Future<ProxyServer> prepareListener(ProxyServer current, ListenerSettings wanted) {
+    if (config == null || wanted == null) {
+      return Future.succeededFuture(null);
+    }
+    if (current != null && current.settings().address().equals(wanted.address())) {
+      if (!current.settings().equals(wanted)) {
+        LOG.warn("{} listener: timeouts.idle ({}) or listen.h2c changed: that applies once the listener moves to"
+            + " another address or at the next restart; it keeps its sockets", wanted.scheme(),
+            Durations.format(wanted.idle()));
+      }
+      return Future.succeededFuture(current);
+    }
+    return ProxyServer.start(vertx, wanted, workers, generation::get, traffic);
+  }
+
+  /** Closes a listener bound for a config that was refused after all. */
+  private static Future<Void> closeUnused(Future<ProxyServer> prepared, ProxyServer current) {
+    ProxyServer p = prepared.succeeded() ? prepared.result() : null;
+    return p != null && p != current ? p.close(Duration.ZERO) : Future.succeededFuture();
   }
 
   private Future<Void> refused(String source, Throwable why) {
@@ -262,10 +296,12 @@ public final class Gateway {
    * Past the point of no return: nothing below can fail a reload. (At the start, binding the listener
    * can still fail; then the start fails as a whole.)
    */
-  private Future<Void> commit(EdgeportConfig next, KubernetesSource nextSource, ProxyServer nextProxy,
-      AccessLog nextLog) {
+  private Future<Void> commit(EdgeportConfig next, KubernetesSource nextSource, ProxyServer nextHttp,
+      ProxyServer nextHttps, AccessLog nextLog, Certificates nextCertificates) {
     EdgeportConfig previous = config;
     config = next;
+    certificates = nextCertificates;
+    watchCertificates(next);
     if (nextLog != accessLog) {
       AccessLog old = accessLog;
       accessLog = nextLog;
@@ -285,22 +321,85 @@ public final class Gateway {
     clusterChanged(snapshot);
     return health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(domains)).compose(known -> {
       rebuild();
-      if (proxy == null) {
-        return ProxyServer.start(vertx, ListenerSettings.of(next), workers, generation::get, traffic)
-            .map(px -> {
+      if (previous == null) {
+        ListenerSettings https = ListenerSettings.https(next);
+        return ProxyServer.start(vertx, ListenerSettings.http(next), workers, generation::get, traffic)
+            .compose(px -> {
               proxy = px;
-              return null;
+              return https == null ? Future.succeededFuture()
+                  : ProxyServer.start(vertx, https, workers, generation::get, traffic).map(s -> {
+                    httpsProxy = s;
+                    rebuild(); // redirects name its actual port (a config's port 0 picks one)
+                    return null;
+                  });
             });
       }
-      if (nextProxy != proxy) {
-        ProxyServer old = proxy;
-        proxy = nextProxy;
-        LOG.info("listener moved from {} to {}; the old one drains", old.settings().address(),
-            nextProxy.settings().address());
-        old.close(previous.shutdown().drain());
-      }
+      proxy = swap(proxy, nextHttp, previous);
+      httpsProxy = swap(httpsProxy, nextHttps, previous);
+      rebuild();
       return Future.succeededFuture();
     });
+  }
+
+  /** The listener {@code next} takes over from {@code old} (which drains), or the same one. */
+  private static ProxyServer swap(ProxyServer old, ProxyServer next, EdgeportConfig previous) {
+    if (old != null && old != next) {
+      LOG.info("{} listener {} {}; the old one drains", old.settings().scheme(),
+          next == null ? "at " + old.settings().address() + " closed" : "moved from " + old.settings().address(),
+          next == null ? "" : "to " + next.settings().address());
+      old.close(previous.shutdown().drain());
+    }
+    return next;
+  }
+
+  /** Follows the certificate files of the current config: a renewal (certbot, cert-manager) is a reload. */
+  private void watchCertificates(EdgeportConfig next) {
+    List<Path> files = new ArrayList<>();
+    next.tls().forEach(c -> {
+      files.add(c.cert());
+      files.add(c.key());
+    });
+    if (certificateWatcher != null && certificateWatcher.files().equals(files)) {
+      return;
+    }
+    closeCertificateWatcher();
+    if (!files.isEmpty()) {
+      try {
+        certificateWatcher = ConfigFileWatcher.start(files, () -> onControl(() -> reloadCertificates()));
+      } catch (IOException e) {
+        LOG.warn("cannot watch the certificate files for changes ({}); a SIGHUP reloads them", e.getMessage());
+      }
+    }
+  }
+
+  private Future<Void> reloadCertificates() {
+    EdgeportConfig current = config;
+    return loadCertificates(current).transform(loaded -> {
+      if (loaded.succeeded() && loaded.result().sameAs(certificates)) {
+        return Future.succeededFuture();
+      }
+      String source = "certificate change";
+      Future<Void> applied = loaded.succeeded() ? apply(current, loaded.result(), source)
+          : refused(source, loaded.cause());
+      return applied.onComplete(ar -> {
+        if (ar.succeeded()) {
+          LOG.info("certificates reloaded: generation {}", generation.get().version());
+        } else {
+          LOG.error("certificate reload refused, the previous certificates keep serving: {}", describe(ar.cause()));
+        }
+      });
+    });
+  }
+
+  private void closeCertificateWatcher() {
+    if (certificateWatcher != null) {
+      try {
+        certificateWatcher.close();
+      } catch (IOException e) {
+        LOG.debug("closing the certificate watcher", e);
+      }
+      certificateWatcher = null;
+    }
   }
 
   private Future<KubernetesSource> startKubernetes(KubernetesConfig k8s) {
@@ -354,13 +453,18 @@ public final class Gateway {
     }
     Map<String, NodeHealth.Status> healthNow = health.statuses();
     View before = view;
-    if (before != null && before.config() == config && generation.get().accessLog() == accessLog && before.cluster() == cluster
+    int httpsPort = httpsProxy != null ? httpsProxy.port() : config.listen().https() != null
+        ? config.listen().https().port() : 0;
+    Generation current = generation.get();
+    if (before != null && before.config() == config && current.accessLog() == accessLog
+        && current.certificates() == certificates && current.forwarding().httpsPort() == httpsPort
+        && before.cluster() == cluster
         && before.resolutions() == resolutions && before.health().equals(healthNow)) {
       return; // nothing it is built from changed: keep the generation (and its balancers' state)
     }
     Generation next = generation.get().next(
         RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget),
-        Forwarding.of(config.timeouts(), config.trustedProxies()), accessLog);
+        Forwarding.of(config.timeouts(), config.trustedProxies(), httpsPort), accessLog, certificates);
     generation.set(next);
     budgets.keySet().retainAll(resolutions.byBackend().keySet());
     view = new View(next.version(), config, cluster, domains, resolutions, healthNow);
@@ -404,6 +508,12 @@ public final class Gateway {
   /** The port the proxy listens on (the actual one when the config asked for port 0). */
   public int port() {
     return proxy.port();
+  }
+
+  /** The port the HTTPS listener listens on; -1 without one. */
+  public int httpsPort() {
+    ProxyServer s = httpsProxy;
+    return s == null ? -1 : s.port();
   }
 
   /** The generation requests are served with now. */
@@ -489,7 +599,8 @@ public final class Gateway {
       notifyState();
       LOG.info("draining: no new connections; requests in flight have up to {} s to finish", drain.toSeconds());
       long started = System.nanoTime();
-      return proxy.close(drain).onComplete(ar -> LOG.info("drained in {} ms",
+      Future<Void> https = httpsProxy == null ? Future.succeededFuture() : httpsProxy.close(drain);
+      return Future.join(proxy.close(drain), https).<Void>mapEmpty().onComplete(ar -> LOG.info("drained in {} ms",
           Duration.ofNanos(System.nanoTime() - started).toMillis()));
     });
   }
@@ -500,6 +611,7 @@ public final class Gateway {
       if (kubernetes != null) {
         kubernetes.close();
       }
+      closeCertificateWatcher();
       health.close();
       stopped.complete();
     });
@@ -507,6 +619,9 @@ public final class Gateway {
     Future<Void> proxyStopped = proxy == null ? Future.succeededFuture() : proxy.close(drain);
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(proxyStopped);
+    if (httpsProxy != null) {
+      closing.add(httpsProxy.close(drain));
+    }
     extensions.forEach(e -> closing.add(e.close()));
     return Future.join(closing).transform(v -> stopped.future()).compose(v -> probe.close())
         .onComplete(v -> {

@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     String yaml = embeddedConfig().replace("nodePort: 30005", "nodePort: " + nodePort);
     EdgeportConfig config = serve.apply(ConfigLoader.parse("demo.yaml (built in)", yaml).config());
     PrintWriter out = spec.commandLine().getOut();
-    int port = config.listen().port();
+    int port = config.listen().http().port();
     String base = "http://127.0.0.1" + (port == 80 ? "" : ":" + port);
     out.println("edgeport demo: nodes " + String.join(", ", config.nodes()) + " serve nodePort " + nodePort
         + "; the gateway routes api.example.com to all of them. Try:");

@@ -29,7 +29,8 @@ final class ServeOptions {
 
   /** The config with the command line's overrides; applied again to every reloaded config. */
   EdgeportConfig apply(EdgeportConfig config) {
-    EdgeportConfig c = port == null ? config : config.withListen(new ListenAddress(config.listen().host(), port));
+    EdgeportConfig c = port == null ? config : config.withListen(config.listen().withHttp(
+        new ListenAddress(config.listen().http().host(), port)));
     return admin == null ? c : c.withAdmin(admin);
   }
 

@@ -6,9 +6,15 @@ package io.edgeport.config;
  *
  * @param nodePort the nodePort, or 0 when {@code service} names it
  * @param service  a Kubernetes Service whose nodePort the API supplies, or null
+ * @param h2c      forwarded to the nodes over cleartext HTTP/2 (gRPC services), not HTTP/1.1
  */
 public record BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck,
-    RetryPolicy retry) {
+    RetryPolicy retry, boolean h2c) {
+
+  public BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck,
+      RetryPolicy retry) {
+    this(nodePort, service, loadBalancing, healthCheck, retry, false);
+  }
 
   public BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {
     this(nodePort, service, loadBalancing, healthCheck, RetryPolicy.DEFAULT);

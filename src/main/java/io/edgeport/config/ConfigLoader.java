@@ -31,7 +31,7 @@ public final class ConfigLoader {
   public record Loaded(EdgeportConfig config, List<Problem> warnings) {}
 
   static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "kubernetes", "nodes", "domains",
-      "admin", "accessLog", "shutdown"};
+      "admin", "accessLog", "shutdown", "tls"};
 
   private final ConfigReader r;
 
@@ -86,7 +86,7 @@ public final class ConfigLoader {
       return null;
     }
     r.checkKeys(map, "the config", ROOT_KEYS);
-    ListenAddress listen = ListenSection.read(r, map.entries().get("listen"));
+    ListenConfig listen = ListenSection.read(r, map.entries().get("listen"));
     Timeouts timeouts = TimeoutsSection.read(r, map.entries().get("timeouts"));
     List<Cidr> trusted = readTrustedProxies(map.entries().get("trustedProxies"));
     Entry kubeEntry = map.entries().get("kubernetes");
@@ -104,10 +104,42 @@ public final class ConfigLoader {
     if (kubeEntry == null) {
       domainsSection.serviceUses.forEach(s -> r.error(s, "service '" + s.text() + "' needs a 'kubernetes' section"));
     }
+    List<CertificateConfig> tls = TlsSection.read(r, map.entries().get("tls"), baseDir());
+    checkHttps(map, listen, tls, domains, kubeEntry != null);
     return new EdgeportConfig(listen, timeouts, trusted, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
-        ShutdownSection.read(r, map.entries().get("shutdown")));
+        ShutdownSection.read(r, map.entries().get("shutdown")), tls);
+  }
+
+  /** The config file's directory, which relative certificate paths start from. */
+  private Path baseDir() {
+    try {
+      Path parent = Path.of(r.fileName).toAbsolutePath().getParent();
+      return parent != null ? parent : Path.of("").toAbsolutePath();
+    } catch (java.nio.file.InvalidPathException e) {
+      return Path.of("").toAbsolutePath();
+    }
+  }
+
+  /** What spans listen, tls and domains: an HTTPS listener needs a certificate, a redirect needs the listener. */
+  private void checkHttps(MapNode root, ListenConfig listen, List<CertificateConfig> tls, List<DomainConfig> domains,
+      boolean kubernetes) {
+    Entry listenEntry = root.entries().get("listen");
+    if (listen.https() != null && tls.isEmpty() && !kubernetes && !r.hasErrors()) {
+      r.error(listenEntry.line(), listenEntry.column(), "listen.https needs at least one certificate: add a 'tls' section");
+    }
+    Entry tlsEntry = root.entries().get("tls");
+    if (listen.https() == null && !tls.isEmpty()) {
+      r.warning(tlsEntry.value(), "tls: certificates are configured but listen.https is not set: they are not served");
+    }
+    if (listen.https() == null) {
+      for (DomainConfig d : domains) {
+        if (d.https().redirect()) {
+          r.error(root.entries().get("domains").value(), "domain '" + d.host() + "': redirectHttps needs listen.https");
+        }
+      }
+    }
   }
 
   private List<Cidr> readTrustedProxies(Entry entry) {

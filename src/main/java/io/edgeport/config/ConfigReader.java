@@ -91,6 +91,16 @@ final class ConfigReader {
     return s == null ? null : s.text().trim();
   }
 
+  /** true or false under {@code key}, or {@code fallback}. */
+  boolean flag(MapNode map, String key, String what, boolean fallback) {
+    Entry e = map.entries().get(key);
+    if (e == null) {
+      return fallback;
+    }
+    Scalar s = asScalar(e.value(), what, JsonToken.VALUE_TRUE, JsonToken.VALUE_FALSE);
+    return s == null ? fallback : Boolean.parseBoolean(s.text());
+  }
+
   /** A positive duration under {@code key} ({@code 500ms}, {@code 2s}), or {@code fallback}. */
   Duration duration(MapNode map, String key, String prefix, Duration fallback) {
     Entry e = map.entries().get(key);

@@ -8,10 +8,15 @@ import java.util.List;
  * @param host   lower-case; either an exact name or {@code *.suffix} (exactly one extra label)
  * @param paths  at least one rule; a domain with a plain nodePort has the single rule "prefix /"
  * @param origin where it was declared, for status: {@code FILE:LINE} or {@code ingress NAMESPACE/NAME}
+ * @param https  its redirect to HTTPS and HSTS
  */
-public record DomainConfig(String host, List<PathRule> paths, String origin) {
+public record DomainConfig(String host, List<PathRule> paths, String origin, HttpsPolicy https) {
   public DomainConfig {
     paths = List.copyOf(paths);
+  }
+
+  public DomainConfig(String host, List<PathRule> paths, String origin) {
+    this(host, paths, origin, HttpsPolicy.NONE);
   }
 
   /** A domain declared in code (tests, tools). */

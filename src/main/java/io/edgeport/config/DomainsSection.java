@@ -58,7 +58,7 @@ final class DomainsSection {
       return null;
     }
     r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "retry",
-        "paths");
+        "paths", "redirectHttps", "hsts", "protocol");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       r.error(map, "domain without 'host'");
@@ -80,9 +80,12 @@ final class DomainsSection {
       r.error(hostNode, "host '" + host + "' is already configured at line " + first.line());
     }
     String origin = r.fileName + ":" + map.line();
+    HttpsPolicy https = new HttpsPolicy(r.flag(map, "redirectHttps", where + " redirectHttps", false),
+        map.entries().containsKey("hsts") ? r.duration(map, "hsts", "", null) : null);
     LoadBalancing lb = loadBalancing(map, LoadBalancing.ROUND_ROBIN);
     HealthCheckConfig check = HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT);
     RetryPolicy retry = RetrySection.read(r, map, RetryPolicy.DEFAULT);
+    boolean h2c = h2c(map, false);
     Entry paths = map.entries().get("paths");
     if (hasTarget(map) && paths != null) {
       r.error(paths.line(), paths.column(), where + " has both a backend ('nodePort' or 'service') and 'paths';"
@@ -96,14 +99,27 @@ final class DomainsSection {
     if (paths == null) {
       Target t = target(map, where);
       return t == null ? null : new DomainConfig(host,
-          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry))), origin);
+          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry, h2c))), origin, https);
     }
-    List<PathRule> rules = paths(paths, lb, check, retry, where);
-    return rules.isEmpty() ? null : new DomainConfig(host, rules, origin);
+    List<PathRule> rules = paths(paths, lb, check, retry, h2c, where);
+    return rules.isEmpty() ? null : new DomainConfig(host, rules, origin, https);
+  }
+
+  /** {@code protocol: http1 | h2c}: how the nodes are spoken to. */
+  private boolean h2c(MapNode map, boolean fallback) {
+    String protocol = r.optionalString(map, "protocol", "protocol");
+    if (protocol == null) {
+      return fallback;
+    }
+    if (!protocol.equals("http1") && !protocol.equals("h2c")) {
+      r.error(map.entries().get("protocol").value(), "protocol: '" + protocol + "' is not http1 or h2c (cleartext"
+          + " HTTP/2, for gRPC)");
+    }
+    return protocol.equals("h2c");
   }
 
   private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck,
-      RetryPolicy domainRetry, String where) {
+      RetryPolicy domainRetry, boolean domainH2c, String where) {
     ListNode list = r.asList(entry.value(), where + " paths");
     List<PathRule> out = new ArrayList<>();
     if (list == null) {
@@ -119,7 +135,7 @@ final class DomainsSection {
         continue;
       }
       r.checkKeys(map, "a path", "prefix", "exact", "nodePort", "service", "port", "loadBalancing", "healthCheck",
-          "retry");
+          "retry", "protocol");
       Entry prefix = map.entries().get("prefix");
       Entry exact = map.entries().get("exact");
       if ((prefix == null) == (exact == null)) {
@@ -137,6 +153,7 @@ final class DomainsSection {
       LoadBalancing lb = loadBalancing(map, domainLb);
       HealthCheckConfig check = HealthCheckSection.read(r, map, domainCheck);
       RetryPolicy retry = RetrySection.read(r, map, domainRetry);
+      boolean h2c = h2c(map, domainH2c);
       if (p == null || target == null) {
         continue;
       }
@@ -153,7 +170,7 @@ final class DomainsSection {
         r.error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
         continue;
       }
-      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check, retry)));
+      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check, retry, h2c)));
     }
     return out;
   }

@@ -10,9 +10,10 @@ import java.util.List;
  * @param kubernetes where nodes and Services come from, or null for the static {@code nodes}
  * @param admin      where the admin API and dashboard listen, or null: off
  * @param accessLog  the access log, or null: off
+ * @param tls        the HTTPS listener's certificates (Ingress TLS adds to them)
  */
 public record EdgeportConfig(
-    ListenAddress listen,
+    ListenConfig listen,
     Timeouts timeouts,
     List<Cidr> trustedProxies,
     List<String> nodes,
@@ -20,28 +21,33 @@ public record EdgeportConfig(
     KubernetesConfig kubernetes,
     ListenAddress admin,
     AccessLogConfig accessLog,
-    ShutdownConfig shutdown) {
+    ShutdownConfig shutdown,
+    List<CertificateConfig> tls) {
 
-  /** A config with static nodes and no admin listener, access log or shutdown settings (tests, tools). */
+  /** A config with static nodes, plain HTTP, and no admin listener, access log or shutdown settings (tests, tools). */
   public EdgeportConfig(ListenAddress listen, Timeouts timeouts, List<Cidr> trustedProxies, List<String> nodes,
       List<DomainConfig> domains) {
-    this(listen, timeouts, trustedProxies, nodes, domains, null, null, null, ShutdownConfig.DEFAULTS);
+    this(new ListenConfig(listen, null, false), timeouts, trustedProxies, nodes, domains, null, null, null,
+        ShutdownConfig.DEFAULTS, List.of());
   }
 
   public EdgeportConfig {
     trustedProxies = List.copyOf(trustedProxies);
     nodes = List.copyOf(nodes);
     domains = List.copyOf(domains);
+    tls = List.copyOf(tls);
   }
 
-  /** A copy listening on another address (the CLI's {@code --port}, tests' free ports). */
-  public EdgeportConfig withListen(ListenAddress other) {
-    return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains, kubernetes, admin, accessLog, shutdown);
+  /** A copy listening on other addresses (the CLI's {@code --port}, tests' free ports). */
+  public EdgeportConfig withListen(ListenConfig other) {
+    return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains, kubernetes, admin, accessLog, shutdown,
+        tls);
   }
 
   /** A copy with the admin listener on {@code other} (the CLI's {@code --admin}). */
   public EdgeportConfig withAdmin(ListenAddress other) {
-    return new EdgeportConfig(listen, timeouts, trustedProxies, nodes, domains, kubernetes, other, accessLog, shutdown);
+    return new EdgeportConfig(listen, timeouts, trustedProxies, nodes, domains, kubernetes, other, accessLog, shutdown,
+        tls);
   }
 
   /** One line for logs and {@code check}. */

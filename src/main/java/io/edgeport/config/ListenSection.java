@@ -6,27 +6,29 @@ import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Node;
 import io.edgeport.config.YamlTree.Scalar;
 
-/** {@code listen: {http: ":80"}} and the address syntax other sections share. */
+/** {@code listen: {http: ":80", https: ":443", h2c: false}} and the address syntax other sections share. */
 final class ListenSection {
-  private static final ListenAddress DEFAULT = new ListenAddress("", 80);
-
   private ListenSection() {}
 
-  static ListenAddress read(ConfigReader r, Entry entry) {
+  static ListenConfig read(ConfigReader r, Entry entry) {
+    ListenConfig d = ListenConfig.DEFAULT;
     if (entry == null) {
-      return DEFAULT;
+      return d;
     }
     MapNode map = r.asMap(entry.value(), "listen");
     if (map == null) {
-      return DEFAULT;
+      return d;
     }
-    r.checkKeys(map, "listen", "http");
+    r.checkKeys(map, "listen", "http", "https", "h2c");
     Entry http = map.entries().get("http");
-    if (http == null) {
-      return DEFAULT;
+    ListenAddress plain = http == null ? null : address(r, http.value(), "listen.http");
+    Entry https = map.entries().get("https");
+    ListenAddress tls = https == null ? null : address(r, https.value(), "listen.https");
+    if (plain != null && tls != null && plain.port() == tls.port() && plain.port() != 0
+        && (plain.host().isEmpty() || tls.host().isEmpty() || plain.host().equals(tls.host()))) {
+      r.error(https.value(), "listen.https: port " + tls.port() + " is already listen.http's");
     }
-    ListenAddress parsed = address(r, http.value(), "listen.http");
-    return parsed == null ? DEFAULT : parsed;
+    return new ListenConfig(plain == null ? d.http() : plain, tls, r.flag(map, "h2c", "listen.h2c", false));
   }
 
   /** {@code "[host]:port"} or a port number; null after an error. */

@@ -3,12 +3,18 @@ package io.edgeport.proxy;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 
 /** The gateway's own answers: short, plain text, and naming no internals. */
 final class ErrorReplies {
   private ErrorReplies() {}
 
   static void send(HttpServerRequest request, int status) {
+    send(request, status, null);
+  }
+
+  /** @param location the Location of a redirect, or null */
+  static void send(HttpServerRequest request, int status, String location) {
     HttpServerResponse response = request.response();
     if (response.headWritten() || response.ended() || response.closed()) {
       return;
@@ -18,6 +24,7 @@ final class ErrorReplies {
       case 403 -> "403 Forbidden\n";
       case 404 -> "404 Not Found: no route for this host\n";
       case 405 -> "405 Method Not Allowed\n";
+      case 308 -> "308 Permanent Redirect\n";
       case 502 -> "502 Bad Gateway\n";
       case 503 -> "503 Service Unavailable\n";
       case 504 -> "504 Gateway Timeout\n";
@@ -26,8 +33,12 @@ final class ErrorReplies {
     response.setStatusCode(status)
         .putHeader("content-type", "text/plain; charset=utf-8")
         .putHeader("cache-control", "no-store");
+    if (location != null) {
+      response.putHeader("location", location);
+    }
     // A request body we did not read cannot be skipped safely on this connection: close it after replying.
-    boolean unreadBody = Bodies.declared(request.headers()) && !request.isEnded();
+    boolean unreadBody = request.version() != HttpVersion.HTTP_2 && Bodies.declared(request.headers())
+        && !request.isEnded();
     if (unreadBody) {
       response.putHeader("connection", "close");
     }

@@ -14,17 +14,24 @@ public final class Forwarding {
   final long responseTimeoutMillis;
   final ForwardedHeaders forwarded;
   final Duration websocketIdle;
+  /** Where {@code redirectHttps} sends clients: the HTTPS listener's port, or 0 without one. */
+  final int httpsPort;
 
   private Forwarding(long connectTimeoutNanos, long responseTimeoutMillis, ForwardedHeaders forwarded,
-      Duration websocketIdle) {
+      Duration websocketIdle, int httpsPort) {
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.responseTimeoutMillis = responseTimeoutMillis;
     this.forwarded = forwarded;
     this.websocketIdle = websocketIdle;
+    this.httpsPort = httpsPort;
   }
 
-  public static Forwarding of(Timeouts timeouts, List<Cidr> trustedProxies) {
+  public static Forwarding of(Timeouts timeouts, List<Cidr> trustedProxies, int httpsPort) {
     return new Forwarding(timeouts.connect().toNanos(), timeouts.response().toMillis(),
-        new ForwardedHeaders(trustedProxies), timeouts.websocketIdle());
+        new ForwardedHeaders(trustedProxies), timeouts.websocketIdle(), httpsPort);
+  }
+
+  public int httpsPort() {
+    return httpsPort;
   }
 }

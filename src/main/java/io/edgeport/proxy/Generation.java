@@ -1,6 +1,7 @@
 package io.edgeport.proxy;
 
 import io.edgeport.routing.RouteTable;
+import io.edgeport.tls.Certificates;
 
 /**
  * Everything the request path needs, published as one immutable value: a request reads the current
@@ -9,18 +10,20 @@ import io.edgeport.routing.RouteTable;
  *
  * @param version  1 for the first, +1 for each one published after it
  * @param accessLog where each request is logged, or null: off
+ * @param certificates what the HTTPS listener serves, picked per handshake by SNI
  * @param draining the gateway is stopping: responses carry {@code Connection: close}
  */
 public record Generation(long version, RouteTable routes, Forwarding forwarding, AccessLog accessLog,
-    boolean draining) {
+    Certificates certificates, boolean draining) {
 
-  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, null, null, false);
+  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, null, null, Certificates.NONE, false);
 
-  public Generation next(RouteTable nextRoutes, Forwarding nextForwarding, AccessLog nextAccessLog) {
-    return new Generation(version + 1, nextRoutes, nextForwarding, nextAccessLog, draining);
+  public Generation next(RouteTable nextRoutes, Forwarding nextForwarding, AccessLog nextAccessLog,
+      Certificates nextCertificates) {
+    return new Generation(version + 1, nextRoutes, nextForwarding, nextAccessLog, nextCertificates, draining);
   }
 
   public Generation drained() {
-    return new Generation(version + 1, routes, forwarding, accessLog, true);
+    return new Generation(version + 1, routes, forwarding, accessLog, certificates, true);
   }
 }

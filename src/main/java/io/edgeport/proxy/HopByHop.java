@@ -11,8 +11,14 @@ import java.util.Map;
 final class HopByHop {
   private HopByHop() {}
 
-  /** The fixed hop-by-hop names, plus the ones this proxy sets itself (Host, framing, Expect). */
+  /**
+   * The fixed hop-by-hop names, plus the ones this proxy sets itself (Host, framing, Expect) and
+   * HTTP/2's pseudo-headers ({@code :status}, {@code :authority}: each hop has its own).
+   */
   static boolean isHopByHop(String name) {
+    if (!name.isEmpty() && name.charAt(0) == ':') {
+      return true;
+    }
     return switch (name.length()) {
       case 2 -> name.equalsIgnoreCase("te");
       case 4 -> name.equalsIgnoreCase("host");

@@ -4,8 +4,14 @@ import io.vertx.core.http.HttpClient;
 import java.util.function.Supplier;
 
 /**
- * What every exchange of one event loop shares: its pooled client, failure log, the current
- * generation, and the loop's own traffic counters.
+ * What every exchange of one event loop shares: its pooled clients (HTTP/1.1, and cleartext HTTP/2 for
+ * {@code protocol: h2c} backends), failure log, the current generation, and the loop's own traffic counters.
  */
-record ProxyContext(HttpClient client, String scheme, UpstreamFailures failures, Supplier<Generation> generations,
-    Traffic.Loop traffic) {}
+record ProxyContext(HttpClient client, HttpClient h2cClient, String scheme, UpstreamFailures failures,
+    Supplier<Generation> generations, Traffic.Loop traffic) {
+
+  /** Requests of this listener came over TLS. */
+  boolean tls() {
+    return scheme.equals("https");
+  }
+}

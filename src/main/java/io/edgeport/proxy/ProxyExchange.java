@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,8 @@ final class ProxyExchange implements PickContext {
   private final boolean hasBody;
   /** An HTTP/1.1 {@code Upgrade: websocket}: after the node's 101 the connection becomes a {@link Tunnel}. */
   private final boolean upgrade;
+  /** The backend speaks cleartext HTTP/2 (gRPC). */
+  private final boolean h2c;
   private boolean tunneled;
   private final RetryPolicy retry;
   private final RetryBudget budget;
@@ -98,8 +101,10 @@ final class ProxyExchange implements PickContext {
     this.balancer = backend.balancer();
     this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
-    this.hasBody = Bodies.declared(request.headers());
-    this.upgrade = Upgrades.isWebSocket(request);
+    // HTTP/2 needs no length for a body: a stream not ended with its headers has one
+    this.hasBody = request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : Bodies.declared(request.headers());
+    this.h2c = backend.h2c();
+    this.upgrade = !h2c && Upgrades.isWebSocket(request);
     this.retry = backend.retry();
     this.budget = backend.budget();
     this.maxAttempts = Math.min(retry.attempts(), endpoints.size());
@@ -226,7 +231,7 @@ final class ProxyExchange implements PickContext {
         .setMethod(request.method())
         .setURI(target.target())
         .setConnectTimeout(timeoutMillis);
-    ctx.client().request(options).onComplete(this::onConnected);
+    (h2c ? ctx.h2cClient() : ctx.client()).request(options).onComplete(this::onConnected);
   }
 
   private void onConnected(AsyncResult<HttpClientRequest> ar) {
@@ -258,7 +263,14 @@ final class ProxyExchange implements PickContext {
     MultiMap in = request.headers();
     MultiMap out = up.headers();
     HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
-    out.set("host", target.authority());
+    if (h2c) {
+      up.authority(HostAndPort.parseAuthority(target.authority(), -1)); // HTTP/2's :authority, not a Host header
+      if (HopByHop.namedIn(in.getAll("te"), "trailers")) {
+        out.set("te", "trailers"); // the one TE value HTTP/2 allows, and gRPC's sign of a client that reads trailers
+      }
+    } else {
+      out.set("host", target.authority());
+    }
     if (upgrade) {
       out.set("connection", "upgrade"); // the hop-by-hop pair, dropped above, set again for this one hop
       out.set("upgrade", in.get("upgrade"));
@@ -296,8 +308,9 @@ final class ProxyExchange implements PickContext {
       startResponseTimer();
       return;
     }
-    if (in.contains("transfer-encoding")) {
-      out.remove("content-length"); // chunked wins over a Content-Length (RFC 9112 §6.3); never send both
+    if (in.contains("transfer-encoding") || !in.contains("content-length")) {
+      // chunked wins over a Content-Length (RFC 9112 §6.3), never both; an HTTP/2 body of unknown length is chunked
+      out.remove("content-length");
       up.setChunked(true);
     }
     if (in.contains("expect")) {
@@ -311,7 +324,11 @@ final class ProxyExchange implements PickContext {
         up.reset();
         if (!responseStarted) {
           finish();
-          request.connection().close();
+          if (request.version() == HttpVersion.HTTP_2) {
+            request.response().reset(); // the stream, not the connection with the other streams on it
+          } else {
+            request.connection().close();
+          }
           report(CLIENT_CLOSED);
         }
       }
@@ -397,15 +414,30 @@ final class ProxyExchange implements PickContext {
       out.setStatusMessage(reason); // a custom reason phrase passes unchanged; the standard one costs nothing
     }
     HopByHop.copyEndToEnd(in.headers(), out.headers(), null);
-    if (ctx.generations().get().draining()) {
-      out.putHeader("connection", "close"); // the gateway is stopping: the client should not send more here
+    if (route.hsts() != null && ctx.tls()) {
+      out.headers().set("strict-transport-security", route.hsts());
     }
-    if (!out.headers().contains("content-length") && mayHaveBody(status)) {
-      if (request.version() != HttpVersion.HTTP_1_0) {
+    if (request.version() == HttpVersion.HTTP_1_1) {
+      if (ctx.generations().get().draining()) {
+        out.putHeader("connection", "close"); // the gateway is stopping: the client should not send more here
+      }
+      if (!out.headers().contains("content-length") && mayHaveBody(status)) {
         out.setChunked(true);
       }
+    } else if (request.version() == HttpVersion.HTTP_1_0 && ctx.generations().get().draining()) {
+      out.putHeader("connection", "close");
     }
-    in.pipe().endOnFailure(false).to(out).onComplete(this::onResponseSent);
+    in.pipe().endOnComplete(false).to(out).onComplete(sent -> {
+      if (sent.succeeded()) {
+        MultiMap trailers = in.trailers(); // gRPC's status comes in them
+        if (!trailers.isEmpty()) {
+          out.trailers().addAll(trailers);
+        }
+        out.end().onComplete(this::onResponseSent);
+      } else {
+        onResponseSent(sent);
+      }
+    });
   }
 
   /** The node switched protocols: answer the client with its 101 and join the two sockets. */

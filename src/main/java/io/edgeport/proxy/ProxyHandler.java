@@ -6,6 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 
 /**
  * The request path's entry on one event loop: one read of the current {@link Generation}, a host and
@@ -32,7 +34,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       Reports.local(ctx, generation.accessLog(), request, "", 405, start);
       return;
     }
-    RequestTarget target = RequestTarget.parse(request.uri(), request.headers().get("host"));
+    RequestTarget target = RequestTarget.parse(request.uri(), authority(request));
     if (target == null) {
       Reports.local(ctx, generation.accessLog(), request, "", 400, start);
       return;
@@ -43,6 +45,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;
     }
+    if (route.redirectHttps() && !ctx.tls() && !arrivedOverHttps(request, generation.forwarding())) {
+      Reports.redirect(ctx, generation.accessLog(), request, route.domain(),
+          HttpsRedirect.location(target, generation.forwarding().httpsPort), start);
+      return;
+    }
     if (route.backend().unavailableReason() != null) {
       // the reason is in the log and status, not in the answer
       Reports.local(ctx, generation.accessLog(), request, route.domain(), 503, start);
@@ -51,6 +58,23 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     Forwarding forwarding = generation.forwarding();
     new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route, start)
         .start();
+  }
+
+  /** A trusted proxy in front (a TLS terminator) says the client used HTTPS: no redirect, or it would loop. */
+  private static boolean arrivedOverHttps(HttpServerRequest request, Forwarding forwarding) {
+    return "https".equalsIgnoreCase(request.headers().get(ForwardedHeaders.XFP))
+        && forwarding.forwarded.isTrusted(request.remoteAddress().hostAddress());
+  }
+
+  /** The Host header, or HTTP/2's {@code :authority}. */
+  private static String authority(HttpServerRequest request) {
+    String host = request.headers().get("host");
+    if (host == null && request.version() == HttpVersion.HTTP_2) {
+      HostAndPort authority = request.authority();
+      return authority == null ? null
+          : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
+    }
+    return host;
   }
 
   private ResponseDeadlines deadlines(Forwarding forwarding) {

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,8 @@ import java.util.function.Supplier;
 final class ProxyVerticle extends VerticleBase {
   /** Backend connections per node and event loop; requests beyond wait in the pool's queue. */
   private static final int MAX_CONNECTIONS_PER_NODE = 4096;
+  /** Cleartext HTTP/2 connections per node and event loop, each with the node's limit of concurrent streams. */
+  private static final int H2C_CONNECTIONS_PER_NODE = 4;
 
   private final ListenerSettings settings;
   private final int port;
@@ -50,9 +53,13 @@ final class ProxyVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setName("edgeport-upstream");
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_NODE);
+    // prior knowledge (no upgrade dance), a few multiplexed connections per node
+    HttpClientOptions h2cOptions = new HttpClientOptions(clientOptions).setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setName("edgeport-upstream-h2c");
+    PoolOptions h2cPool = new PoolOptions().setHttp2MaxSize(H2C_CONNECTIONS_PER_NODE);
     Traffic.Loop loop = traffic.loop(); // start() runs on this verticle's event loop, as its requests will
-    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool), "http", failures,
-        generations, loop);
+    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool),
+        vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)
@@ -62,11 +69,15 @@ final class ProxyVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(1024)
         .setHandle100ContinueAutomatically(false)
-        .setHttp2ClearTextEnabled(false) // Vert.x's default would answer an h2c upgrade itself
+        // Vert.x's default would also answer an h2c upgrade itself; prior knowledge only, when asked for
+        .setHttp2ClearTextEnabled(settings.h2c())
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setMaxInitialLineLength(8192)
         .setMaxHeaderSize(32 * 1024);
+    if (settings.tls()) {
+      Tls.configure(serverOptions, generations);
+    }
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> {
           loop.connectionOpened();

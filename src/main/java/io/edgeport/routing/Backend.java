@@ -14,6 +14,7 @@ import java.util.List;
  * @param unavailableReason why it cannot serve now (its requests get 503), or null
  * @param retry             which failed requests are sent to another node
  * @param budget            how many retries it may make now; lives across snapshots
+ * @param h2c               forwarded over cleartext HTTP/2
  */
 public record Backend(String name, LoadBalancer balancer, List<Cidr> allowedSources, String unavailableReason,
-    RetryPolicy retry, RetryBudget budget) {}
+    RetryPolicy retry, RetryBudget budget, boolean h2c) {}

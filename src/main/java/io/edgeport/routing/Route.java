@@ -1,5 +1,6 @@
 package io.edgeport.routing;
 
+import io.edgeport.config.HttpsPolicy;
 import io.edgeport.config.PathRule.PathMatch;
 
 /**
@@ -7,8 +8,20 @@ import io.edgeport.config.PathRule.PathMatch;
  * lookup allocates nothing.
  *
  * @param domain the configured host ({@code *.apps.example.com} for a wildcard), for metrics and logs
+ * @param redirectHttps plain-HTTP requests get a 308 to HTTPS
+ * @param hsts   the {@code Strict-Transport-Security} value of HTTPS responses, or null
  */
-public record Route(String domain, PathMatch match, String path, Backend backend) {
+public record Route(String domain, PathMatch match, String path, Backend backend, boolean redirectHttps,
+    String hsts) {
+
+  public Route(String domain, PathMatch match, String path, Backend backend) {
+    this(domain, match, path, backend, false, null);
+  }
+
+  public Route(String domain, PathMatch match, String path, Backend backend, HttpsPolicy https) {
+    this(domain, match, path, backend, https.redirect(),
+        https.hsts() == null ? null : "max-age=" + https.hsts().toSeconds());
+  }
 
   boolean matches(String p) {
     if (match == PathMatch.EXACT) {

@@ -31,7 +31,7 @@ public final class RouteTableBuilder {
       for (PathRule rule : domain.paths()) {
         Backend backend = backends.computeIfAbsent(rule.backend(),
             ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref)));
-        rules.add(new Route(domain.host(), rule.match(), rule.path(), backend));
+        rules.add(new Route(domain.host(), rule.match(), rule.path(), backend, domain.https()));
       }
       HostRoutes routes = new HostRoutes(rules);
       if (domain.isWildcard()) {
@@ -47,10 +47,10 @@ public final class RouteTableBuilder {
       EndpointSelector selector, RetryBudget budget) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
-          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget);
+          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget, ref.h2c());
     }
     LoadBalancer none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
     return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason(),
-        ref.retry(), budget);
+        ref.retry(), budget, ref.h2c());
   }
 }

@@ -7,6 +7,7 @@ import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
 import io.edgeport.support.Poll;
 import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestCertificates;
 import io.edgeport.support.TestNodes;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -58,6 +59,35 @@ class CliTest {
     List<String> err = p.stderr();
     assertTrue(err.contains(file + ":5:5: unknown key 'nodePrt' in a domain (did you mean 'nodePort'?)"), err.toString());
     assertTrue(err.contains(file + ":6:11: host 'api.example.com' is already configured at line 4"), err.toString());
+  }
+
+  @Test
+  void checkReadsTheCertificateFilesAndNamesEachProblem() throws Exception {
+    TestCertificates ca = TestCertificates.create(dir);
+    TestCertificates.Leaf shop = ca.issue(TestCertificates.KeyFormat.PKCS8_EC, "shop.example.com");
+    TestCertificates.Leaf other = ca.issue(TestCertificates.KeyFormat.PKCS8_EC, "other.example.com");
+    Path file = dir.resolve("tls.yaml");
+    Files.writeString(file, """
+        listen: {https: ":8443"}
+        tls:
+          - hosts: [shop.example.com, www.example.com]
+            cert: %s
+            key: %s
+          - hosts: [other.example.com]
+            cert: %s
+            key: %s
+        nodes: [10.0.0.1]
+        domains:
+          - host: shop.example.com
+            nodePort: 30005
+        """.formatted(shop.cert(), shop.key(), other.cert(), shop.key()));
+    JavaProcess p = JavaProcess.run(dir, "check", "-c", file.toString());
+    assertEquals(1, p.exitCode());
+    List<String> err = p.stderr();
+    assertTrue(err.contains(file + ": tls (" + file + ":3): " + shop.cert() + " does not cover www.example.com (it"
+        + " certifies [shop.example.com])"), err.toString());
+    assertTrue(err.contains(file + ": tls (" + file + ":6): the key " + shop.key() + " does not belong to the"
+        + " certificate " + other.cert()), err.toString());
   }
 
   @Test

@@ -56,7 +56,7 @@ class ConfigLoaderTest {
   void readsEveryFieldOfTheDocumentedFormat() throws Exception {
     ConfigLoader.Loaded loaded = ConfigLoader.parse("f.yaml", FULL);
     EdgeportConfig c = loaded.config();
-    assertEquals(new ListenAddress("127.0.0.1", 8080), c.listen());
+    assertEquals(new ListenConfig(new ListenAddress("127.0.0.1", 8080), null, false), c.listen());
     assertEquals(new Timeouts(Duration.ofMillis(500), Duration.ofMinutes(1), Duration.ofSeconds(30)), c.timeouts());
     assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.168.1.7/32")), c.trustedProxies());
     assertEquals(List.of("192.168.56.11", "node-2.cluster.local"), c.nodes());
@@ -80,7 +80,7 @@ class ConfigLoaderTest {
   @Test
   void defaultsApplyWhenOptionalSectionsAreAbsent() throws Exception {
     EdgeportConfig c = ConfigLoader.parse("f.yaml", "nodes: [10.0.0.1]\ndomains:\n  - host: a.example.com\n    nodePort: 30001\n").config();
-    assertEquals(new ListenAddress("", 80), c.listen());
+    assertEquals(ListenConfig.DEFAULT, c.listen());
     assertEquals(Timeouts.DEFAULTS, c.timeouts());
     assertEquals(List.of(), c.trustedProxies());
     assertNull(c.admin(), "the admin listener is off unless configured");
@@ -405,5 +405,71 @@ class ConfigLoaderTest {
                   on: [always]
                   maxBodyBytes: lots
             """));
+  }
+
+  private static final String NODES_AND_API = """
+      nodes: [10.0.0.1]
+      domains:
+        - host: api.example.com
+          nodePort: 30005
+      """;
+
+  @Test
+  void readsTheHttpsListenerItsCertificatesAndTheDomainsHttpsRules() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("/etc/edgeport/edgeport.yaml", """
+        listen:
+          http: ":80"
+          https: ":443"
+          h2c: true
+        tls:
+          - hosts: ["API.example.com", "*.apps.example.com"]
+            cert: tls/api.crt
+            key: /secure/api.key
+          - hosts: [shop.example.com]
+            cert: shop.crt
+            key: shop.key
+            default: true
+        nodes: [10.0.0.1]
+        domains:
+          - host: api.example.com
+            nodePort: 30005
+            redirectHttps: true
+            hsts: 365d
+        """).config();
+    assertEquals(new ListenConfig(new ListenAddress("", 80), new ListenAddress("", 443), true), c.listen());
+    assertEquals(new CertificateConfig(List.of("api.example.com", "*.apps.example.com"),
+        Path.of("/etc/edgeport/tls/api.crt"), Path.of("/secure/api.key"), false, "/etc/edgeport/edgeport.yaml:6"),
+        c.tls().get(0));
+    assertTrue(c.tls().get(1).isDefault());
+    assertEquals(new HttpsPolicy(true, Duration.ofDays(365)), c.domains().get(0).https());
+  }
+
+  @Test
+  void httpsMistakesAreErrorsWithTheirPlace() {
+    assertEquals(List.of("f.yaml:1:1: listen.https needs at least one certificate: add a 'tls' section"),
+        errors("listen:\n  https: \":443\"\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:1:1: listen.https: port 8443 is already listen.http's"),
+        errors("listen: {http: \":8443\", https: \":8443\"}\n" + NODES_AND_API).stream()
+            .map(e -> e.replace("f.yaml:1:32", "f.yaml:1:1")).toList());
+    List<String> redirect = errors(NODES_AND_API + "    redirectHttps: true\n");
+    assertEquals(1, redirect.size(), redirect.toString());
+    assertTrue(redirect.get(0).endsWith("domain 'api.example.com': redirectHttps needs listen.https"), redirect.get(0));
+    List<String> tls = errors("""
+        listen: {https: ":443"}
+        tls:
+          - hosts: [a.example.com]
+            cert: a.crt
+            key: a.key
+            default: true
+          - hosts: [a.example.com, "bad host"]
+            cert: b.crt
+            default: yes
+            chain: b.pem
+        """ + NODES_AND_API);
+    assertTrue(tls.stream().anyMatch(e -> e.contains("tls.hosts: 'a.example.com' already has a certificate at line 3")),
+        tls.toString());
+    assertTrue(tls.stream().anyMatch(e -> e.contains("tls: an entry without 'key' (a PEM file)")), tls.toString());
+    assertTrue(tls.stream().anyMatch(e -> e.contains("unknown key 'chain' in a tls entry")), tls.toString());
+    assertTrue(tls.stream().anyMatch(e -> e.contains("tls.hosts: ")), tls.toString());
   }
 }

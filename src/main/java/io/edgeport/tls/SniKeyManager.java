@@ -1,0 +1,83 @@
+package io.edgeport.tls;
+
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Picks the certificate of a TLS handshake by the client's SNI name, from whatever certificates
+ * the current generation holds: a reload swaps them without touching the listener, and no cache
+ * grows with the names clients send.
+ */
+public final class SniKeyManager extends X509ExtendedKeyManager {
+  private final Supplier<Certificates> certificates;
+
+  public SniKeyManager(Supplier<Certificates> certificates) {
+    this.certificates = certificates;
+  }
+
+  @Override
+  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+  }
+
+  @Override
+  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+    return choose(keyType, null);
+  }
+
+  private String choose(String keyType, SSLSession handshake) {
+    ServedCertificate c = certificates.get().select(serverName(handshake));
+    // the engine asks once per key type it can use; answer only for the chosen certificate's
+    return c != null && c.key().getAlgorithm().equals(keyType) ? c.alias() : null;
+  }
+
+  private static String serverName(SSLSession handshake) {
+    if (handshake instanceof ExtendedSSLSession extended) {
+      List<SNIServerName> names = extended.getRequestedServerNames();
+      for (SNIServerName name : names) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public X509Certificate[] getCertificateChain(String alias) {
+    ServedCertificate c = certificates.get().byAlias(alias);
+    return c == null ? null : c.chain().clone();
+  }
+
+  @Override
+  public PrivateKey getPrivateKey(String alias) {
+    ServedCertificate c = certificates.get().byAlias(alias);
+    return c == null ? null : c.key();
+  }
+
+  @Override
+  public String[] getServerAliases(String keyType, Principal[] issuers) {
+    return certificates.get().all().stream().filter(c -> c.key().getAlgorithm().equals(keyType))
+        .map(ServedCertificate::alias).toArray(String[]::new);
+  }
+
+  @Override
+  public String[] getClientAliases(String keyType, Principal[] issuers) {
+    return null; // a server key manager
+  }
+
+  @Override
+  public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+    return null;
+  }
+}

@@ -1,0 +1,204 @@
+package io.edgeport.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.support.Configs;
+import io.edgeport.support.Curl;
+import io.edgeport.support.LiveNodesTest;
+import io.edgeport.support.Poll;
+import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestCertificates;
+import io.edgeport.support.TestCertificates.KeyFormat;
+import io.edgeport.support.TestCertificates.Leaf;
+import io.edgeport.support.TlsProbe;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTPS listener with real clients: SNI, HTTP/2 by ALPN, certificate renewal, redirects and HSTS. */
+class HttpsEndToEndTest extends LiveNodesTest {
+  private TestCertificates ca;
+  private Leaf api;
+  private Leaf shop;
+  private int httpPort;
+  private int httpsPort;
+
+  @BeforeEach
+  void certificates() throws Exception {
+    ca = TestCertificates.create(dir);
+    api = ca.issue(KeyFormat.PKCS8_RSA, "api.example.com", "*.apps.example.com");
+    shop = ca.issue(KeyFormat.SEC1_EC, "shop.example.com");
+    httpPort = Configs.freePort();
+    httpsPort = Configs.freePort();
+  }
+
+  private String config(String extraDomainLines) {
+    return """
+        listen:
+          http: "127.0.0.1:%d"
+          https: "127.0.0.1:%d"
+        tls:
+          - hosts: ["api.example.com", "*.apps.example.com"]
+            cert: %s
+            key: %s
+          - hosts: ["shop.example.com"]
+            cert: %s
+            key: %s
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        %s
+          - host: "*.apps.example.com"
+            nodePort: %d
+          - host: shop.example.com
+            nodePort: %d
+        """.formatted(httpPort, httpsPort, api.cert(), api.key(), shop.cert(), shop.key(), Configs.nodes(nodes),
+        nodes.port(), extraDomainLines, nodes.port(), nodes.port());
+  }
+
+  private Curl.Result curl(String host, String path, String... options) throws Exception {
+    String[] args = new String[options.length + 5];
+    System.arraycopy(options, 0, args, 0, options.length);
+    args[options.length] = "--cacert";
+    args[options.length + 1] = ca.caCert().toString();
+    args[options.length + 2] = "--resolve";
+    args[options.length + 3] = host + ":" + httpsPort + ":127.0.0.1";
+    args[options.length + 4] = "https://" + host + ":" + httpsPort + path;
+    return Curl.run(args);
+  }
+
+  @Test
+  void sniPicksTheCertificateAndCurlGetsAnswersOverHttp11AndHttp2() throws Exception {
+    startGateway(config(""), 1);
+
+    // curl verifies the certificate against the name: a wrong pick fails the handshake
+    Curl.Result h2 = curl("api.example.com", "/h2?x=1", "--http2");
+    assertEquals("200 2", h2.writeOut(), h2.stderr());
+    JsonObject echoed = new JsonObject(h2.body());
+    assertEquals("/h2?x=1", echoed.getString("uri"));
+    assertTrue(echoed.getJsonArray("headers").toString().contains("[\"x-forwarded-proto\",\"https\"]"), h2.body());
+    assertTrue(echoed.getJsonArray("headers").toString().contains("[\"x-forwarded-port\",\"" + httpsPort + "\"]"));
+    assertTrue(echoed.getJsonArray("headers").toString().contains("[\"host\",\"api.example.com:" + httpsPort + "\"]"),
+        "the node gets HTTP/2's :authority as Host: " + h2.body());
+
+    Curl.Result h1 = curl("shop.example.com", "/h1", "--http1.1");
+    assertEquals("200 1.1", h1.writeOut(), h1.stderr());
+    Curl.Result wildcard = curl("a.apps.example.com", "/", "--http2");
+    assertEquals("200 2", wildcard.writeOut(), wildcard.stderr());
+
+    // POST bodies over HTTP/2 reach the node whole (HTTP/2 needs no Content-Length)
+    Path body = dir.resolve("body.bin");
+    byte[] bytes = new byte[300_000];
+    new java.util.Random(7).nextBytes(bytes);
+    Files.write(body, bytes);
+    Curl.Result post = curl("api.example.com", "/upload", "--http2", "--data-binary", "@" + body);
+    assertEquals("200 2", post.writeOut(), post.stderr());
+    assertEquals(RawHttp.hex(RawHttp.sha256().digest(bytes)), new JsonObject(post.body()).getString("bodySha256"));
+
+    // the handshake itself: the right certificate per name; the first for no SNI or an unknown name
+    assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
+    assertTrue(TlsProbe.handshake(httpsPort, "x.apps.example.com", null).names().contains("*.apps.example.com"));
+    assertTrue(TlsProbe.handshake(httpsPort, null, null).names().contains("api.example.com"));
+    assertTrue(TlsProbe.handshake(httpsPort, "unknown.example.org", null).names().contains("api.example.com"));
+    // and an unknown Host over TLS is a 404, as on port 80
+    Curl.Result unknown = Curl.run("-k", "-H", "Host: unknown.example.org", "https://127.0.0.1:" + httpsPort + "/");
+    assertTrue(unknown.writeOut().startsWith("404 "), unknown.writeOut() + unknown.stderr());
+
+    // TLS 1.2 and 1.3 both work
+    assertEquals("TLSv1.2", TlsProbe.handshake(httpsPort, "api.example.com", "TLSv1.2").protocol());
+    assertEquals("TLSv1.3", TlsProbe.handshake(httpsPort, "api.example.com", "TLSv1.3").protocol());
+  }
+
+  @Test
+  void theVertxClientGetsAnswersOverHttp2ByAlpn() throws Exception {
+    startGateway(config(""), 1);
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setUseAlpn(true)
+        .setProtocolVersion(HttpVersion.HTTP_2).setTrustOptions(new PemTrustOptions().addCertPath(ca.caCert().toString()))
+        .setForceSni(true));
+    HttpClientResponse[] response = new HttpClientResponse[1];
+    JsonObject echoed = client.request(new RequestOptions().setMethod(HttpMethod.GET)
+            .setHost("shop.example.com").setPort(httpsPort).setURI("/vertx")
+            .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(httpsPort, "127.0.0.1")))
+        .compose(r -> r.send()).compose(r -> {
+          response[0] = r;
+          return r.body();
+        }).await(20, TimeUnit.SECONDS).toJsonObject();
+    assertEquals(200, response[0].statusCode());
+    assertEquals(HttpVersion.HTTP_2, response[0].version());
+    assertEquals("/vertx", echoed.getString("uri"));
+  }
+
+  @Test
+  void aRenewedCertificateIsServedWithoutRestartAndAMismatchedKeyIsRefused() throws Exception {
+    startGateway(config(""), 1);
+    BigInteger first = TlsProbe.handshake(httpsPort, "shop.example.com", null).leaf().getSerialNumber();
+
+    // certbot-style renewal: new files moved over the old ones
+    Leaf renewed = ca.issue(KeyFormat.PKCS8_EC, "shop.example.com");
+    Files.copy(renewed.key(), shop.key(), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(renewed.cert(), shop.cert(), StandardCopyOption.REPLACE_EXISTING);
+    BigInteger renewedSerial = renewedSerial(renewed);
+    Poll.until(() -> serial("shop.example.com").equals(renewedSerial), 20, "the renewed certificate is served");
+    assertNotEquals(first, renewedSerial);
+
+    // a key that is not the certificate's: refused, and the renewed one keeps serving
+    long refusedBefore = gateway.reloads(false);
+    Leaf other = ca.issue(KeyFormat.PKCS8_EC, "shop.example.com");
+    Files.copy(other.key(), shop.key(), StandardCopyOption.REPLACE_EXISTING);
+    Poll.until(() -> gateway.reloads(false) > refusedBefore, 20, "the mismatched key is refused");
+    assertFalse(gateway.lastReload().ok());
+    assertTrue(gateway.lastReload().error().contains("does not belong to the certificate"), gateway.lastReload().error());
+    assertEquals(renewedSerial, serial("shop.example.com"));
+    Curl.Result still = curl("shop.example.com", "/", "--http2");
+    assertEquals("200 2", still.writeOut(), still.stderr());
+  }
+
+  private static BigInteger renewedSerial(Leaf leaf) throws Exception {
+    try (var in = Files.newInputStream(leaf.cert())) {
+      return ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in)).getSerialNumber();
+    }
+  }
+
+  private BigInteger serial(String name) {
+    try {
+      return TlsProbe.handshake(httpsPort, name, null).leaf().getSerialNumber();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void httpRedirectsToHttpsKeepingPathAndQueryAndHttpsAnswersCarryHsts() throws Exception {
+    startGateway(config("""
+            redirectHttps: true
+            hsts: 365d
+        """), 1);
+    RawHttp.Response redirect = RawHttp.get(httpPort, "api.example.com", "/a/b%20c?x=1&y=2");
+    assertEquals(308, redirect.status());
+    assertEquals("https://api.example.com:" + httpsPort + "/a/b%20c?x=1&y=2", redirect.header("location"));
+    RawHttp.Response other = RawHttp.get(httpPort, "shop.example.com", "/plain");
+    assertEquals(200, other.status(), "a domain without redirectHttps is served over plain HTTP");
+
+    Curl.Result secure = curl("api.example.com", "/a", "--http2", "-D", dir.resolve("headers.txt").toString());
+    assertEquals("200 2", secure.writeOut(), secure.stderr());
+    assertTrue(Files.readString(dir.resolve("headers.txt")).contains("strict-transport-security: max-age=31536000"),
+        Files.readString(dir.resolve("headers.txt")));
+  }
+}
