@@ -3,6 +3,7 @@ package io.edgeport;
 import io.edgeport.balance.RetryBudget;
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.cluster.Coalescer;
+import io.edgeport.cluster.IngressCertificate;
 import io.edgeport.cluster.ServiceResolver;
 import io.edgeport.cluster.StaticCluster;
 import io.edgeport.cluster.kubernetes.KubernetesClients;
@@ -29,6 +30,7 @@ import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.RouteTableBuilder;
 import io.edgeport.tls.CertificateLoader;
 import io.edgeport.tls.Certificates;
+import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -100,6 +102,9 @@ public final class Gateway {
   private final Map<BackendRef, RetryBudget> budgets = new HashMap<>();
   private ProxyServer proxy;
   private ProxyServer httpsProxy;
+  /** The config's certificates (files), the cluster's (Ingress TLS), and both as served. */
+  private Certificates configCertificates = Certificates.NONE;
+  private List<ServedCertificate> clusterCertificates = List.of();
   private Certificates certificates = Certificates.NONE;
   private ConfigFileWatcher certificateWatcher;
   private AccessLog accessLog;
@@ -160,7 +165,7 @@ public final class Gateway {
    */
   public Future<Void> reload(EdgeportConfig next, String source) {
     return onControl(() -> loadCertificates(next).transform(loaded -> {
-      if (loaded.succeeded() && next.equals(config) && loaded.result().sameAs(certificates)) {
+      if (loaded.succeeded() && next.equals(config) && loaded.result().sameAs(configCertificates)) {
         LOG.info("config reload ({}): unchanged", source);
         lastReload = new ReloadResult(true, Instant.now(), source, null);
         notifyState();
@@ -179,7 +184,7 @@ public final class Gateway {
 
   /** Reads and checks the config's certificate files (blocking, so on a worker thread). */
   private Future<Certificates> loadCertificates(EdgeportConfig next) {
-    Certificates previous = certificates;
+    Certificates previous = configCertificates;
     return vertx.executeBlocking(() -> CertificateLoader.load(next.tls(), previous, Instant.now()), false);
   }
 
@@ -300,7 +305,8 @@ public final class Gateway {
       ProxyServer nextHttps, AccessLog nextLog, Certificates nextCertificates) {
     EdgeportConfig previous = config;
     config = next;
-    certificates = nextCertificates;
+    configCertificates = nextCertificates;
+    certificates = Certificates.of(configCertificates, clusterCertificates);
     watchCertificates(next);
     if (nextLog != accessLog) {
       AccessLog old = accessLog;
@@ -375,7 +381,7 @@ public final class Gateway {
   private Future<Void> reloadCertificates() {
     EdgeportConfig current = config;
     return loadCertificates(current).transform(loaded -> {
-      if (loaded.succeeded() && loaded.result().sameAs(certificates)) {
+      if (loaded.succeeded() && loaded.result().sameAs(configCertificates)) {
         return Future.succeededFuture();
       }
       String source = "certificate change";
@@ -420,6 +426,10 @@ public final class Gateway {
 
   /** A new cluster snapshot or config (on the context): resolve every backend once, re-aim the checkers, rebuild. */
   private void clusterChanged(ClusterSnapshot next) {
+    if (cluster == null ? !next.ingressCertificates().isEmpty()
+        : !cluster.ingressCertificates().equals(next.ingressCertificates())) {
+      loadClusterCertificates(next);
+    }
     cluster = next;
     domains = mergedDomains(config.domains(), next);
     BackendResolver resolver = config.kubernetes() == null ? BackendResolver.STATIC
@@ -427,6 +437,32 @@ public final class Gateway {
     resolutions = Resolutions.of(domains, resolver);
     health.update(domains, next.nodes(), resolutions);
     rebuilds.request();
+  }
+
+  /**
+   * Checks the certificates of Ingress TLS (on a worker: parsing and a signature each) and serves the
+   * good ones; a bad one is left out with a warning, as cluster state cannot be refused like a config.
+   */
+  private void loadClusterCertificates(ClusterSnapshot snapshot) {
+    List<ServedCertificate> previous = clusterCertificates;
+    vertx.executeBlocking(() -> {
+      List<ServedCertificate> good = new ArrayList<>();
+      Certificates known = Certificates.of(Certificates.NONE, previous);
+      for (IngressCertificate c : snapshot.ingressCertificates()) {
+        try {
+          good.add(CertificateLoader.fromPem(c.hosts(), c.certPem(), c.keyPem(), c.origin(), known, Instant.now()));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("{}: not served: {}", c.origin(), e.getMessage());
+        }
+      }
+      return List.copyOf(good);
+    }, false).onSuccess(good -> {
+      if (cluster.ingressCertificates().equals(snapshot.ingressCertificates())) { // else newer ones are loading
+        clusterCertificates = good;
+        certificates = Certificates.of(configCertificates, good);
+        rebuilds.request();
+      }
+    });
   }
 
   /** The config's domains, then the Ingress ones whose host the config does not claim. */

@@ -12,15 +12,22 @@ import java.util.Map;
  * @param excludedNodes  node name → why it takes no traffic (for logs and status)
  * @param services       "namespace/name" → the Service as the API describes it
  * @param ingressDomains domains that Ingress objects of the served class ask for
+ * @param ingressCertificates certificates their {@code spec.tls} names, from readable Secrets
  */
 public record ClusterSnapshot(List<String> nodes, Map<String, String> excludedNodes, Map<String, ServiceInfo> services,
-    List<DomainConfig> ingressDomains) {
+    List<DomainConfig> ingressDomains, List<IngressCertificate> ingressCertificates) {
 
   public ClusterSnapshot {
     nodes = List.copyOf(nodes);
     excludedNodes = Map.copyOf(excludedNodes);
     services = Map.copyOf(services);
     ingressDomains = List.copyOf(ingressDomains);
+    ingressCertificates = List.copyOf(ingressCertificates);
+  }
+
+  public ClusterSnapshot(List<String> nodes, Map<String, String> excludedNodes, Map<String, ServiceInfo> services,
+      List<DomainConfig> ingressDomains) {
+    this(nodes, excludedNodes, services, ingressDomains, List.of());
   }
 
   /** A cluster that is just a list of node addresses. */

@@ -79,28 +79,44 @@ public final class CertificateLoader {
   }
 
   private static ServedCertificate load(CertificateConfig c, Certificates previous, Instant now) {
-    byte[] certPem = read(c.cert(), "cert");
-    byte[] keyPem = read(c.key(), "key");
+    return check(c, read(c.cert(), "cert"), read(c.key(), "key"), "the certificate " + c.cert(), "the key " + c.key(),
+        previous, now);
+  }
+
+  /**
+   * A certificate from PEM text (an Ingress's Secret), checked like a file's.
+   *
+   * @throws IllegalArgumentException why it cannot be served
+   */
+  public static ServedCertificate fromPem(List<String> hosts, String certPem, String keyPem, String origin,
+      Certificates previous, Instant now) {
+    return check(new CertificateConfig(hosts, null, null, false, origin), certPem.getBytes(StandardCharsets.US_ASCII),
+        keyPem.getBytes(StandardCharsets.US_ASCII), "the certificate of " + origin, "the key of " + origin, previous,
+        now);
+  }
+
+  private static ServedCertificate check(CertificateConfig c, byte[] certPem, byte[] keyPem, String certName,
+      String keyName, Certificates previous, Instant now) {
     byte[] both = new byte[certPem.length + keyPem.length];
     System.arraycopy(certPem, 0, both, 0, certPem.length);
     System.arraycopy(keyPem, 0, both, certPem.length, keyPem.length);
-    X509Certificate[] chain = certificates(certPem, c.cert());
-    PrivateKey key = privateKey(keyPem, c.key());
+    X509Certificate[] chain = certificates(certPem, certName);
+    PrivateKey key = privateKey(keyPem, keyName);
     X509Certificate leaf = chain[0];
     if (!matches(key, leaf.getPublicKey())) {
-      throw new IllegalArgumentException("the key " + c.key() + " does not belong to the certificate " + c.cert());
+      throw new IllegalArgumentException(keyName + " does not belong to " + certName);
     }
     try {
       leaf.checkValidity(Date.from(now));
     } catch (CertificateExpiredException e) {
-      throw new IllegalArgumentException(c.cert() + " expired on " + leaf.getNotAfter().toInstant());
+      throw new IllegalArgumentException(certName + " expired on " + leaf.getNotAfter().toInstant());
     } catch (CertificateNotYetValidException e) {
-      throw new IllegalArgumentException(c.cert() + " is not valid before " + leaf.getNotBefore().toInstant());
+      throw new IllegalArgumentException(certName + " is not valid before " + leaf.getNotBefore().toInstant());
     }
     List<String> names = names(leaf);
     for (String host : c.hosts()) {
       if (!covers(names, host)) {
-        throw new IllegalArgumentException(c.cert() + " does not cover " + host + " (it certifies " + names + ")");
+        throw new IllegalArgumentException(certName + " does not cover " + host + " (it certifies " + names + ")");
       }
     }
     for (ServedCertificate p : previous.all()) {
@@ -121,7 +137,7 @@ public final class CertificateLoader {
     }
   }
 
-  private static X509Certificate[] certificates(byte[] pem, Path file) {
+  private static X509Certificate[] certificates(byte[] pem, String file) {
     try {
       Collection<? extends java.security.cert.Certificate> certs = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem));
@@ -135,7 +151,7 @@ public final class CertificateLoader {
   }
 
   /** PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}). */
-  static PrivateKey privateKey(byte[] pem, Path file) {
+  static PrivateKey privateKey(byte[] pem, String file) {
     Matcher m = PEM.matcher(new String(pem, StandardCharsets.US_ASCII));
     while (m.find()) {
       String type = m.group(1);
@@ -162,7 +178,7 @@ public final class CertificateLoader {
         }
       } catch (GeneralSecurityException | RuntimeException e) {
         if (e instanceof IllegalArgumentException iae && iae.getMessage() != null
-            && iae.getMessage().startsWith(file.toString())) {
+            && iae.getMessage().startsWith(file)) {
           throw iae;
         }
         throw new IllegalArgumentException(file + ": cannot read the " + type + ": " + e.getMessage());

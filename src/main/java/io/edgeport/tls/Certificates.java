@@ -39,6 +39,19 @@ public final class Certificates {
     this.fallback = chosenDefault != null ? chosenDefault : this.all.isEmpty() ? null : this.all.get(0);
   }
 
+  /**
+   * The config's certificates, then the cluster's (Ingress TLS): for a host named by both, and for the
+   * default, the config's win.
+   */
+  public static Certificates of(Certificates configured, List<ServedCertificate> fromCluster) {
+    if (fromCluster.isEmpty()) {
+      return configured;
+    }
+    List<ServedCertificate> all = new java.util.ArrayList<>(configured.all);
+    all.addAll(fromCluster);
+    return new Certificates(all);
+  }
+
   public List<ServedCertificate> all() {
     return all;
   }

@@ -84,7 +84,7 @@ class CliTest {
     JavaProcess p = JavaProcess.run(dir, "check", "-c", file.toString());
     assertEquals(1, p.exitCode());
     List<String> err = p.stderr();
-    assertTrue(err.contains(file + ": tls (" + file + ":3): " + shop.cert() + " does not cover www.example.com (it"
+    assertTrue(err.contains(file + ": tls (" + file + ":3): the certificate " + shop.cert() + " does not cover www.example.com (it"
         + " certifies [shop.example.com])"), err.toString());
     assertTrue(err.contains(file + ": tls (" + file + ":6): the key " + shop.key() + " does not belong to the"
         + " certificate " + other.cert()), err.toString());

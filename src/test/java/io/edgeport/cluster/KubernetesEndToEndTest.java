@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgeport.Gateway;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.support.Await;
+import io.edgeport.support.Curl;
 import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestCertificates;
 import io.edgeport.support.TestNodes;
+import io.edgeport.support.TlsProbe;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -350,6 +354,50 @@ class KubernetesEndToEndTest extends LiveNodesTest {
             && i.getStatus().getLoadBalancer().getIngress() != null && !i.getStatus().getLoadBalancer().getIngress().isEmpty(),
             WAIT, TimeUnit.SECONDS);
     assertEquals("203.0.113.10", written.getStatus().getLoadBalancer().getIngress().get(0).getIp());
+  }
+
+  @Test
+  void ingressTlsIsServedFromItsSecretOnTheHttpsListener() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("web", nodes.port())).create();
+    TestCertificates ca = TestCertificates.create(dir);
+    TestCertificates.Leaf shop = ca.issue(TestCertificates.KeyFormat.PKCS1_RSA, "shop.example.com");
+    kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("shop-tls").withNamespace("default")
+        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(shop.cert()))
+        .addToData("tls.key", base64(shop.key())).build()).create();
+    for (String host : new String[] {"shop.example.com", "blog.example.com"}) {
+      String name = host.substring(0, host.indexOf('.'));
+      kube.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withName(name)
+          .withNamespace("default").endMetadata().withNewSpec().withIngressClassName("edgeport")
+          .addNewTl().withSecretName(name + "-tls").endTl() // no hosts: the rule's
+          .addNewRule().withHost(host).withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
+          .withNewBackend().withNewService().withName("web").withNewPort().withNumber(80).endPort().endService()
+          .endBackend().endPath().endHttp().endRule().endSpec().build()).create();
+    }
+    int httpsPort = io.edgeport.support.Configs.freePort();
+    startGateway("""
+        listen:
+          http: "127.0.0.1:0"
+          https: "127.0.0.1:%d"
+        kubernetes:
+          kubeconfig: %s
+          kubeProxyHealthPort: %d
+          ingressClass: edgeport
+        domains:
+        %s
+        """.formatted(httpsPort, kubeconfig(), kubeProxy.port(), API_DOMAIN.indent(2)), 2);
+    Await.until(gateway, g -> g.cluster().ingressDomains().size() == 2
+        && g.generation().certificates().all().size() == 1, WAIT);
+    assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
+    Curl.Result r = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "shop.example.com:" + httpsPort
+        + ":127.0.0.1", "https://shop.example.com:" + httpsPort + "/cart");
+    assertEquals("200 2", r.writeOut(), r.stderr());
+    // blog's Secret does not exist: its host is served over plain HTTP only, and nothing else breaks
+    assertEquals(200, RawHttp.get(gateway.port(), "blog.example.com", "/").status());
+  }
+
+  private static String base64(Path file) throws Exception {
+    return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
   }
 
   @Test

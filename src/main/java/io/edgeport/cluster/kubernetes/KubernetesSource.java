@@ -5,6 +5,7 @@ import io.edgeport.cluster.Coalescer;
 import io.edgeport.config.Cidr;
 import io.edgeport.config.KubernetesConfig;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -41,6 +43,11 @@ public final class KubernetesSource {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.kubernetes");
   static final long DEBOUNCE_MILLIS = 100;
   private static final long CONNECTION_CHECK_MILLIS = 1000;
+  /**
+   * How often the Secrets of Ingress TLS are read again (renewals). They are read one by one (GET), not
+   * watched, so RBAC can grant {@code get} on just those names instead of every Secret of the cluster.
+   */
+  static final long SECRET_REFRESH_MILLIS = 60_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -58,6 +65,11 @@ public final class KubernetesSource {
   private final Set<String> loggedIngressNotes = new HashSet<>();
   private volatile Instant disconnectedSince;
   private long connectionTimer = -1;
+  private long secretTimer = -1;
+  /** The Ingress TLS Secrets as last read, by "namespace/name"; and which names that read was for. */
+  private Map<String, Secret> secrets = Map.of();
+  private Set<String> secretsRead = Set.of();
+  private boolean readingSecrets;
   private volatile Runnable afterRebuild = () -> { };
 
   /**
@@ -116,9 +128,11 @@ public final class KubernetesSource {
         .timeout(syncTimeoutMillis, TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot reach the Kubernetes API at "
             + client.getMasterUrl() + ": " + describe(e), e)))
+        .compose(v -> readSecrets(wantedSecrets())) // the first snapshot serves Ingress TLS already
         .map(v -> {
           rebuild();
           connectionTimer = vertx.setPeriodic(CONNECTION_CHECK_MILLIS, id -> checkConnection());
+          secretTimer = vertx.setPeriodic(SECRET_REFRESH_MILLIS, id -> readSecrets(wantedSecrets()));
           return null;
         });
   }
@@ -137,8 +151,12 @@ public final class KubernetesSource {
   }
 
   private void rebuild() {
+    Set<String> wanted = wantedSecrets();
+    if (!wanted.equals(secretsRead)) {
+      readSecrets(wanted); // a rebuild follows once they are read
+    }
     ClusterSnapshot next = KubernetesView.assemble(nodes.getStore().list(), services.getStore().list(),
-        ingresses == null ? List.of() : ingresses.getStore().list(), config, this::noteOnce);
+        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce);
     logExclusions(next.excludedNodes());
     if (!next.equals(last)) {
       last = next;
@@ -148,6 +166,44 @@ public final class KubernetesSource {
       publishIngressStatus();
     }
     afterRebuild.run();
+  }
+
+  private Set<String> wantedSecrets() {
+    return ingresses == null ? Set.of()
+        : KubernetesView.tlsSecrets(KubernetesView.served(ingresses.getStore().list(), config.ingressClass()));
+  }
+
+  /** Reads {@code wanted} on a worker; a change of what was read rebuilds the view. */
+  private Future<Void> readSecrets(Set<String> wanted) {
+    if (readingSecrets || wanted.isEmpty() && secretsRead.isEmpty()) {
+      return Future.succeededFuture(); // one read at a time: the next rebuild or refresh reads again
+    }
+    readingSecrets = true;
+    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.executeBlocking(() -> {
+      Map<String, Secret> read = new TreeMap<>();
+      for (String ref : wanted) {
+        int slash = ref.indexOf('/');
+        try {
+          Secret s = client.secrets().inNamespace(ref.substring(0, slash)).withName(ref.substring(slash + 1)).get();
+          if (s != null) {
+            read.put(ref, s);
+          }
+        } catch (RuntimeException e) {
+          problems.add("secret " + ref + ": cannot read it: " + describe(e));
+        }
+      }
+      return read;
+    }, false).map(read -> {
+      readingSecrets = false;
+      problems.forEach(this::noteOnce);
+      secretsRead = wanted;
+      if (!read.equals(secrets)) {
+        secrets = Map.copyOf(read);
+        rebuilds.request();
+      }
+      return (Void) null;
+    }).onFailure(e -> readingSecrets = false);
   }
 
   /** The last snapshot published (on the context), or null before the first. */
@@ -225,6 +281,7 @@ public final class KubernetesSource {
   public void close() {
     if (connectionTimer >= 0) {
       vertx.cancelTimer(connectionTimer);
+      vertx.cancelTimer(secretTimer);
     }
     informers.forEach(SharedIndexInformer::close);
     client.close();

@@ -1,6 +1,7 @@
 package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.cluster.IngressCertificate;
 import io.edgeport.cluster.ServiceInfo;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.Cidr;
@@ -13,6 +14,7 @@ import io.edgeport.config.ServiceRef;
 import io.edgeport.net.HostNames;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Taint;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +55,12 @@ final class KubernetesView {
 
   static ClusterSnapshot assemble(List<Node> nodes, List<Service> services, List<Ingress> ingresses,
       KubernetesConfig config, Consumer<String> log) {
+    return assemble(nodes, services, ingresses, Map.of(), config, log);
+  }
+
+  /** @param secrets the Secrets that served Ingresses name in {@code spec.tls}, by "namespace/name", as read */
+  static ClusterSnapshot assemble(List<Node> nodes, List<Service> services, List<Ingress> ingresses,
+      Map<String, Secret> secrets, KubernetesConfig config, Consumer<String> log) {
     List<String> addresses = new ArrayList<>();
     Map<String, String> excluded = new TreeMap<>();
     for (Node node : sorted(nodes)) {
@@ -71,9 +81,78 @@ final class KubernetesView {
       ServiceInfo info = service(s);
       svcs.put(info.namespace() + "/" + info.name(), info);
     }
-    List<DomainConfig> ingressDomains = config.ingressClass() == null ? List.of()
-        : ingressDomains(served(ingresses, config.ingressClass()), log);
-    return new ClusterSnapshot(addresses, excluded, svcs, ingressDomains);
+    List<Ingress> served = config.ingressClass() == null ? List.of() : served(ingresses, config.ingressClass());
+    return new ClusterSnapshot(addresses, excluded, svcs, ingressDomains(served, log),
+        ingressCertificates(served, secrets, log));
+  }
+
+  /** The Secrets ("namespace/name") that the served Ingresses' {@code spec.tls} entries name. */
+  static Set<String> tlsSecrets(List<Ingress> served) {
+    Set<String> out = new TreeSet<>();
+    for (Ingress ing : served) {
+      for (IngressTLS tls : tlsOf(ing)) {
+        if (tls.getSecretName() != null) {
+          out.add(ing.getMetadata().getNamespace() + "/" + tls.getSecretName());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<IngressTLS> tlsOf(Ingress ing) {
+    return ing.getSpec() == null || ing.getSpec().getTls() == null ? List.of() : ing.getSpec().getTls();
+  }
+
+  /**
+   * Each {@code spec.tls} entry whose Secret could be read and is a TLS Secret, for its hosts (the
+   * Ingress's rule hosts when it lists none). Whether the certificate is valid and covers them is
+   * checked where it is loaded.
+   */
+  static List<IngressCertificate> ingressCertificates(List<Ingress> served, Map<String, Secret> secrets,
+      Consumer<String> log) {
+    List<IngressCertificate> out = new ArrayList<>();
+    for (Ingress ing : served) {
+      String id = ing.getMetadata().getNamespace() + "/" + ing.getMetadata().getName();
+      for (IngressTLS tls : tlsOf(ing)) {
+        if (tls.getSecretName() == null) {
+          log.accept("ingress " + id + ": a tls entry without secretName is not served");
+          continue;
+        }
+        String ref = ing.getMetadata().getNamespace() + "/" + tls.getSecretName();
+        Secret secret = secrets.get(ref);
+        Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
+        if (!data.containsKey("tls.crt") || !data.containsKey("tls.key")) {
+          log.accept("ingress " + id + ": secret " + ref + (secret == null ? " cannot be read (missing, or no RBAC"
+              + " access)" : " has no tls.crt and tls.key") + "; its hosts are not served over HTTPS");
+          continue;
+        }
+        List<String> hosts = new ArrayList<>();
+        List<String> named = tls.getHosts() == null || tls.getHosts().isEmpty() ? ruleHosts(ing) : tls.getHosts();
+        for (String h : named) {
+          if (HostNames.configHostError(h) == null) {
+            hosts.add(HostNames.canonical(h));
+          }
+        }
+        if (!hosts.isEmpty()) {
+          out.add(new IngressCertificate(hosts, decode(data.get("tls.crt")), decode(data.get("tls.key")),
+              "ingress " + id + " secret " + tls.getSecretName()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> ruleHosts(Ingress ing) {
+    return ing.getSpec().getRules() == null ? List.of()
+        : ing.getSpec().getRules().stream().map(IngressRule::getHost).filter(Objects::nonNull).toList();
+  }
+
+  private static String decode(String base64) {
+    try {
+      return new String(java.util.Base64.getMimeDecoder().decode(base64), java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (IllegalArgumentException e) {
+      return ""; // not base64: the loader reports it as holding no PEM
+    }
   }
 
   private static List<Node> sorted(List<Node> nodes) {
