@@ -458,7 +458,7 @@ final class ProxyExchange implements PickContext {
       }
       ctx.traffic().websocketOpened();
       Tunnel.join(ar.result(), request.connection(), node, in.request().connection(),
-          forwarding.websocketIdle).onComplete(closed -> {
+          forwarding.websocketIdle, ctx.tunnels()).onComplete(closed -> {
         ctx.traffic().websocketClosed();
         finish();
         report(101);

@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -28,6 +30,7 @@ final class ProxyVerticle extends VerticleBase {
   private final UpstreamFailures failures;
   private final Traffic traffic;
   private HttpServer server;
+  private ProxyContext ctx;
   /** Also what Vertx.close() grants requests in flight. */
   private Duration drain = ShutdownConfig.DEFAULTS.drain();
 
@@ -58,8 +61,8 @@ final class ProxyVerticle extends VerticleBase {
         .setHttp2ClearTextUpgrade(false).setName("edgeport-upstream-h2c");
     PoolOptions h2cPool = new PoolOptions().setHttp2MaxSize(H2C_CONNECTIONS_PER_NODE);
     Traffic.Loop loop = traffic.loop(); // start() runs on this verticle's event loop, as its requests will
-    ProxyContext ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool),
-        vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop);
+    ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool),
+        vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop, new HashSet<>());
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)
@@ -92,9 +95,13 @@ final class ProxyVerticle extends VerticleBase {
     this.drain = timeout;
   }
 
-  /** Stop accepting, let requests in flight finish (bounded by the drain time), then close. */
+  /**
+   * Stop accepting, let requests in flight finish (bounded by the drain time), then close. WebSockets
+   * are told to go away (a close frame each side) rather than held until the drain time is up.
+   */
   @Override
   public Future<?> stop() {
+    List.copyOf(ctx.tunnels()).forEach(Tunnel::goAway);
     return server.shutdown(Math.max(1, drain.toMillis()), TimeUnit.MILLISECONDS);
   }
 

@@ -112,6 +112,26 @@ class WebSocketEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aDrainTellsBothSidesOfAWebSocketToGoAwayInsteadOfHoldingTheStop() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes) + """
+        shutdown:
+          drain: 60s
+        """, 1);
+    BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    WebSocket ws = connect(client(), port, received);
+    assertNotNull(received.poll(10, TimeUnit.SECONDS));
+    CompletableFuture<Short> closedWith = new CompletableFuture<>();
+    ws.closeHandler(v -> closedWith.complete(ws.closeStatusCode()));
+    ws.writeTextMessage("still here");
+    assertEquals("still here", received.poll(10, TimeUnit.SECONDS));
+
+    gateway.drain().await(30, TimeUnit.SECONDS); // well before the 60 s drain: the WebSocket did not hold it
+    assertEquals((short) 1001, closedWith.get(10, TimeUnit.SECONDS), "the client got Going Away");
+    assertEquals((short) 1001, nodes.webSocketCloses().poll(10, TimeUnit.SECONDS), "so did the node");
+  }
+
+  @Test
   void anIdleWebSocketIsClosedAfterWebsocketIdle() throws Exception {
     int port = Configs.freePort();
     startGateway(Configs.apiOn(port, nodes) + """
