@@ -4,6 +4,8 @@ import io.edgeport.Gateway;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
 import io.edgeport.proxy.Traffic;
+import io.edgeport.tls.Certificates;
+import io.edgeport.tls.ServedCertificate;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -128,7 +130,8 @@ final class Metrics {
           CounterSnapshot.builder().name("edgeport_websockets").help("WebSockets (upgraded connections) opened")
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.websockets()).build())
               .build(),
-          nodeHealth(gateway.health().reports())));
+          nodeHealth(gateway.health().reports()),
+          certificateExpiry(gateway.generation().certificates())));
       if (gateway.view() != null && gateway.view().config().kubernetes() != null) {
         out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",
             gateway.clusterSourceState().equals("connected") ? 1 : 0));
@@ -139,6 +142,17 @@ final class Metrics {
     private static GaugeSnapshot gauge(String name, String help, double value) {
       return GaugeSnapshot.builder().name(name).help(help)
           .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static GaugeSnapshot certificateExpiry(Certificates certificates) {
+      GaugeSnapshot.Builder expiry = GaugeSnapshot.builder().name("edgeport_certificate_expiry_timestamp_seconds")
+          .help("When each served certificate expires (alert on it minus time(): a renewal that did not happen)");
+      for (ServedCertificate c : certificates.all()) {
+        expiry.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+            .labels(Labels.of("host", c.config().hosts().get(0), "origin", c.config().origin()))
+            .value(c.leaf().getNotAfter().getTime() / 1000.0).build());
+      }
+      return expiry.build();
     }
 
     private static GaugeSnapshot nodeHealth(Map<io.edgeport.health.CheckKey, NodeReport> reports) {

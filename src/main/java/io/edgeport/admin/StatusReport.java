@@ -12,6 +12,8 @@ import io.edgeport.proxy.Generation;
 import io.edgeport.proxy.Traffic;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Route;
+import io.edgeport.tls.Certificates;
+import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -61,6 +63,7 @@ final class StatusReport {
       return out.put("domains", new JsonArray());
     }
     out.put("listen", view.config().listen().toString());
+    out.put("certificates", certificates(generation.certificates()));
     out.put("cluster", cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState()));
     Map<CheckKey, NodeReport> health = gateway.health().reports();
     JsonArray domains = new JsonArray();
@@ -69,6 +72,18 @@ final class StatusReport {
           rates.byDomain().getOrDefault(d.host(), Rates.Rate.NONE)));
     }
     return out.put("domains", domains);
+  }
+
+  /** What the HTTPS listener serves, with when each certificate expires (renewals that did not happen show). */
+  private static JsonArray certificates(Certificates certificates) {
+    JsonArray out = new JsonArray();
+    for (ServedCertificate c : certificates.all()) {
+      Instant notAfter = c.leaf().getNotAfter().toInstant();
+      out.add(new JsonObject().put("hosts", new JsonArray(c.config().hosts())).put("origin", c.config().origin())
+          .put("subject", c.leaf().getSubjectX500Principal().getName()).put("notAfter", notAfter.toString())
+          .put("daysLeft", java.time.Duration.between(Instant.now(), notAfter).toDays()));
+    }
+    return out;
   }
 
   private static JsonObject cluster(ClusterSnapshot cluster, boolean kubernetes, String state) {

@@ -201,4 +201,60 @@ class HttpsEndToEndTest extends LiveNodesTest {
     assertTrue(Files.readString(dir.resolve("headers.txt")).contains("strict-transport-security: max-age=31536000"),
         Files.readString(dir.resolve("headers.txt")));
   }
+
+  @Test
+  void statusAndMetricsShowEachCertificateWithItsExpiry() throws Exception {
+    int adminPort = Configs.freePort();
+    startGateway(config("") + "admin: \"127.0.0.1:" + adminPort + "\"\n", 1,
+        new io.edgeport.admin.AdminServer(vertx, "test"));
+    Curl.Result status = Curl.run("http://127.0.0.1:" + adminPort + "/api/status");
+    io.vertx.core.json.JsonArray certs = new JsonObject(status.body()).getJsonArray("certificates");
+    assertEquals(2, certs.size(), status.body());
+    assertEquals("[\"shop.example.com\"]", certs.getJsonObject(1).getJsonArray("hosts").encode());
+    assertEquals(1L, certs.getJsonObject(1).getLong("daysLeft"), "two days of validity, minus the moment since");
+    Curl.Result metrics = Curl.run("http://127.0.0.1:" + adminPort + "/metrics");
+    double expiry = io.edgeport.support.PrometheusText.sum(io.edgeport.support.PrometheusText.parse(metrics.body()),
+        "edgeport_certificate_expiry_timestamp_seconds", java.util.Map.of("host", "shop.example.com"));
+    double inDays = (expiry - System.currentTimeMillis() / 1000.0) / 86400;
+    assertTrue(inDays > 1.9 && inDays <= 2.0, "expires in " + inDays + " days");
+  }
+
+  @Test
+  void tlsSessionsAreResumedWithTls12AndTls13() throws Exception {
+    startGateway(config(""), 1);
+    for (String version : new String[] {"-tls1_2", "-tls1_3"}) {
+      Path session = dir.resolve("session" + version);
+      assertTrue(sClient(version, "-sess_out", session).contains("New, TLSv1."), version);
+      assertTrue(sClient(version, "-sess_in", session).contains("Reused, TLSv1."), version + " resumes");
+    }
+  }
+
+  /** One connection with openssl s_client sending a request (so a TLS 1.3 ticket arrives before it quits). */
+  private String sClient(String version, String sessionOption, Path session) throws Exception {
+    Process p = new ProcessBuilder("openssl", "s_client", version, "-connect", "127.0.0.1:" + httpsPort,
+        "-servername", "api.example.com", sessionOption, session.toString(), "-ign_eof")
+        .redirectErrorStream(true).start();
+    p.getOutputStream().write("GET / HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n"
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    p.getOutputStream().flush();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertTrue(out.contains("HTTP/1.1 200 OK"), out);
+    return out;
+  }
+
+  @Test
+  void aWebSocketOverTlsReachesItsNode() throws Exception {
+    startGateway(config(""), 1);
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setSsl(true).setVerifyHost(false) // an IP literal: no SNI, so the default certificate (api's)
+        .setTrustOptions(new PemTrustOptions().addCertPath(ca.caCert().toString())));
+    java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    io.vertx.core.http.WebSocket ws = client.connect(new io.vertx.core.http.WebSocketConnectOptions()
+            .setHost("127.0.0.1").setPort(httpsPort).setURI("/ws").addHeader("host", "api.example.com"))
+        .onSuccess(w -> w.textMessageHandler(received::add)).await(20, TimeUnit.SECONDS);
+    assertTrue(received.poll(10, TimeUnit.SECONDS).startsWith("hello from 127.0.0."));
+    ws.writeTextMessage("over tls");
+    assertEquals("over tls", received.poll(10, TimeUnit.SECONDS));
+  }
 }
