@@ -25,6 +25,7 @@ function render(s) {
   document.getElementById("rps").textContent = rate(s.traffic.requestsPerSecond);
   document.getElementById("eps").textContent = rate(s.traffic.errors5xxPerSecond);
   document.getElementById("conns").textContent = s.traffic.openConnections;
+  document.getElementById("websockets").textContent = s.traffic.openWebsockets;
   const healthy = s.domains.filter(d => d.healthy).length;
   document.getElementById("healthy").textContent = `${healthy} / ${s.domains.length}`;
   const nodes = new Map();
@@ -38,6 +39,12 @@ function render(s) {
   if (s.lastReload && !s.lastReload.ok) {
     notices.append(el("div", {class: "notice"},
       `Last config reload (${s.lastReload.source}, ${new Date(s.lastReload.at).toLocaleTimeString()}) was refused; the previous config keeps serving: ${s.lastReload.error}`));
+  }
+  for (const cert of s.certificates || []) {
+    if (cert.daysLeft < 14) {
+      notices.append(el("div", {class: "notice"},
+        `The certificate of ${cert.hosts.join(", ")} expires in ${cert.daysLeft} day(s) (${cert.notAfter}): renew it.`));
+    }
   }
   if (s.cluster && s.cluster.state.startsWith("disconnected")) {
     notices.append(el("div", {class: "notice"}, `Kubernetes API ${s.cluster.state}: serving the last known state.`));
@@ -78,6 +85,15 @@ function render(s) {
   if (c) {
     cluster.append(el("div", {}, `Nodes from ${c.source} (${c.state}): ${c.nodes.join(", ") || "none"}`));
     for (const [name, why] of Object.entries(c.excluded)) cluster.append(el("div", {}, `excluded ${name}: ${why}`));
+  }
+  const certs = s.certificates || [];
+  document.getElementById("certificatesSection").hidden = certs.length === 0;
+  const certBody = document.querySelector("#certificates tbody");
+  certBody.replaceChildren();
+  for (const cert of certs) {
+    certBody.append(el("tr", {class: cert.daysLeft < 14 ? "unhealthy" : "", "data-certificate": cert.hosts[0]},
+      el("td", {}, cert.hosts.join(", ")), el("td", {class: "origin"}, cert.origin),
+      el("td", {}, `${new Date(cert.notAfter).toLocaleDateString()} (${cert.daysLeft} days)`)));
   }
   document.getElementById("footer").textContent =
     `updated ${new Date(s.now).toLocaleTimeString()} · rates over the last 10 s · reloads applied ${s.reloads.applied},`

@@ -54,7 +54,8 @@ final class ProxyExchange implements PickContext {
   private final LoadBalancer balancer;
   private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
-  private final boolean hasBody;
+  /** Does it carry a body? For HTTP/2 without a Content-Length: maybe, until its first event says. */
+  private boolean hasBody;
   /** An HTTP/1.1 {@code Upgrade: websocket}: after the node's 101 the connection becomes a {@link Tunnel}. */
   private final boolean upgrade;
   /** The backend speaks cleartext HTTP/2 (gRPC). */
@@ -101,8 +102,9 @@ final class ProxyExchange implements PickContext {
     this.balancer = backend.balancer();
     this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
-    // HTTP/2 needs no length for a body: a stream not ended with its headers has one
-    this.hasBody = request.version() == HttpVersion.HTTP_2 ? !request.isEnded() : Bodies.declared(request.headers());
+    // HTTP/2 needs no length for a body: without one, whether there is a body shows with the first event
+    this.hasBody = request.version() == HttpVersion.HTTP_2 ? !"0".equals(request.headers().get("content-length"))
+        : Bodies.declared(request.headers());
     this.h2c = backend.h2c();
     this.upgrade = !h2c && Upgrades.isWebSocket(request);
     this.retry = backend.retry();
@@ -308,14 +310,44 @@ final class ProxyExchange implements PickContext {
       startResponseTimer();
       return;
     }
-    if (in.contains("transfer-encoding") || !in.contains("content-length")) {
-      // chunked wins over a Content-Length (RFC 9112 §6.3), never both; an HTTP/2 body of unknown length is chunked
-      out.remove("content-length");
+    if (request.version() == HttpVersion.HTTP_2 && !in.contains("content-length")) {
+      forwardBodyOfUnknownLength(up);
+      return;
+    }
+    if (in.contains("transfer-encoding")) {
+      out.remove("content-length"); // chunked wins over a Content-Length (RFC 9112 §6.3); never send both
       up.setChunked(true);
     }
     if (in.contains("expect")) {
       request.response().writeContinue(); // the node is connected: now the client may send its body
     }
+    streamBody(up);
+  }
+
+  /**
+   * An HTTP/2 request without a Content-Length: its stream's end or its first data tells whether it has
+   * a body. None: sent as a request without one (and replayable like any other); some: sent chunked.
+   */
+  private void forwardBodyOfUnknownLength(HttpClientRequest up) {
+    request.handler(first -> {
+      request.pause();
+      request.handler(null);
+      request.endHandler(null);
+      up.setChunked(true);
+      up.write(first);
+      streamBody(up);
+    });
+    request.endHandler(v -> {
+      request.handler(null);
+      request.endHandler(null);
+      hasBody = false;
+      up.end();
+      startResponseTimer();
+    });
+    request.resume();
+  }
+
+  private void streamBody(HttpClientRequest up) {
     request.pipe().endOnFailure(false).to(up).onComplete(sent -> {
       if (sent.succeeded()) {
         startResponseTimer();

@@ -7,6 +7,7 @@ import io.edgeport.support.Await;
 import io.edgeport.support.Configs;
 import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,5 +85,31 @@ class DashboardBrowserTest extends LiveNodesTest {
     assertTrue(after.contains("data-node=\"127.0.0.3\" data-status=\"DOWN\""), "the stopped node is shown DOWN:\n" + excerpt(after));
     assertTrue(after.contains("connect refused"), "with the reason:\n" + excerpt(after));
     assertTrue(after.contains("data-node=\"127.0.0.2\" data-status=\"UP\""), excerpt(after));
+  }
+
+  @Test
+  void theDashboardListsTheServedCertificatesAndWarnsOfOneAboutToExpire() throws Exception {
+    TestCertificates ca = TestCertificates.create(dir);
+    TestCertificates.Leaf api = ca.issue(TestCertificates.KeyFormat.PKCS8_EC, "api.example.com");
+    int admin = Configs.freePort();
+    startGateway("""
+        listen:
+          http: "127.0.0.1:0"
+          https: "127.0.0.1:0"
+        tls:
+          - hosts: [api.example.com]
+            cert: %s
+            key: %s
+        admin: "127.0.0.1:%d"
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        """.formatted(api.cert(), api.key(), admin, Configs.nodes(nodes), nodes.port()), 1,
+        new AdminServer(vertx, "edgeport test"));
+    String dom = renderedDom(admin);
+    assertTrue(dom.contains("data-certificate=\"api.example.com\""), excerpt(dom));
+    assertTrue(dom.contains("The certificate of api.example.com expires in 1 day(s)"),
+        "the test certificate lives two days, so it is flagged:\n" + dom.substring(0, Math.min(dom.length(), 3000)));
   }
 }

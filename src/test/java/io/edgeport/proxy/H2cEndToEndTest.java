@@ -118,4 +118,32 @@ class H2cEndToEndTest extends LiveNodesTest {
             .setURI("/"))
         .compose(req -> req.send()).await(10, TimeUnit.SECONDS));
   }
+
+  @Test
+  void anHttp2BodyWithoutALengthArrivesWholeAndABodilessRequestStaysBodiless() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes).replace("listen:\n", "listen:\n  h2c: true\n"), 1);
+    HttpClient client = priorKnowledge(vertx);
+    RequestOptions options = new RequestOptions().setHost("api.example.com").setPort(port)
+        .setServer(SocketAddress.inetSocketAddress(port, "127.0.0.1")).setURI("/upload");
+    byte[] part = new byte[100_000];
+    new java.util.Random(3).nextBytes(part);
+    java.security.MessageDigest sha = io.edgeport.support.RawHttp.sha256();
+    io.vertx.core.json.JsonObject upload = client.request(options.setMethod(HttpMethod.POST)).compose(req -> {
+      req.setChunked(true); // HTTP/2: DATA frames and no Content-Length
+      req.write(Buffer.buffer(part));
+      req.write(Buffer.buffer(part));
+      return req.end().compose(v -> req.response()).compose(r -> r.body());
+    }).await(20, TimeUnit.SECONDS).toJsonObject();
+    sha.update(part);
+    sha.update(part);
+    assertEquals(200_000L, upload.getLong("bodyBytes"), upload.encode());
+    assertEquals(io.edgeport.support.RawHttp.hex(sha.digest()), upload.getString("bodySha256"));
+
+    io.vertx.core.json.JsonObject get = client.request(options.setMethod(HttpMethod.GET).setURI("/get"))
+        .compose(req -> req.send()).compose(r -> r.body()).await(20, TimeUnit.SECONDS).toJsonObject();
+    assertEquals(0L, get.getLong("bodyBytes"));
+    assertTrue(!get.getJsonArray("headers").encode().contains("transfer-encoding")
+        && !get.getJsonArray("headers").encode().contains("content-length"), get.encode());
+  }
 }

@@ -96,6 +96,8 @@ class HttpsEndToEndTest extends LiveNodesTest {
     assertTrue(echoed.getJsonArray("headers").toString().contains("[\"x-forwarded-port\",\"" + httpsPort + "\"]"));
     assertTrue(echoed.getJsonArray("headers").toString().contains("[\"host\",\"api.example.com:" + httpsPort + "\"]"),
         "the node gets HTTP/2's :authority as Host: " + h2.body());
+    assertFalse(echoed.getJsonArray("headers").toString().contains("transfer-encoding"),
+        "a GET without a body stays without one: " + h2.body());
 
     Curl.Result h1 = curl("shop.example.com", "/h1", "--http1.1");
     assertEquals("200 1.1", h1.writeOut(), h1.stderr());
