@@ -126,6 +126,7 @@ final class Metrics {
           CounterSnapshot.builder().name("edgeport_connections").help("Client connections accepted")
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.connections()).build())
               .build(),
+          refused(traffic.refused()),
           gauge("edgeport_websockets_active", "WebSockets (upgraded connections) open now", traffic.openWebsockets()),
           CounterSnapshot.builder().name("edgeport_websockets").help("WebSockets (upgraded connections) opened")
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.websockets()).build())
@@ -142,6 +143,14 @@ final class Metrics {
     private static GaugeSnapshot gauge(String name, String help, double value) {
       return GaugeSnapshot.builder().name(name).help(help)
           .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    private static CounterSnapshot refused(Map<Integer, Long> byStatus) {
+      CounterSnapshot.Builder refused = CounterSnapshot.builder().name("edgeport_requests_refused")
+          .help("HTTP/1.x requests refused as malformed or ambiguous before any node saw them, by status");
+      byStatus.forEach((status, n) -> refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+          .labels(Labels.of("code", Integer.toString(status))).value(n).build()));
+      return refused.build();
     }
 
     private static GaugeSnapshot certificateExpiry(Certificates certificates) {

@@ -450,8 +450,10 @@ final class ProxyExchange implements PickContext {
       out.headers().set("strict-transport-security", route.hsts());
     }
     if (request.version() == HttpVersion.HTTP_1_1) {
-      if (ctx.generations().get().draining()) {
-        out.putHeader("connection", "close"); // the gateway is stopping: the client should not send more here
+      // the gateway is stopping: the client should not send more here; or an upgrade the node refused: what
+      // the client sends next may be meant for the other protocol, and is not read as HTTP (Http1Scanner)
+      if (ctx.generations().get().draining() || upgrade) {
+        out.putHeader("connection", "close");
       }
       if (!out.headers().contains("content-length") && mayHaveBody(status)) {
         out.setChunked(true);
@@ -522,6 +524,9 @@ final class ProxyExchange implements PickContext {
     }
     finish();
     report(request.response().getStatusCode());
+    if (upgrade) {
+      request.connection().close(); // see onResponse: a refused upgrade ends the connection
+    }
   }
 
   private void fail(int status) {

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,6 +24,10 @@ final class ProxyVerticle extends VerticleBase {
   private static final int MAX_CONNECTIONS_PER_NODE = 4096;
   /** Cleartext HTTP/2 connections per node and event loop, each with the node's limit of concurrent streams. */
   private static final int H2C_CONNECTIONS_PER_NODE = 4;
+  private static final int MAX_TARGET_BYTES = 8192;
+  private static final int MAX_HEADER_BYTES = 32 * 1024;
+  /** The request line and the headers together, as {@link Http1Scanner} counts them. */
+  private static final int MAX_HEAD_BYTES = MAX_TARGET_BYTES + MAX_HEADER_BYTES;
 
   private final ListenerSettings settings;
   private final int port;
@@ -76,13 +81,14 @@ final class ProxyVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(settings.h2c())
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
-        .setMaxInitialLineLength(8192)
-        .setMaxHeaderSize(32 * 1024);
+        .setMaxInitialLineLength(MAX_TARGET_BYTES)
+        .setMaxHeaderSize(MAX_HEADER_BYTES);
     if (settings.tls()) {
       Tls.configure(serverOptions, generations);
     }
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> {
+          Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_HEAD_BYTES, MAX_TARGET_BYTES, loop);
           loop.connectionOpened();
           connection.closeHandler(v -> loop.connectionClosed());
         })

@@ -34,7 +34,10 @@ public final class Traffic {
   private static final int BUDGET_EXHAUSTED = 2;
   private static final int OPEN_WEBSOCKETS = 3;
   private static final int WEBSOCKETS = 4;
-  private static final int RETRIES = 5;
+  /** Requests refused as malformed, by status: {@link #REFUSED_STATUSES}. */
+  private static final int REFUSED = 5;
+  public static final List<Integer> REFUSED_STATUSES = List.of(400, 414, 431, 505);
+  private static final int RETRIES = REFUSED + 4;
   private static final int STALE = RETRIES + RetryPolicy.On.values().length;
   private static final int OWN_SLOTS = STALE + 1;
   /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */
@@ -92,6 +95,11 @@ public final class Traffic {
 
     void connectionClosed() {
       add(own, OPEN_CONNECTIONS, -1);
+    }
+
+    void refused(int status) {
+      int i = REFUSED_STATUSES.indexOf(status);
+      add(own, REFUSED + (i < 0 ? 0 : i), 1);
     }
 
     void websocketOpened() {
@@ -176,9 +184,11 @@ public final class Traffic {
    * @param retries         by reason ({@link #RETRY_REASONS})
    * @param budgetExhausted failures that went to the client because the backend's retry budget was used up
    * @param openWebsockets  upgraded connections (WebSockets) open now; {@code websockets} counts all of them
+   * @param refused         requests refused as malformed, by status
    */
   public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections,
-      Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets) {
+      Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets,
+      Map<Integer, Long> refused) {
 
     public long totalRetries() {
       return retries.values().stream().mapToLong(Long::longValue).sum();
@@ -219,6 +229,15 @@ public final class Traffic {
       retries.put(RETRY_REASONS.get(i), own[RETRIES + i]);
     }
     return new Snapshot(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
-        java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS]);
+        java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS],
+        refused(own));
+  }
+
+  private static Map<Integer, Long> refused(long[] own) {
+    Map<Integer, Long> out = new java.util.TreeMap<>();
+    for (int i = 0; i < REFUSED_STATUSES.size(); i++) {
+      out.put(REFUSED_STATUSES.get(i), own[REFUSED + i]);
+    }
+    return out;
   }
 }

@@ -172,4 +172,20 @@ class WebSocketEndToEndTest extends LiveNodesTest {
     String echoed = r.text();
     assertTrue(!echoed.contains("\"upgrade\"") && !echoed.contains("http2-settings"), echoed);
   }
+
+  @Test
+  void anUpgradeTheNodeRefusesIsAnsweredAndItsConnectionClosed() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    try (RawHttp client = new RawHttp(port)) {
+      // after a refused upgrade the bytes that follow could be meant for the other protocol: never read as HTTP
+      client.write(("GET /ws-refused HTTP/1.1\r\nHost: api.example.com\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      RawHttp.Response r = client.read(false);
+      assertEquals(403, r.status());
+      assertEquals("close", r.header("connection"));
+      assertTrue(client.closedByServer());
+    }
+  }
 }

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /hop}: a response carrying hop-by-hop headers</li>
  *   <li>{@code /healthz}: 200, or 503 after {@link #setHealthy}(i, false)</li>
  *   <li>{@code /switch}: a {@code 101 Switching Protocols} whatever the request asked for</li>
- *   <li>a WebSocket on any path: says {@code hello from NODE}, then echoes every message; the text
+ *   <li>a WebSocket on {@code /ws-refused}: refused with 403</li>
+ *   <li>a WebSocket on any other path: says {@code hello from NODE}, then echoes every message; the text
  *       {@code close-me} makes it close with status 4000; the close statuses it saw are in
  *       {@link #webSocketCloses}</li>
  * </ul>
@@ -122,6 +123,13 @@ public final class TestNodes implements AutoCloseable {
   public void start(int index) throws Exception {
     String node = addresses.get(index);
     servers[index] = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_MESSAGE))
+        .webSocketHandshakeHandler(handshake -> {
+          if (handshake.path().equals("/ws-refused")) {
+            handshake.reject(403);
+          } else {
+            handshake.accept();
+          }
+        })
         .webSocketHandler(ws -> {
           ws.writeTextMessage("hello from " + node);
           ws.textMessageHandler(text -> {

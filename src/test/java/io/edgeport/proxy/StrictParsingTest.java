@@ -1,0 +1,121 @@
+package io.edgeport.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.support.Configs;
+import io.edgeport.support.LiveNodesTest;
+import io.edgeport.support.RawHttp;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ambiguous or malformed HTTP/1.x requests over a raw socket: each gets its status, its connection
+ * closed, and no node sees anything of it.
+ */
+class StrictParsingTest extends LiveNodesTest {
+  private static final String HOST = "Host: api.example.com\r\n";
+
+  /** Request bytes → the status they must get. */
+  static Map<String, Integer> cases() {
+    Map<String, Integer> c = new LinkedHashMap<>();
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\r\n" + HOST + "Host: evil.example.com\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: gzip\r\n\r\nabc", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        400);
+    c.put("POST / HTTP/1.0\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400);
+    c.put("GET / HTTP/1.1\r\nHost : api.example.com\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\r\n" + HOST + "X-A: a\u0000b\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\r\n" + HOST + "X-A: a\u0001b\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\r\n" + HOST + "X(A): a\r\n\r\n", 400);
+    c.put("GARBAGE\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\n" + "Host: api.example.com\n\n", 400);
+    c.put("GET / HTTP/1.1\r\n" + HOST + "X-A: a\r\n b\r\n\r\n", 400); // obs-fold
+    c.put("GET / HTTP/9.9\r\n" + HOST + "\r\n", 505);
+    c.put("GET / HTTP/2.0\r\n" + HOST + "\r\n", 505);
+    c.put("GET / HTTX/1.1\r\n" + HOST + "\r\n", 400);
+    c.put("GET  / HTTP/1.1\r\n" + HOST + "\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n2;\u0001\r\nab\r\n0\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Content-Length: -1\r\n\r\n", 400);
+    c.put("POST / HTTP/1.1\r\n" + HOST + "Content-Length: 1e3\r\n\r\n", 400);
+    c.put("GET / HTTP/1.1\r\n" + HOST + "X-A: " + "a".repeat(40_000) + "\r\n\r\n", 431);
+    c.put("GET /" + "a".repeat(9000) + " HTTP/1.1\r\n" + HOST + "\r\n", 414);
+    return c;
+  }
+
+  @Test
+  void eachAmbiguousRequestIsRefusedItsConnectionClosedAndNothingForwarded() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    for (Map.Entry<String, Integer> c : cases().entrySet()) {
+      String shown = c.getKey().replace("\r", "\\r").replace("\n", "\\n");
+      shown = shown.substring(0, Math.min(120, shown.length()));
+      try (RawHttp client = new RawHttp(port)) {
+        client.write(c.getKey().getBytes(StandardCharsets.ISO_8859_1));
+        RawHttp.Response r = client.read(false);
+        assertEquals((int) c.getValue(), r.status(), shown);
+        assertFalse(r.text().contains("evil") || r.text().contains("\u0000"), "no echo of the request: " + r.text());
+        assertTrue(client.closedByServer(), "closed after: " + shown);
+      }
+      assertFalse(nodes.awaitRequest(0), "a node saw: " + shown);
+    }
+    // and a good request on a fresh connection is served
+    assertEquals(200, RawHttp.get(port, "api.example.com", "/").status());
+  }
+
+  @Test
+  void anUnsupportedVersionGets505InAnHttp11StatusLine() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write("GET / HTTP/9.9\r\nHost: api.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(reply.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), reply);
+    }
+  }
+
+  @Test
+  void validTrafficStillFlowsChunkedPipelinedAndKeptAlive() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    try (RawHttp client = new RawHttp(port)) {
+      // two pipelined requests in one write, the first with a chunked body (with an extension and a trailer)
+      client.write(("POST /a HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+          + "3;name=value\r\nabc\r\n0\r\nX-Trailer: t\r\n\r\n"
+          + "GET /b HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response first = client.read(false);
+      assertEquals(200, first.status());
+      assertTrue(first.text().contains("\"bodyBytes\":3"), first.text());
+      assertEquals(200, client.read(false).status());
+      // a body cut into many writes, then one more request on the same connection
+      client.write(("PUT /c HTTP/1.1\r\n" + HOST + "Content-Length: 10\r\n\r\n12345").getBytes(StandardCharsets.US_ASCII));
+      client.write("67890".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(client.read(false).text().contains("\"bodyBytes\":10"));
+      client.write(("GET /d HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertEquals(200, client.read(false).status());
+    }
+  }
+
+  @Test
+  void aRefusedRequestAfterAGoodPipelinedOneDoesNotCorruptItsResponse() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    try (RawHttp client = new RawHttp(port)) {
+      client.write(("GET /slow?ms=300 HTTP/1.1\r\n" + HOST + "\r\n"
+          + "GET / HTTP/1.1\r\n" + HOST + "X-A: a\r\n b\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response first = client.read(false);
+      assertEquals(200, first.status(), "the good request is answered whole");
+      assertTrue(client.closedByServer(), "then the connection closes");
+    }
+    assertEquals(1.0, gateway.traffic().snapshot().refused().get(400), 0.0);
+  }
+}
