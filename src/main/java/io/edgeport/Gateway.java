@@ -11,6 +11,7 @@ import io.edgeport.cluster.kubernetes.KubernetesSource;
 import io.edgeport.config.AccessLogConfig;
 import io.edgeport.config.ConfigFileWatcher;
 import io.edgeport.config.BackendRef;
+import io.edgeport.config.ClientRules;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.Durations;
 import io.edgeport.config.EdgeportConfig;
@@ -19,6 +20,8 @@ import io.edgeport.config.PathRule;
 import io.edgeport.health.HealthRegistry;
 import io.edgeport.health.NetworkProbe;
 import io.edgeport.health.NodeHealth;
+import io.edgeport.limit.DomainGate;
+import io.edgeport.limit.RateLimiter;
 import io.edgeport.proxy.AccessLog;
 import io.edgeport.proxy.Forwarding;
 import io.edgeport.proxy.Generation;
@@ -100,6 +103,7 @@ public final class Gateway {
   private List<DomainConfig> domains = List.of();
   private Resolutions resolutions;
   private final Map<BackendRef, RetryBudget> budgets = new HashMap<>();
+  private final Map<String, RateLimiter> rateLimiters = new HashMap<>();
   private ProxyServer proxy;
   private ProxyServer httpsProxy;
   /** The config's certificates (files), the cluster's (Ingress TLS), and both as served. */
@@ -257,8 +261,8 @@ public final class Gateway {
     }
     if (current != null && current.settings().address().equals(wanted.address())) {
       if (!current.settings().equals(wanted)) {
-        LOG.warn("{} listener: timeouts.idle ({}) or listen.h2c changed: that applies once the listener moves to"
-            + " another address or at the next restart; it keeps its sockets", wanted.scheme(),
+        LOG.warn("{} listener: timeouts.idle ({}), listen.h2c or listen.proxyProtocol changed: that applies once the"
+            + " listener moves to another address or at the next restart; it keeps its sockets", wanted.scheme(),
             Durations.format(wanted.idle()));
       }
       return Future.succeededFuture(current);
@@ -499,13 +503,36 @@ public final class Gateway {
       return; // nothing it is built from changed: keep the generation (and its balancers' state)
     }
     Generation next = generation.get().next(
-        RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget),
-        Forwarding.of(config.timeouts(), config.trustedProxies(), httpsPort), accessLog, certificates);
+        RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget, this::gate),
+        Forwarding.of(config.timeouts(), config.trustedProxies(), httpsPort, config.limits()), accessLog, certificates);
     generation.set(next);
     budgets.keySet().retainAll(resolutions.byBackend().keySet());
+    Set<String> hosts = new HashSet<>();
+    domains.forEach(d -> hosts.add(d.host()));
+    rateLimiters.keySet().retainAll(hosts);
     view = new View(next.version(), config, cluster, domains, resolutions, healthNow);
     logUnavailable();
     notifyState();
+  }
+
+  /**
+   * A domain's client rules for the request path, or null without any. Its rate limiter is kept across
+   * generations while the domain's limit stays the same (a reload does not hand every client a fresh burst).
+   */
+  private DomainGate gate(DomainConfig domain) {
+    ClientRules rules = domain.clients();
+    if (rules.isNone()) {
+      return null;
+    }
+    RateLimiter limiter = null;
+    if (rules.rateLimit() != null) {
+      limiter = rateLimiters.get(domain.host());
+      if (limiter == null || !limiter.limit().equals(rules.rateLimit())) {
+        limiter = new RateLimiter(rules.rateLimit());
+        rateLimiters.put(domain.host(), limiter);
+      }
+    }
+    return new DomainGate(rules, limiter);
   }
 
   /** A backend's retry budget: the same one for as long as the backend is configured, across generations. */

@@ -31,7 +31,7 @@ public final class ConfigLoader {
   public record Loaded(EdgeportConfig config, List<Problem> warnings) {}
 
   static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "kubernetes", "nodes", "domains",
-      "admin", "accessLog", "shutdown", "tls"};
+      "admin", "accessLog", "shutdown", "tls", "limits"};
 
   private final ConfigReader r;
 
@@ -109,7 +109,8 @@ public final class ConfigLoader {
     return new EdgeportConfig(listen, timeouts, trusted, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
-        ShutdownSection.read(r, map.entries().get("shutdown")), tls);
+        ShutdownSection.read(r, map.entries().get("shutdown")), tls,
+        LimitsSection.read(r, map.entries().get("limits")));
   }
 
   /** The config file's directory, which relative certificate paths start from. */

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed access to a located YAML tree for the section readers: every wrong type, bad value or
@@ -89,6 +91,38 @@ final class ConfigReader {
     }
     Scalar s = asScalar(e.value(), what, JsonToken.VALUE_STRING);
     return s == null ? null : s.text().trim();
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,10})\\s*(B|KB|KiB|MB|MiB)?");
+
+  /** A byte count under {@code key}: a number, or with a unit ({@code 64KiB}, {@code 1MiB}, {@code 500KB}). */
+  long size(MapNode map, String key, String what, long fallback, long min, long max) {
+    Entry e = map.entries().get(key);
+    if (e == null) {
+      return fallback;
+    }
+    Scalar s = asScalar(e.value(), what, JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_STRING);
+    if (s == null) {
+      return fallback;
+    }
+    Matcher m = SIZE.matcher(s.text().trim());
+    if (!m.matches()) {
+      error(s, what + ": '" + s.text() + "' is not a size (like 65536, 64KiB or 1MiB)");
+      return fallback;
+    }
+    long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
+      case "KB" -> 1000;
+      case "KiB" -> 1024;
+      case "MB" -> 1000_000;
+      case "MiB" -> 1024 * 1024;
+      default -> 1;
+    };
+    long bytes = Long.parseLong(m.group(1)) * unit;
+    if (bytes < min || bytes > max) {
+      error(s, what + ": " + s.text() + " is outside " + min + "-" + max + " bytes");
+      return fallback;
+    }
+    return bytes;
   }
 
   /** true or false under {@code key}, or {@code fallback}. */

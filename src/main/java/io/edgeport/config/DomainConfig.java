@@ -9,14 +9,16 @@ import java.util.List;
  * @param paths  at least one rule; a domain with a plain nodePort has the single rule "prefix /"
  * @param origin where it was declared, for status: {@code FILE:LINE} or {@code ingress NAMESPACE/NAME}
  * @param https  its redirect to HTTPS and HSTS
+ * @param clients who may use it (allow/deny) and how fast (rate limit)
  */
-public record DomainConfig(String host, List<PathRule> paths, String origin, HttpsPolicy https) {
+public record DomainConfig(String host, List<PathRule> paths, String origin, HttpsPolicy https,
+    ClientRules clients) {
   public DomainConfig {
     paths = List.copyOf(paths);
   }
 
   public DomainConfig(String host, List<PathRule> paths, String origin) {
-    this(host, paths, origin, HttpsPolicy.NONE);
+    this(host, paths, origin, HttpsPolicy.NONE, ClientRules.NONE);
   }
 
   /** A domain declared in code (tests, tools). */

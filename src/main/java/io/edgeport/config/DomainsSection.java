@@ -58,7 +58,7 @@ final class DomainsSection {
       return null;
     }
     r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "retry",
-        "paths", "redirectHttps", "hsts", "protocol");
+        "paths", "redirectHttps", "hsts", "protocol", "allow", "deny", "rateLimit", "maxBodyBytes");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       r.error(map, "domain without 'host'");
@@ -82,6 +82,8 @@ final class DomainsSection {
     String origin = r.fileName + ":" + map.line();
     HttpsPolicy https = new HttpsPolicy(r.flag(map, "redirectHttps", where + " redirectHttps", false),
         map.entries().containsKey("hsts") ? r.duration(map, "hsts", "", null) : null);
+    ClientRules clients = new ClientRules(cidrs(map, "allow"), cidrs(map, "deny"), rateLimit(map),
+        r.size(map, "maxBodyBytes", "maxBodyBytes", 0, 1, Long.MAX_VALUE / 2));
     LoadBalancing lb = loadBalancing(map, LoadBalancing.ROUND_ROBIN);
     HealthCheckConfig check = HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT);
     RetryPolicy retry = RetrySection.read(r, map, RetryPolicy.DEFAULT);
@@ -99,10 +101,43 @@ final class DomainsSection {
     if (paths == null) {
       Target t = target(map, where);
       return t == null ? null : new DomainConfig(host,
-          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry, h2c))), origin, https);
+          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry, h2c))), origin, https, clients);
     }
     List<PathRule> rules = paths(paths, lb, check, retry, h2c, where);
-    return rules.isEmpty() ? null : new DomainConfig(host, rules, origin, https);
+    return rules.isEmpty() ? null : new DomainConfig(host, rules, origin, https, clients);
+  }
+
+  private List<Cidr> cidrs(MapNode map, String key) {
+    List<Cidr> out = new ArrayList<>();
+    for (Scalar s : r.stringList(map.entries().get(key), key)) {
+      try {
+        out.add(Cidr.parse(s.text()));
+      } catch (IllegalArgumentException e) {
+        r.error(s, key + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** {@code rateLimit: {requests: 100, per: 1s, burst: 200, by: client-ip}}, or null. */
+  private ClientRules.RateLimit rateLimit(MapNode domain) {
+    Entry e = domain.entries().get("rateLimit");
+    MapNode map = e == null ? null : r.asMap(e.value(), "rateLimit");
+    if (map == null) {
+      return null;
+    }
+    r.checkKeys(map, "rateLimit", "requests", "per", "burst", "by");
+    if (!map.entries().containsKey("requests")) {
+      r.error(map, "rateLimit needs 'requests' (how many per 'per')");
+      return null;
+    }
+    int requests = r.count(map, "requests", "rateLimit.", 1, 1_000_000_000, 1);
+    String by = r.optionalString(map, "by", "rateLimit.by");
+    if (by != null && !by.equals("client-ip")) {
+      r.error(map.entries().get("by").value(), "rateLimit.by: '" + by + "' is not client-ip");
+    }
+    return new ClientRules.RateLimit(requests, r.duration(map, "per", "rateLimit.", java.time.Duration.ofSeconds(1)),
+        r.count(map, "burst", "rateLimit.", 1, 1_000_000_000, requests));
   }
 
   /** {@code protocol: http1 | h2c}: how the nodes are spoken to. */

@@ -11,6 +11,7 @@ import java.util.List;
  * @param admin      where the admin API and dashboard listen, or null: off
  * @param accessLog  the access log, or null: off
  * @param tls        the HTTPS listener's certificates (Ingress TLS adds to them)
+ * @param limits     what one client may hold: header size and time, body pauses, requests per connection
  */
 public record EdgeportConfig(
     ListenConfig listen,
@@ -22,13 +23,14 @@ public record EdgeportConfig(
     ListenAddress admin,
     AccessLogConfig accessLog,
     ShutdownConfig shutdown,
-    List<CertificateConfig> tls) {
+    List<CertificateConfig> tls,
+    LimitsConfig limits) {
 
   /** A config with static nodes, plain HTTP, and no admin listener, access log or shutdown settings (tests, tools). */
   public EdgeportConfig(ListenAddress listen, Timeouts timeouts, List<Cidr> trustedProxies, List<String> nodes,
       List<DomainConfig> domains) {
     this(new ListenConfig(listen, null, false), timeouts, trustedProxies, nodes, domains, null, null, null,
-        ShutdownConfig.DEFAULTS, List.of());
+        ShutdownConfig.DEFAULTS, List.of(), LimitsConfig.DEFAULTS);
   }
 
   public EdgeportConfig {
@@ -41,13 +43,13 @@ public record EdgeportConfig(
   /** A copy listening on other addresses (the CLI's {@code --port}, tests' free ports). */
   public EdgeportConfig withListen(ListenConfig other) {
     return new EdgeportConfig(other, timeouts, trustedProxies, nodes, domains, kubernetes, admin, accessLog, shutdown,
-        tls);
+        tls, limits);
   }
 
   /** A copy with the admin listener on {@code other} (the CLI's {@code --admin}). */
   public EdgeportConfig withAdmin(ListenAddress other) {
     return new EdgeportConfig(listen, timeouts, trustedProxies, nodes, domains, kubernetes, other, accessLog, shutdown,
-        tls);
+        tls, limits);
   }
 
   /** One line for logs and {@code check}. */

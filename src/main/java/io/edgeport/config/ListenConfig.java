@@ -5,16 +5,18 @@ package io.edgeport.config;
  *
  * @param https the TLS listener, or null: none
  * @param h2c   the plain listener also takes HTTP/2 with prior knowledge (cleartext, for gRPC clients)
+ * @param proxyProtocol every connection (on both listeners) starts with a PROXY protocol v1 or v2 header
+ *                      from an L4 balancer in front, which gives the client's address; one without is closed
  */
-public record ListenConfig(ListenAddress http, ListenAddress https, boolean h2c) {
-  public static final ListenConfig DEFAULT = new ListenConfig(new ListenAddress("", 80), null, false);
+public record ListenConfig(ListenAddress http, ListenAddress https, boolean h2c, boolean proxyProtocol) {
+  public static final ListenConfig DEFAULT = new ListenConfig(new ListenAddress("", 80), null, false, false);
 
-  public ListenConfig withHttp(ListenAddress other) {
-    return new ListenConfig(other, https, h2c);
+  public ListenConfig(ListenAddress http, ListenAddress https, boolean h2c) {
+    this(http, https, h2c, false);
   }
 
-  public ListenConfig withHttps(ListenAddress other) {
-    return new ListenConfig(http, other, h2c);
+  public ListenConfig withHttp(ListenAddress other) {
+    return new ListenConfig(other, https, h2c, proxyProtocol);
   }
 
   @Override

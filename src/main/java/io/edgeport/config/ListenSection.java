@@ -6,7 +6,10 @@ import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Node;
 import io.edgeport.config.YamlTree.Scalar;
 
-/** {@code listen: {http: ":80", https: ":443", h2c: false}} and the address syntax other sections share. */
+/**
+ * {@code listen: {http: ":80", https: ":443", h2c: false, proxyProtocol: false}} and the address syntax other
+ * sections share.
+ */
 final class ListenSection {
   private ListenSection() {}
 
@@ -19,7 +22,7 @@ final class ListenSection {
     if (map == null) {
       return d;
     }
-    r.checkKeys(map, "listen", "http", "https", "h2c");
+    r.checkKeys(map, "listen", "http", "https", "h2c", "proxyProtocol");
     Entry http = map.entries().get("http");
     ListenAddress plain = http == null ? null : address(r, http.value(), "listen.http");
     Entry https = map.entries().get("https");
@@ -28,7 +31,8 @@ final class ListenSection {
         && (plain.host().isEmpty() || tls.host().isEmpty() || plain.host().equals(tls.host()))) {
       r.error(https.value(), "listen.https: port " + tls.port() + " is already listen.http's");
     }
-    return new ListenConfig(plain == null ? d.http() : plain, tls, r.flag(map, "h2c", "listen.h2c", false));
+    return new ListenConfig(plain == null ? d.http() : plain, tls, r.flag(map, "h2c", "listen.h2c", false),
+        r.flag(map, "proxyProtocol", "listen.proxyProtocol", false));
   }
 
   /** {@code "[host]:port"} or a port number; null after an error. */

@@ -7,12 +7,11 @@ import io.edgeport.config.YamlTree.Scalar;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** A domain's or path's {@code retry}; keys it leaves out take the enclosing domain's (or the defaults). */
 final class RetrySection {
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,10})\\s*(B|KB|KiB|MB|MiB)?");
+  /** Bodies kept for a retry are held in memory. */
+  private static final long MAX_REPLAY_BYTES = 64L * 1024 * 1024;
 
   private RetrySection() {}
 
@@ -55,36 +54,7 @@ final class RetrySection {
       minPerSecond = r.count(budgetMap, "minPerSecond", "retry.budget.", 0, 100_000, minPerSecond);
     }
     return new RetryPolicy(attempts, on,
-        size(r, map.entries().get("maxBodyBytes"), fallback.maxBodyBytes()), percent, minPerSecond);
-  }
-
-  /** A byte count: a number, or with a unit ({@code 64KiB}, {@code 1MiB}, {@code 500KB}). */
-  private static long size(ConfigReader r, Entry e, long fallback) {
-    if (e == null) {
-      return fallback;
-    }
-    Scalar s = r.asScalar(e.value(), "retry.maxBodyBytes", JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_STRING);
-    if (s == null) {
-      return fallback;
-    }
-    Matcher m = SIZE.matcher(s.text().trim());
-    if (!m.matches()) {
-      r.error(s, "retry.maxBodyBytes: '" + s.text() + "' is not a size (like 65536, 64KiB or 1MiB)");
-      return fallback;
-    }
-    long n = Long.parseLong(m.group(1));
-    long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
-      case "KB" -> 1000;
-      case "KiB" -> 1024;
-      case "MB" -> 1000_000;
-      case "MiB" -> 1024 * 1024;
-      default -> 1;
-    };
-    long bytes = n * unit;
-    if (bytes > 64L * 1024 * 1024) {
-      r.error(s, "retry.maxBodyBytes: " + s.text() + " is over 64MiB; bodies kept for a retry are held in memory");
-      return fallback;
-    }
-    return bytes;
+        r.size(map, "maxBodyBytes", "retry.maxBodyBytes", fallback.maxBodyBytes(), 0, MAX_REPLAY_BYTES), percent,
+        minPerSecond);
   }
 }

@@ -24,6 +24,8 @@ final class ErrorReplies {
       case 403 -> "403 Forbidden\n";
       case 404 -> "404 Not Found: no route for this host\n";
       case 405 -> "405 Method Not Allowed\n";
+      case 413 -> "413 Content Too Large\n";
+      case 429 -> "429 Too Many Requests\n";
       case 308 -> "308 Permanent Redirect\n";
       case 502 -> "502 Bad Gateway\n";
       case 503 -> "503 Service Unavailable\n";

@@ -1,6 +1,7 @@
 package io.edgeport.proxy;
 
 import io.edgeport.config.Cidr;
+import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.Timeouts;
 import java.time.Duration;
 import java.util.List;
@@ -16,19 +17,22 @@ public final class Forwarding {
   final Duration websocketIdle;
   /** Where {@code redirectHttps} sends clients: the HTTPS listener's port, or 0 without one. */
   final int httpsPort;
+  /** What a client may hold; a connection keeps those of the generation it was accepted in. */
+  final LimitsConfig limits;
 
   private Forwarding(long connectTimeoutNanos, long responseTimeoutMillis, ForwardedHeaders forwarded,
-      Duration websocketIdle, int httpsPort) {
+      Duration websocketIdle, int httpsPort, LimitsConfig limits) {
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.responseTimeoutMillis = responseTimeoutMillis;
     this.forwarded = forwarded;
     this.websocketIdle = websocketIdle;
     this.httpsPort = httpsPort;
+    this.limits = limits;
   }
 
-  public static Forwarding of(Timeouts timeouts, List<Cidr> trustedProxies, int httpsPort) {
+  public static Forwarding of(Timeouts timeouts, List<Cidr> trustedProxies, int httpsPort, LimitsConfig limits) {
     return new Forwarding(timeouts.connect().toNanos(), timeouts.response().toMillis(),
-        new ForwardedHeaders(trustedProxies), timeouts.websocketIdle(), httpsPort);
+        new ForwardedHeaders(trustedProxies), timeouts.websocketIdle(), httpsPort, limits);
   }
 
   public int httpsPort() {

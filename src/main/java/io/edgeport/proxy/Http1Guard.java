@@ -1,53 +1,73 @@
 package io.edgeport.proxy;
 
+import io.edgeport.config.LimitsConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sits in an HTTP/1.x connection's pipeline in front of the codec and lets through only what
- * {@link Http1Scanner} finds unambiguous. At the first refused byte nothing more reaches the codec
- * (the refused request is never complete there, so it is never dispatched): the client gets the
- * status with {@code Connection: close} and the connection closes. Its second half sits behind the
- * encoder and counts the responses, so the refusal is not written into the middle of an earlier
- * pipelined response: then the connection just closes once that response is out.
+ * {@link Http1Scanner} finds unambiguous, within the {@link LimitsConfig}. At the first refused byte
+ * nothing more reaches the codec (the refused request is never complete there, so it is never
+ * dispatched): the client gets the status with {@code Connection: close} and the connection closes.
+ * Its second half sits behind the encoder and counts the responses, so a refusal is not written into
+ * the middle of an earlier pipelined response (then the connection just closes once that one is out),
+ * and the last response a connection may carry says {@code Connection: close}.
+ *
+ * <p>Timeouts cost nothing while requests arrive whole in one read: a timer is armed only when a
+ * read ends inside a request head (slowloris) or inside a body.
  */
 final class Http1Guard {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.refused");
 
   private final Http1Scanner scanner;
   private final Traffic.Loop traffic;
+  private final long headerTimeoutNanos;
+  private final long bodyTimeoutNanos;
+  private final int maxRequests;
   /** Requests the codec got whose responses have not ended yet, and whether the newest one's has started. */
   private int open;
   private boolean responseStarted;
+  private int answered;
   private boolean refused;
+  /** System.nanoTime() when the current head began (0: not in a head), and of the last read. */
+  private long headStarted;
+  private long lastRead;
+  private ScheduledFuture<?> timer;
 
-  private Http1Guard(Http1Scanner scanner, Traffic.Loop traffic) {
+  private Http1Guard(Http1Scanner scanner, Traffic.Loop traffic, LimitsConfig limits) {
     this.scanner = scanner;
     this.traffic = traffic;
+    this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+    this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
+    this.maxRequests = limits.maxRequestsPerConnection();
   }
 
   /** Puts a guard into an HTTP/1.x server pipeline (one that has Vert.x's {@code httpDecoder}). */
-  static void install(ChannelPipeline pipeline, int maxHeadBytes, int maxTargetBytes, Traffic.Loop traffic) {
+  static void install(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
     if (pipeline.get("httpDecoder") == null) {
       return; // HTTP/2: its own framing, checked by its codec
     }
-    Http1Guard guard = new Http1Guard(new Http1Scanner(maxHeadBytes, maxTargetBytes), traffic);
+    int maxHead = (int) Math.min(Integer.MAX_VALUE, limits.maxHeaderBytes());
+    Http1Guard guard = new Http1Guard(new Http1Scanner(maxHead, maxTargetBytes), traffic, limits);
     pipeline.addBefore("httpDecoder", "edgeport-guard", guard.new Inbound());
     pipeline.addAfter("httpEncoder", "edgeport-responses", guard.new Outbound());
   }
 
-  private final class Inbound extends io.netty.channel.ChannelInboundHandlerAdapter {
+  private final class Inbound extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (!(msg instanceof ByteBuf buf)) {
@@ -63,6 +83,7 @@ final class Http1Guard {
       open += scanner.heads() - headsBefore;
       if (bad < 0) {
         ctx.fireChannelRead(buf);
+        watchTime(ctx, headsBefore);
         return;
       }
       if (bad > buf.readerIndex()) {
@@ -71,6 +92,62 @@ final class Http1Guard {
       buf.release();
       refuse(ctx);
     }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      ctx.fireChannelInactive();
+    }
+  }
+
+  /** After a read: a head or body left unfinished gets a deadline (one timer per connection at most). */
+  private void watchTime(ChannelHandlerContext ctx, int headsBefore) {
+    boolean inHead = scanner.inHead();
+    if (!inHead && !scanner.inBody()) {
+      headStarted = 0;
+      return; // the common case: whole requests in one read
+    }
+    long now = System.nanoTime();
+    lastRead = now;
+    if (!inHead) {
+      headStarted = 0;
+    } else if (headStarted == 0 || scanner.heads() != headsBefore) {
+      headStarted = now; // a new head began in this read
+    }
+    if (timer == null) {
+      timer = ctx.executor().schedule(() -> checkTime(ctx), Math.min(headerTimeoutNanos, bodyTimeoutNanos),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void checkTime(ChannelHandlerContext ctx) {
+    timer = null;
+    if (refused || !ctx.channel().isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (scanner.inHead()) {
+      long left = headStarted + headerTimeoutNanos - now;
+      if (left <= 0) {
+        scanner.refuseNow(408, "request head not complete within the header timeout");
+        refuse(ctx);
+        return;
+      }
+      timer = ctx.executor().schedule(() -> checkTime(ctx), left, TimeUnit.NANOSECONDS);
+    } else if (scanner.inBody()) {
+      if (!ctx.channel().config().isAutoRead()) {
+        lastRead = now; // not reading is the gateway's back-pressure, not the client stalling
+      }
+      long left = lastRead + bodyTimeoutNanos - now;
+      if (left <= 0) {
+        scanner.refuseNow(408, "no body bytes within the body timeout");
+        refuse(ctx);
+        return;
+      }
+      timer = ctx.executor().schedule(() -> checkTime(ctx), left, TimeUnit.NANOSECONDS);
+    }
   }
 
   private final class Outbound extends ChannelDuplexHandler {
@@ -78,11 +155,15 @@ final class Http1Guard {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (msg instanceof HttpResponse r && r.status().code() != 100) {
         responseStarted = true;
+        if (answered + 1 >= maxRequests) {
+          r.headers().set("connection", "close"); // the connection's last: the client opens a new one
+        }
       }
       if (msg instanceof LastHttpContent && responseStarted) {
         responseStarted = false;
         open--;
-        if (refused && open <= 0) {
+        answered++;
+        if (refused && open <= 0 || answered >= maxRequests) {
           ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
           return;
         }

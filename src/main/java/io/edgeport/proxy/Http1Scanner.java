@@ -138,6 +138,11 @@ final class Http1Scanner implements ByteProcessor {
     return state >= METHOD && state <= END_LF && !trailers;
   }
 
+  /** Within the body (or trailers) of a request whose head was accepted (for the body timeout). */
+  boolean inBody() {
+    return trailers || state >= LENGTH && state <= CHUNK_DATA_LF;
+  }
+
   /** The refusal came in the body (or trailers) of a request whose head was accepted. */
   boolean refusedInBody() {
     return refusedInBody;
@@ -547,8 +552,13 @@ final class Http1Scanner implements ByteProcessor {
     return -1;
   }
 
+  /** Refuses from outside: a timeout. */
+  void refuseNow(int statusCode, String why) {
+    refuse(statusCode, why);
+  }
+
   private boolean refuse(int statusCode, String why) {
-    refusedInBody = trailers || state >= LENGTH && state <= CHUNK_DATA_LF;
+    refusedInBody = inBody();
     status = statusCode;
     reason = why;
     state = REFUSED;

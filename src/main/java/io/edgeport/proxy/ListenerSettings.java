@@ -14,8 +14,10 @@ import java.time.Duration;
  *                 would cost a scheduled task per request)
  * @param tls      HTTPS: TLS with the generation's certificates, HTTP/2 or HTTP/1.1 by ALPN
  * @param h2c      a plain listener also takes HTTP/2 with prior knowledge
+ * @param proxyProtocol connections start with a PROXY protocol header (within {@code headerTimeout})
  */
-public record ListenerSettings(ListenAddress address, Duration idle, Duration nodeIdle, boolean tls, boolean h2c) {
+public record ListenerSettings(ListenAddress address, Duration idle, Duration nodeIdle, boolean tls, boolean h2c,
+    boolean proxyProtocol, Duration headerTimeout) {
 
   /** The plain HTTP listener. */
   public static ListenerSettings http(EdgeportConfig config) {
@@ -30,7 +32,8 @@ public record ListenerSettings(ListenAddress address, Duration idle, Duration no
   private static ListenerSettings of(EdgeportConfig config, ListenAddress address, boolean tls, boolean h2c) {
     Duration idle = config.timeouts().idle();
     Duration response = config.timeouts().response();
-    return new ListenerSettings(address, idle, idle.compareTo(response) >= 0 ? idle : response, tls, h2c);
+    return new ListenerSettings(address, idle, idle.compareTo(response) >= 0 ? idle : response, tls, h2c,
+        config.listen().proxyProtocol(), config.limits().headerTimeout());
   }
 
   public String scheme() {

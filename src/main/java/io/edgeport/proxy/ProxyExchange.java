@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.WriteStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -348,11 +349,16 @@ final class ProxyExchange implements PickContext {
   }
 
   private void streamBody(HttpClientRequest up) {
-    request.pipe().endOnFailure(false).to(up).onComplete(sent -> {
+    long max = route.gate() == null ? 0 : route.gate().maxBodyBytes();
+    WriteStream<Buffer> to = max > 0 && !request.headers().contains("content-length") ? new BodyLimit(up, max) : up;
+    request.pipe().endOnFailure(false).to(to).onComplete(sent -> {
       if (sent.succeeded()) {
         startResponseTimer();
+      } else if (!finished && !responseStarted && sent.cause() instanceof BodyLimit.TooLarge) {
+        fail(413); // first, so that the reset below is not taken for the node failing; the reply closes the connection
+        up.reset();
       } else if (!finished) {
-        // the client's body broke off: the node must not take a truncated body as complete
+        // the client's body broke off (or grew too large): the node must not take a truncated body as complete
         up.reset();
         if (!responseStarted) {
           finish();

@@ -1,5 +1,6 @@
 package io.edgeport.proxy;
 
+import io.edgeport.limit.DomainGate;
 import io.edgeport.net.HostNames;
 import io.edgeport.routing.Route;
 import io.vertx.core.Handler;
@@ -45,6 +46,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;
     }
+    if (route.gate() != null && !admitted(request, route, generation, start)) {
+      return;
+    }
     if (route.redirectHttps() && !ctx.tls() && !arrivedOverHttps(request, generation.forwarding())) {
       Reports.redirect(ctx, generation.accessLog(), request, route.domain(),
           HttpsRedirect.location(target, generation.forwarding().httpsPort), start);
@@ -58,6 +62,39 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     Forwarding forwarding = generation.forwarding();
     new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route, start)
         .start();
+  }
+
+  /** The domain's client rules: 403 for a client it does not let in, 429 (with Retry-After) past its rate. */
+  private boolean admitted(HttpServerRequest request, Route route, Generation generation, long start) {
+    Forwarding forwarding = generation.forwarding();
+    String peer = request.remoteAddress().hostAddress();
+    String client = forwarding.forwarded.clientAddress(peer, forwarding.forwarded.isTrusted(peer), request.headers());
+    long verdict = route.gate().check(client, start);
+    if (verdict == DomainGate.PASS) {
+      long max = route.gate().maxBodyBytes();
+      if (max > 0 && declaredLength(request) > max) {
+        Reports.local(ctx, generation.accessLog(), request, route.domain(), 413, start); // unread: closes after
+        return false;
+      }
+      return true;
+    }
+    if (verdict == DomainGate.FORBIDDEN) {
+      Reports.local(ctx, generation.accessLog(), request, route.domain(), 403, start);
+    } else {
+      request.response().putHeader("retry-after", Long.toString(verdict));
+      Reports.local(ctx, generation.accessLog(), request, route.domain(), 429, start);
+    }
+    return false;
+  }
+
+  /** The Content-Length, or -1 (none, or not a number: then the body is counted as it streams). */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.headers().get("content-length");
+    try {
+      return length == null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** A trusted proxy in front (a TLS terminator) says the client used HTTPS: no redirect, or it would loop. */

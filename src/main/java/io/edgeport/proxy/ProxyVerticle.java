@@ -1,5 +1,6 @@
 package io.edgeport.proxy;
 
+import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,9 +26,7 @@ final class ProxyVerticle extends VerticleBase {
   /** Cleartext HTTP/2 connections per node and event loop, each with the node's limit of concurrent streams. */
   private static final int H2C_CONNECTIONS_PER_NODE = 4;
   private static final int MAX_TARGET_BYTES = 8192;
-  private static final int MAX_HEADER_BYTES = 32 * 1024;
-  /** The request line and the headers together, as {@link Http1Scanner} counts them. */
-  private static final int MAX_HEAD_BYTES = MAX_TARGET_BYTES + MAX_HEADER_BYTES;
+  private static final int MAX_HEADER_BYTES = 1024 * 1024;
 
   private final ListenerSettings settings;
   private final int port;
@@ -82,13 +81,20 @@ final class ProxyVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
         .setMaxInitialLineLength(MAX_TARGET_BYTES)
-        .setMaxHeaderSize(MAX_HEADER_BYTES);
+        .setMaxHeaderSize(MAX_HEADER_BYTES); // the configured limit (up to this) is enforced by Http1Guard
     if (settings.tls()) {
       Tls.configure(serverOptions, generations);
     }
+    if (settings.proxyProtocol()) {
+      // the client's address comes from the header: X-Forwarded-For, allow/deny and rate limits use it
+      serverOptions.setUseProxyProtocol(true).setProxyProtocolTimeout(settings.headerTimeout().toMillis())
+          .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> {
-          Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_HEAD_BYTES, MAX_TARGET_BYTES, loop);
+          Forwarding forwarding = generations.get().forwarding();
+          Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_TARGET_BYTES,
+              forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits, loop);
           loop.connectionOpened();
           connection.closeHandler(v -> loop.connectionClosed());
         })

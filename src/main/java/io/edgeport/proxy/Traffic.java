@@ -36,8 +36,8 @@ public final class Traffic {
   private static final int WEBSOCKETS = 4;
   /** Requests refused as malformed, by status: {@link #REFUSED_STATUSES}. */
   private static final int REFUSED = 5;
-  public static final List<Integer> REFUSED_STATUSES = List.of(400, 414, 431, 505);
-  private static final int RETRIES = REFUSED + 4;
+  public static final List<Integer> REFUSED_STATUSES = List.of(400, 408, 414, 431, 505);
+  private static final int RETRIES = REFUSED + 5;
   private static final int STALE = RETRIES + RetryPolicy.On.values().length;
   private static final int OWN_SLOTS = STALE + 1;
   /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */

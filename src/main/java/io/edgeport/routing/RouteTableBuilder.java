@@ -6,6 +6,7 @@ import io.edgeport.balance.SelectionStrategy;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.PathRule;
+import io.edgeport.limit.DomainGate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,18 +21,21 @@ public final class RouteTableBuilder {
    * @param resolutions what each backend of {@code domains} is now
    * @param selector    the endpoints of each backend that take traffic (asked once per distinct backend)
    * @param budgets     each backend's retry budget (the same one across snapshots)
+   * @param gates       each domain's client rules, or null for a domain without (its rate limiter lives across
+   *                    snapshots)
    */
   public static RouteTable build(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions,
-      EndpointSelector selector, Function<BackendRef, RetryBudget> budgets) {
+      EndpointSelector selector, Function<BackendRef, RetryBudget> budgets, Function<DomainConfig, DomainGate> gates) {
     Map<BackendRef, Backend> backends = new HashMap<>();
     Map<String, HostRoutes> exact = new HashMap<>();
     Map<String, HostRoutes> wildcard = new HashMap<>();
     for (DomainConfig domain : domains) {
       List<Route> rules = new ArrayList<>();
+      DomainGate gate = gates.apply(domain);
       for (PathRule rule : domain.paths()) {
         Backend backend = backends.computeIfAbsent(rule.backend(),
             ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref)));
-        rules.add(new Route(domain.host(), rule.match(), rule.path(), backend, domain.https()));
+        rules.add(new Route(domain.host(), rule.match(), rule.path(), backend, domain.https(), gate));
       }
       HostRoutes routes = new HostRoutes(rules);
       if (domain.isWildcard()) {

@@ -472,4 +472,41 @@ class ConfigLoaderTest {
     assertTrue(tls.stream().anyMatch(e -> e.contains("unknown key 'chain' in a tls entry")), tls.toString());
     assertTrue(tls.stream().anyMatch(e -> e.contains("tls.hosts: ")), tls.toString());
   }
+
+  @Test
+  void readsTheLimitsWithDefaultsAndBounds() throws Exception {
+    assertEquals(LimitsConfig.DEFAULTS, ConfigLoader.parse("f.yaml", NODES_AND_API).config().limits());
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        limits:
+          maxHeaderBytes: 16KiB
+          headerTimeout: 5s
+          bodyTimeout: 20s
+          maxRequestsPerConnection: 100
+        """ + NODES_AND_API).config();
+    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100), c.limits());
+    List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
+    assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),
+        errors.toString());
+    assertTrue(errors.stream().anyMatch(e -> e.contains("limits.maxHeaderBytes: 100 is outside 1024-1048576 bytes")),
+        errors.toString());
+  }
+
+  @Test
+  void readsEachDomainsClientRules() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", NODES_AND_API + """
+            allow: ["10.0.0.0/8"]
+            deny: ["10.9.0.0/16", "192.0.2.1"]
+            rateLimit: {requests: 100, per: 1s, burst: 200, by: client-ip}
+            maxBodyBytes: 1MiB
+        """).config();
+    assertEquals(new ClientRules(List.of(Cidr.parse("10.0.0.0/8")), List.of(Cidr.parse("10.9.0.0/16"),
+        Cidr.parse("192.0.2.1")), new ClientRules.RateLimit(100, Duration.ofSeconds(1), 200), 1024 * 1024),
+        c.domains().get(0).clients());
+    List<String> errors = errors(NODES_AND_API + """
+            deny: ["10.0.0.0/33"]
+            rateLimit: {per: 1s, by: header}
+        """);
+    assertTrue(errors.stream().anyMatch(e -> e.contains("deny: ")), errors.toString());
+    assertTrue(errors.stream().anyMatch(e -> e.contains("rateLimit needs 'requests'")), errors.toString());
+  }
 }

@@ -23,7 +23,7 @@ class RouteTableTest {
   static RouteTable build(List<DomainConfig> domains) {
     EndpointSelector allNodes = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
     return RouteTableBuilder.build(domains, NODES, Resolutions.of(domains, BackendResolver.STATIC), allNodes,
-        ref -> new RetryBudget(20, 10));
+        ref -> new RetryBudget(20, 10), domain -> null);
   }
 
   static BackendRef port(int p) {

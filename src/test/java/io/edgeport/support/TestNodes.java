@@ -46,6 +46,7 @@ public final class TestNodes implements AutoCloseable {
   private final HttpServer[] servers;
   private final boolean[] unhealthy;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger ambiguous = new AtomicInteger();
   private final java.util.concurrent.Semaphore requestsReceived = new java.util.concurrent.Semaphore(0);
   private final java.util.concurrent.BlockingQueue<Short> webSocketCloses =
       new java.util.concurrent.LinkedBlockingQueue<>();
@@ -160,8 +161,34 @@ public final class TestNodes implements AutoCloseable {
     }
   }
 
+  /** Requests that reached a node in a shape no proxy should pass on (see {@link #unambiguous}). */
+  public int ambiguousReceived() {
+    return ambiguous.get();
+  }
+
+  /** One Host, one framing (chunked, or a Content-Length), no control characters in a header. */
+  static boolean unambiguous(HttpServerRequest req) {
+    io.vertx.core.MultiMap h = req.headers();
+    if (h.getAll("host").size() != 1 || h.contains("content-length") && h.contains("transfer-encoding")
+        || h.contains("transfer-encoding") && !h.get("transfer-encoding").equalsIgnoreCase("chunked")
+        || h.getAll("content-length").size() > 1 || h.getAll("transfer-encoding").size() > 1) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : h) {
+      for (char c : (e.getKey() + e.getValue()).toCharArray()) {
+        if (c < 0x20 && c != '\t' || c == 0x7F) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private void handle(String node, HttpServerRequest req) {
     requestsReceived.release();
+    if (!unambiguous(req)) {
+      ambiguous.incrementAndGet();
+    }
     HttpServerResponse res = req.response().putHeader("x-node", node);
     switch (req.path()) {
       case "/download" -> download(req, res, Long.parseLong(req.getParam("bytes")));

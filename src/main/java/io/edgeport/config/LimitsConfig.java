@@ -1,0 +1,18 @@
+package io.edgeport.config;
+
+import java.time.Duration;
+
+/**
+ * What one client may hold of the gateway (HTTP/1.x listeners).
+ *
+ * @param maxHeaderBytes      request line and headers together; more is refused with 431 (a target over 8 KiB: 414)
+ * @param headerTimeout       a request head must arrive whole within this from its first byte (slowloris): 408
+ * @param bodyTimeout         a client sending a body may pause this long between two reads, then its connection
+ *                            closes (408 if nothing was answered yet)
+ * @param maxRequestsPerConnection then the response says {@code Connection: close}
+ */
+public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout,
+    int maxRequestsPerConnection) {
+  public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
+      Duration.ofSeconds(30), 1000);
+}

@@ -1,0 +1,23 @@
+package io.edgeport.config;
+
+import io.edgeport.config.YamlTree.Entry;
+import io.edgeport.config.YamlTree.MapNode;
+
+/** {@code limits: {maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection}}. */
+final class LimitsSection {
+  private LimitsSection() {}
+
+  static LimitsConfig read(ConfigReader r, Entry entry) {
+    LimitsConfig d = LimitsConfig.DEFAULTS;
+    MapNode map = entry == null ? null : r.asMap(entry.value(), "limits");
+    if (map == null) {
+      return d;
+    }
+    r.checkKeys(map, "limits", "maxHeaderBytes", "headerTimeout", "bodyTimeout", "maxRequestsPerConnection");
+    return new LimitsConfig(
+        r.size(map, "maxHeaderBytes", "limits.maxHeaderBytes", d.maxHeaderBytes(), 1024, 1024 * 1024),
+        r.duration(map, "headerTimeout", "limits.", d.headerTimeout()),
+        r.duration(map, "bodyTimeout", "limits.", d.bodyTimeout()),
+        r.count(map, "maxRequestsPerConnection", "limits.", 1, 1_000_000, d.maxRequestsPerConnection()));
+  }
+}
