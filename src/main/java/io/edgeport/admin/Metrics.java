@@ -127,6 +127,10 @@ final class Metrics {
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.connections()).build())
               .build(),
           refused(traffic.refused()),
+          CounterSnapshot.builder().name("edgeport_connections_refused")
+              .help("Client connections closed at once: over limits.maxConnections or maxConnectionsPerIp")
+              .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.connectionsRefused()).build())
+              .build(),
           gauge("edgeport_websockets_active", "WebSockets (upgraded connections) open now", traffic.openWebsockets()),
           CounterSnapshot.builder().name("edgeport_websockets").help("WebSockets (upgraded connections) opened")
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.websockets()).build())

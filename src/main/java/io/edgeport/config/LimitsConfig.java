@@ -10,9 +10,12 @@ import java.time.Duration;
  * @param bodyTimeout         a client sending a body may pause this long between two reads, then its connection
  *                            closes (408 if nothing was answered yet)
  * @param maxRequestsPerConnection then the response says {@code Connection: close}
+ * @param maxConnections      open client connections per listener; one more is closed at once (0: no limit)
+ * @param maxConnectionsPerIp open client connections per client address (0: no limit; clients behind one NAT
+ *                            share an address)
  */
 public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout,
-    int maxRequestsPerConnection) {
+    int maxRequestsPerConnection, int maxConnections, int maxConnectionsPerIp) {
   public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
-      Duration.ofSeconds(30), 1000);
+      Duration.ofSeconds(30), 1000, 50_000, 0);
 }

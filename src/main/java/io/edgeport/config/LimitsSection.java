@@ -3,7 +3,10 @@ package io.edgeport.config;
 import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.MapNode;
 
-/** {@code limits: {maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection}}. */
+/**
+ * {@code limits: {maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection, maxConnections,
+ * maxConnectionsPerIp}}.
+ */
 final class LimitsSection {
   private LimitsSection() {}
 
@@ -13,11 +16,14 @@ final class LimitsSection {
     if (map == null) {
       return d;
     }
-    r.checkKeys(map, "limits", "maxHeaderBytes", "headerTimeout", "bodyTimeout", "maxRequestsPerConnection");
+    r.checkKeys(map, "limits", "maxHeaderBytes", "headerTimeout", "bodyTimeout", "maxRequestsPerConnection",
+        "maxConnections", "maxConnectionsPerIp");
     return new LimitsConfig(
         r.size(map, "maxHeaderBytes", "limits.maxHeaderBytes", d.maxHeaderBytes(), 1024, 1024 * 1024),
         r.duration(map, "headerTimeout", "limits.", d.headerTimeout()),
         r.duration(map, "bodyTimeout", "limits.", d.bodyTimeout()),
-        r.count(map, "maxRequestsPerConnection", "limits.", 1, 1_000_000, d.maxRequestsPerConnection()));
+        r.count(map, "maxRequestsPerConnection", "limits.", 1, 1_000_000, d.maxRequestsPerConnection()),
+        r.count(map, "maxConnections", "limits.", 0, 10_000_000, d.maxConnections()),
+        r.count(map, "maxConnectionsPerIp", "limits.", 0, 10_000_000, d.maxConnectionsPerIp()));
   }
 }

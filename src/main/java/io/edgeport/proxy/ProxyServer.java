@@ -33,12 +33,13 @@ public final class ProxyServer {
   public static Future<ProxyServer> start(Vertx vertx, ListenerSettings settings, int workers,
       Supplier<Generation> generations, Traffic traffic) {
     UpstreamFailures failures = new UpstreamFailures();
+    ConnectionLimiter connections = new ConnectionLimiter();
     // For "any free port" (0) a negative port asks Vert.x for one random port shared by every server
     // given the same negative number, so each ProxyServer takes its own.
     int portKey = settings.address().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : settings.address().port();
     List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-          ProxyVerticle v = new ProxyVerticle(settings, portKey, generations, failures, traffic);
+          ProxyVerticle v = new ProxyVerticle(settings, portKey, generations, failures, traffic, connections);
           verticles.add(v);
           return v;
         }, new DeploymentOptions().setInstances(Math.max(1, workers)))

@@ -33,13 +33,16 @@ final class ProxyVerticle extends VerticleBase {
   private final Supplier<Generation> generations;
   private final UpstreamFailures failures;
   private final Traffic traffic;
+  private final ConnectionLimiter connections;
   private HttpServer server;
   private ProxyContext ctx;
   /** Also what Vertx.close() grants requests in flight. */
   private Duration drain = ShutdownConfig.DEFAULTS.drain();
 
+  /** @param connections the listener's open connections (shared by its verticles) */
   ProxyVerticle(ListenerSettings settings, int port, Supplier<Generation> generations, UpstreamFailures failures,
-      Traffic traffic) {
+      Traffic traffic, ConnectionLimiter connections) {
+    this.connections = connections;
     this.traffic = traffic;
     this.settings = settings;
     this.port = port;
@@ -93,10 +96,20 @@ final class ProxyVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> {
           Forwarding forwarding = generations.get().forwarding();
-          Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_TARGET_BYTES,
-              forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits, loop);
+          LimitsConfig limits = forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits;
+          String counted = connections.admit(limits.maxConnectionsPerIp() > 0 ? connection.remoteAddress().hostAddress()
+              : null, limits.maxConnections(), limits.maxConnectionsPerIp());
+          if (counted == null) {
+            loop.connectionRefused();
+            connection.close();
+            return;
+          }
+          Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_TARGET_BYTES, limits, loop);
           loop.connectionOpened();
-          connection.closeHandler(v -> loop.connectionClosed());
+          connection.closeHandler(v -> {
+            connections.release(counted);
+            loop.connectionClosed();
+          });
         })
         .requestHandler(new ProxyHandler(vertx, ctx));
     return server.listen();

@@ -34,8 +34,9 @@ public final class Traffic {
   private static final int BUDGET_EXHAUSTED = 2;
   private static final int OPEN_WEBSOCKETS = 3;
   private static final int WEBSOCKETS = 4;
+  private static final int CONNECTIONS_REFUSED = 5;
   /** Requests refused as malformed, by status: {@link #REFUSED_STATUSES}. */
-  private static final int REFUSED = 5;
+  private static final int REFUSED = 6;
   public static final List<Integer> REFUSED_STATUSES = List.of(400, 408, 414, 431, 505);
   private static final int RETRIES = REFUSED + 5;
   private static final int STALE = RETRIES + RetryPolicy.On.values().length;
@@ -95,6 +96,10 @@ public final class Traffic {
 
     void connectionClosed() {
       add(own, OPEN_CONNECTIONS, -1);
+    }
+
+    void connectionRefused() {
+      add(own, CONNECTIONS_REFUSED, 1);
     }
 
     void refused(int status) {
@@ -185,10 +190,11 @@ public final class Traffic {
    * @param budgetExhausted failures that went to the client because the backend's retry budget was used up
    * @param openWebsockets  upgraded connections (WebSockets) open now; {@code websockets} counts all of them
    * @param refused         requests refused as malformed, by status
+   * @param connectionsRefused connections closed at once for limits.maxConnections or maxConnectionsPerIp
    */
   public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections,
       Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets,
-      Map<Integer, Long> refused) {
+      Map<Integer, Long> refused, long connectionsRefused) {
 
     public long totalRetries() {
       return retries.values().stream().mapToLong(Long::longValue).sum();
@@ -230,7 +236,7 @@ public final class Traffic {
     }
     return new Snapshot(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
         java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS],
-        refused(own));
+        refused(own), own[CONNECTIONS_REFUSED]);
   }
 
   private static Map<Integer, Long> refused(long[] own) {

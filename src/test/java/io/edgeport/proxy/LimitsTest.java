@@ -79,4 +79,27 @@ class LimitsTest extends LiveNodesTest {
       assertTrue(client.closedByServer());
     }
   }
+
+  @Test
+  void connectionsOverThePerAddressLimitAreClosedAndAFreedSlotIsTakenAgain() throws Exception {
+    int port = start("maxConnectionsPerIp: 2");
+    try (RawHttp first = new RawHttp(port, "127.0.0.30"); RawHttp second = new RawHttp(port, "127.0.0.30")) {
+      assertEquals(200, first.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
+      assertEquals(200, second.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
+      try (RawHttp third = new RawHttp(port, "127.0.0.30")) {
+        assertTrue(third.closedByServer(), "a third from the same address is closed at once");
+      }
+      try (RawHttp other = new RawHttp(port, "127.0.0.31")) {
+        assertEquals(200, other.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
+      }
+    }
+    assertEquals(1L, gateway.traffic().snapshot().connectionsRefused());
+    io.edgeport.support.Poll.until(() -> {
+      try (RawHttp again = new RawHttp(port, "127.0.0.30")) {
+        return again.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status() == 200;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }, 10, "once the first two closed, the address may connect again");
+  }
 }
