@@ -7,13 +7,14 @@ package io.edgeport.config;
  * @param nodePort the nodePort, or 0 when {@code service} names it
  * @param service  a Kubernetes Service whose nodePort the API supplies, or null
  * @param h2c      forwarded to the nodes over cleartext HTTP/2 (gRPC services), not HTTP/1.1
+ * @param proxyProtocol node connections start with a PROXY protocol header of this version (1, 2), or 0: none
  */
 public record BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck,
-    RetryPolicy retry, boolean h2c) {
+    RetryPolicy retry, boolean h2c, int proxyProtocol) {
 
   public BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck,
       RetryPolicy retry) {
-    this(nodePort, service, loadBalancing, healthCheck, retry, false);
+    this(nodePort, service, loadBalancing, healthCheck, retry, false, 0);
   }
 
   public BackendRef(int nodePort, ServiceRef service, LoadBalancing loadBalancing, HealthCheckConfig healthCheck) {

@@ -58,7 +58,8 @@ final class DomainsSection {
       return null;
     }
     r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "retry",
-        "paths", "redirectHttps", "hsts", "protocol", "allow", "deny", "rateLimit", "maxBodyBytes");
+        "paths", "redirectHttps", "hsts", "protocol", "allow", "deny", "rateLimit", "maxBodyBytes",
+        "backendProxyProtocol");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       r.error(map, "domain without 'host'");
@@ -88,6 +89,7 @@ final class DomainsSection {
     HealthCheckConfig check = HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT);
     RetryPolicy retry = RetrySection.read(r, map, RetryPolicy.DEFAULT);
     boolean h2c = h2c(map, false);
+    int proxyProtocol = proxyProtocol(map, 0);
     Entry paths = map.entries().get("paths");
     if (hasTarget(map) && paths != null) {
       r.error(paths.line(), paths.column(), where + " has both a backend ('nodePort' or 'service') and 'paths';"
@@ -101,9 +103,9 @@ final class DomainsSection {
     if (paths == null) {
       Target t = target(map, where);
       return t == null ? null : new DomainConfig(host,
-          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry, h2c))), origin, https, clients);
+          List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry, h2c, proxyProtocol))), origin, https, clients);
     }
-    List<PathRule> rules = paths(paths, lb, check, retry, h2c, where);
+    List<PathRule> rules = paths(paths, lb, check, retry, h2c, proxyProtocol, where);
     return rules.isEmpty() ? null : new DomainConfig(host, rules, origin, https, clients);
   }
 
@@ -140,6 +142,19 @@ final class DomainsSection {
         r.count(map, "burst", "rateLimit.", 1, 1_000_000_000, requests));
   }
 
+  /** {@code backendProxyProtocol: v1 | v2}: 1 or 2, or {@code fallback} when absent. */
+  private int proxyProtocol(MapNode map, int fallback) {
+    String v = r.optionalString(map, "backendProxyProtocol", "backendProxyProtocol");
+    if (v == null) {
+      return fallback;
+    }
+    if (!v.equals("v1") && !v.equals("v2")) {
+      r.error(map.entries().get("backendProxyProtocol").value(), "backendProxyProtocol: '" + v + "' is not v1 or v2");
+      return fallback;
+    }
+    return v.equals("v1") ? 1 : 2;
+  }
+
   /** {@code protocol: http1 | h2c}: how the nodes are spoken to. */
   private boolean h2c(MapNode map, boolean fallback) {
     String protocol = r.optionalString(map, "protocol", "protocol");
@@ -154,7 +169,7 @@ final class DomainsSection {
   }
 
   private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck,
-      RetryPolicy domainRetry, boolean domainH2c, String where) {
+      RetryPolicy domainRetry, boolean domainH2c, int domainProxyProtocol, String where) {
     ListNode list = r.asList(entry.value(), where + " paths");
     List<PathRule> out = new ArrayList<>();
     if (list == null) {
@@ -170,7 +185,7 @@ final class DomainsSection {
         continue;
       }
       r.checkKeys(map, "a path", "prefix", "exact", "nodePort", "service", "port", "loadBalancing", "healthCheck",
-          "retry", "protocol");
+          "retry", "protocol", "backendProxyProtocol");
       Entry prefix = map.entries().get("prefix");
       Entry exact = map.entries().get("exact");
       if ((prefix == null) == (exact == null)) {
@@ -189,6 +204,7 @@ final class DomainsSection {
       HealthCheckConfig check = HealthCheckSection.read(r, map, domainCheck);
       RetryPolicy retry = RetrySection.read(r, map, domainRetry);
       boolean h2c = h2c(map, domainH2c);
+      int proxyProtocol = proxyProtocol(map, domainProxyProtocol);
       if (p == null || target == null) {
         continue;
       }
@@ -205,7 +221,8 @@ final class DomainsSection {
         r.error(p, pathEntry.key() + " '" + path + "' is already routed at line " + firstLine);
         continue;
       }
-      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check, retry, h2c)));
+      out.add(new PathRule(kind, path, new BackendRef(target.nodePort(), target.service(), lb, check, retry, h2c,
+          proxyProtocol)));
     }
     return out;
   }

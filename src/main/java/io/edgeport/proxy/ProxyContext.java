@@ -1,16 +1,17 @@
 package io.edgeport.proxy;
 
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * What every exchange of one event loop shares: its pooled clients (HTTP/1.1, and cleartext HTTP/2 for
  * {@code protocol: h2c} backends), failure log, the current generation, the loop's own traffic counters,
- * and its open WebSockets (confined to the loop).
+ * its open WebSockets, and its unpooled node connections that carry a PROXY header (both confined to the loop).
  */
-record ProxyContext(HttpClient client, HttpClient h2cClient, String scheme, UpstreamFailures failures,
-    Supplier<Generation> generations, Traffic.Loop traffic, Set<Tunnel> tunnels) {
+record ProxyContext(HttpClientAgent client, HttpClientAgent h2cClient, String scheme, UpstreamFailures failures,
+    Supplier<Generation> generations, Traffic.Loop traffic, Set<Tunnel> tunnels,
+    BackendProxyProtocol proxyProtocolConnections) {
 
   /** Requests of this listener came over TLS. */
   boolean tls() {

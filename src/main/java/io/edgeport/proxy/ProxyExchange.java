@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
@@ -61,6 +62,8 @@ final class ProxyExchange implements PickContext {
   private final boolean upgrade;
   /** The backend speaks cleartext HTTP/2 (gRPC). */
   private final boolean h2c;
+  /** Node connections start with a PROXY header of this version, or 0. */
+  private final int proxyProtocol;
   private boolean tunneled;
   private final RetryPolicy retry;
   private final RetryBudget budget;
@@ -107,6 +110,7 @@ final class ProxyExchange implements PickContext {
     this.hasBody = request.version() == HttpVersion.HTTP_2 ? !"0".equals(request.headers().get("content-length"))
         : Bodies.declared(request.headers());
     this.h2c = backend.h2c();
+    this.proxyProtocol = backend.proxyProtocol();
     this.upgrade = !h2c && Upgrades.isWebSocket(request);
     this.retry = backend.retry();
     this.budget = backend.budget();
@@ -234,7 +238,13 @@ final class ProxyExchange implements PickContext {
         .setMethod(request.method())
         .setURI(target.target())
         .setConnectTimeout(timeoutMillis);
-    (h2c ? ctx.h2cClient() : ctx.client()).request(options).onComplete(this::onConnected);
+    HttpClientAgent client = h2c ? ctx.h2cClient() : ctx.client();
+    if (proxyProtocol > 0) {
+      ctx.proxyProtocolConnections().connection(client, request.connection(), endpoint.address(), proxyProtocol,
+          (int) timeoutMillis).compose(c -> c.request(options)).onComplete(this::onConnected);
+    } else {
+      client.request(options).onComplete(this::onConnected);
+    }
   }
 
   private void onConnected(AsyncResult<HttpClientRequest> ar) {

@@ -69,7 +69,8 @@ final class ProxyVerticle extends VerticleBase {
     PoolOptions h2cPool = new PoolOptions().setHttp2MaxSize(H2C_CONNECTIONS_PER_NODE);
     Traffic.Loop loop = traffic.loop(); // start() runs on this verticle's event loop, as its requests will
     ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool),
-        vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop, new HashSet<>());
+        vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop, new HashSet<>(),
+        new BackendProxyProtocol());
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)

@@ -15,6 +15,7 @@ import java.util.List;
  * @param retry             which failed requests are sent to another node
  * @param budget            how many retries it may make now; lives across snapshots
  * @param h2c               forwarded over cleartext HTTP/2
+ * @param proxyProtocol     PROXY protocol version on node connections (1, 2), or 0
  */
 public record Backend(String name, LoadBalancer balancer, List<Cidr> allowedSources, String unavailableReason,
-    RetryPolicy retry, RetryBudget budget, boolean h2c) {}
+    RetryPolicy retry, RetryBudget budget, boolean h2c, int proxyProtocol) {}

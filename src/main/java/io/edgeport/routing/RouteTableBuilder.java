@@ -51,10 +51,11 @@ public final class RouteTableBuilder {
       EndpointSelector selector, RetryBudget budget) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
-          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget, ref.h2c());
+          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget, ref.h2c(),
+          ref.proxyProtocol());
     }
     LoadBalancer none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
     return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason(),
-        ref.retry(), budget, ref.h2c());
+        ref.retry(), budget, ref.h2c(), ref.proxyProtocol());
   }
 }

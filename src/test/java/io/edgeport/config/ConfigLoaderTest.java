@@ -510,4 +510,24 @@ class ConfigLoaderTest {
     assertTrue(errors.stream().anyMatch(e -> e.contains("deny: ")), errors.toString());
     assertTrue(errors.stream().anyMatch(e -> e.contains("rateLimit needs 'requests'")), errors.toString());
   }
+
+  @Test
+  void backendProxyProtocolIsV1OrV2AndPathsInheritIt() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        nodes: [10.0.0.1]
+        domains:
+          - host: api.example.com
+            backendProxyProtocol: v2
+            paths:
+              - prefix: /a
+                nodePort: 30005
+              - prefix: /b
+                nodePort: 30006
+                backendProxyProtocol: v1
+        """).config();
+    assertEquals(2, c.domains().get(0).paths().get(0).backend().proxyProtocol());
+    assertEquals(1, c.domains().get(0).paths().get(1).backend().proxyProtocol());
+    List<String> errors = errors(NODES_AND_API + "    backendProxyProtocol: v3\n");
+    assertTrue(errors.stream().anyMatch(e -> e.endsWith("backendProxyProtocol: 'v3' is not v1 or v2")), errors.toString());
+  }
 }
