@@ -164,11 +164,6 @@ public final class RawHttp implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Bytes the server has sent that are not read yet. */
-  public int available() throws IOException {
-    return in.available();
-  }
-
   /** True once the server has closed the connection (reads EOF). */
   public boolean closedByServer() throws IOException {
     try {
