@@ -153,7 +153,8 @@ final class Http1Guard {
   private final class Outbound extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof HttpResponse r && r.status().code() != 100) {
+      // 100 Continue is interim; after a 101 the connection is a tunnel, no longer counted in requests
+      if (msg instanceof HttpResponse r && r.status().code() != 100 && r.status().code() != 101) {
         responseStarted = true;
         if (answered + 1 >= maxRequests) {
           r.headers().set("connection", "close"); // the connection's last: the client opens a new one

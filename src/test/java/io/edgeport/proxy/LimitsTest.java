@@ -107,4 +107,16 @@ class LimitsTest extends LiveNodesTest {
       }
     }, 10, "once the first two closed, the address may connect again");
   }
+
+  @Test
+  void aWebSocketOnTheLastRequestAConnectionMayCarryStaysOpen() throws Exception {
+    int port = start("maxRequestsPerConnection: 1");
+    java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    io.vertx.core.http.WebSocket ws = vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+            .setHost("127.0.0.1").setPort(port).setURI("/ws").addHeader("host", "api.example.com"))
+        .onSuccess(w -> w.textMessageHandler(received::add)).await(10, TimeUnit.SECONDS);
+    assertTrue(received.poll(10, TimeUnit.SECONDS).startsWith("hello from"));
+    ws.writeTextMessage("still open");
+    assertEquals("still open", received.poll(10, TimeUnit.SECONDS), "the 101 is not the connection's last answer");
+  }
 }
