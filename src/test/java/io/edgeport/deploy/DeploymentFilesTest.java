@@ -1,0 +1,135 @@
+package io.edgeport.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.config.ConfigLoader;
+import io.edgeport.config.EdgeportConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The files users deploy from: every Kubernetes manifest parses and fits together, every README config is valid. */
+class DeploymentFilesTest {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  static List<HasMetadata> manifests(String file) throws Exception {
+    List<HasMetadata> out = new ArrayList<>();
+    for (String doc : Files.readString(Path.of("k8s", file)).split("(?m)^---$")) {
+      if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
+        out.add(SERIALIZATION.unmarshal(doc));
+      }
+    }
+    return out;
+  }
+
+  static <T> T only(List<HasMetadata> items, Class<T> kind) {
+    List<T> of = items.stream().filter(kind::isInstance).map(kind::cast).toList();
+    assertEquals(1, of.size(), kind.getSimpleName());
+    return of.get(0);
+  }
+
+  @Test
+  void theExampleAppIsTheTutorialsNodePortServiceDoneRight() throws Exception {
+    List<HasMetadata> items = manifests("myapp.yaml");
+    Deployment app = only(items, Deployment.class);
+    Service service = only(items, Service.class);
+    Map<String, String> podLabels = app.getSpec().getTemplate().getMetadata().getLabels();
+    assertEquals("myapp", app.getMetadata().getName());
+    assertEquals(Map.of("app", "myapp", "type", "rest-api"), podLabels);
+    assertTrue(app.getSpec().getReplicas() >= 2, "a few replicas");
+    assertTrue(podLabels.entrySet().containsAll(app.getSpec().getSelector().getMatchLabels().entrySet()));
+    assertEquals(10253, app.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0)
+        .getContainerPort());
+
+    assertEquals("api-service", service.getMetadata().getName());
+    assertEquals("NodePort", service.getSpec().getType());
+    ServicePort port = service.getSpec().getPorts().get(0);
+    assertEquals(8081, port.getPort());
+    assertEquals(10253, port.getTargetPort().getIntVal());
+    assertEquals(30005, port.getNodePort());
+    assertFalse(service.getSpec().getSelector().isEmpty());
+    assertTrue(podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()),
+        "the Service selects the pods");
+  }
+
+  @Test
+  void edgeportRunsOnTheEdgeNodesWithItsConfigProbesAndResources() throws Exception {
+    List<HasMetadata> items = manifests("edgeport.yaml");
+    DaemonSet edge = only(items, DaemonSet.class);
+    ConfigMap configMap = only(items, ConfigMap.class);
+    var pod = edge.getSpec().getTemplate().getSpec();
+    assertTrue(pod.getHostNetwork());
+    assertFalse(pod.getNodeSelector().isEmpty(), "dedicated edge nodes");
+    EdgeportConfig config = ConfigLoader.parse("k8s/edgeport.yaml ConfigMap",
+        configMap.getData().get("edgeport.yaml")).config();
+    assertNotNull(config.kubernetes());
+    Container c = pod.getContainers().get(0);
+    int admin = config.admin().port();
+    assertEquals("/healthz", c.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath());
+    assertEquals(admin, c.getLivenessProbe().getHttpGet().getPort().getIntVal());
+    assertEquals(admin, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
+    assertTrue(config.shutdown().drain().toSeconds() < pod.getTerminationGracePeriodSeconds(),
+        "the drain ends before the kubelet's SIGKILL");
+
+    long limit = Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue();
+    String options = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+        .orElseThrow().getValue();
+    Matcher heap = Pattern.compile("-Xmx(\\d+)m").matcher(options);
+    Matcher direct = Pattern.compile("-XX:MaxDirectMemorySize=(\\d+)m").matcher(options);
+    assertTrue(heap.find() && direct.find(), options);
+    long mib = 1024 * 1024;
+    assertTrue((Long.parseLong(heap.group(1)) + Long.parseLong(direct.group(1))) * mib < limit,
+        "heap and direct buffers fit under the memory limit with room for the JVM: " + options);
+
+    List<HasMetadata> rbac = manifests("rbac.yaml");
+    String account = pod.getServiceAccountName();
+    List<ClusterRoleBinding> bindings = rbac.stream().filter(ClusterRoleBinding.class::isInstance)
+        .map(ClusterRoleBinding.class::cast).toList();
+    assertFalse(bindings.isEmpty());
+    for (ClusterRoleBinding b : bindings) {
+      assertEquals(account, b.getSubjects().get(0).getName());
+      assertTrue(rbac.stream().anyMatch(r -> r instanceof ClusterRole role
+          && role.getMetadata().getName().equals(b.getRoleRef().getName())), "its role exists");
+    }
+  }
+
+  @Test
+  void everyConfigShownInTheReadmeIsValid() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    Matcher block = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    int checked = 0;
+    while (block.find()) {
+      String yaml = block.group(1);
+      // a snippet shows one section: give it the smallest rest of a config
+      if (!yaml.contains("nodes:") && !yaml.contains("kubernetes:")) {
+        yaml = "nodes: [10.0.0.1]\n" + yaml;
+      }
+      if (!yaml.contains("domains:")) {
+        yaml = yaml + "\ndomains:\n  - host: snippet.example.com\n    nodePort: 30005\n";
+      }
+      ConfigLoader.parse("README.md block " + (checked + 1), yaml);
+      checked++;
+    }
+    assertTrue(checked >= 3, checked + " blocks");
+  }
+}
