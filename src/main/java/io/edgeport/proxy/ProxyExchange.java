@@ -250,6 +250,7 @@ final class ProxyExchange implements PickContext {
   private void onConnected(AsyncResult<HttpClientRequest> ar) {
     if (finished) {
       if (ar.succeeded()) {
+        ar.result().exceptionHandler(e -> { }); // the reset is ours: nothing to log
         ar.result().reset();
       }
       return;

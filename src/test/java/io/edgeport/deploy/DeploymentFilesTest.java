@@ -132,4 +132,14 @@ class DeploymentFilesTest {
     }
     assertTrue(checked >= 3, checked + " blocks");
   }
+
+  @Test
+  void systemdAcceptsTheUnit() throws Exception {
+    Process p = new ProcessBuilder("systemd-analyze", "verify", "deploy/systemd/edgeport.service")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertFalse(out.contains("edgeport.service"), "no warning about the unit: " + out);
+  }
 }
