@@ -168,7 +168,12 @@ public final class Gateway {
    * @param source what asked for it, for status ("file change", "SIGHUP")
    */
   public Future<Void> reload(EdgeportConfig next, String source) {
-    return onControl(() -> loadCertificates(next).transform(loaded -> {
+    return onControl(() -> reloadStep(next, source));
+  }
+
+  /** A reload as one control step (after every step queued before it). */
+  private Future<Void> reloadStep(EdgeportConfig next, String source) {
+    return loadCertificates(next).transform(loaded -> {
       if (loaded.succeeded() && next.equals(config) && loaded.result().sameAs(configCertificates)) {
         LOG.info("config reload ({}): unchanged", source);
         lastReload = new ReloadResult(true, Instant.now(), source, null);
@@ -183,7 +188,7 @@ public final class Gateway {
           LOG.error("config reload ({}) refused, the previous config keeps serving: {}", source, describe(ar.cause()));
         }
       });
-    }));
+    });
   }
 
   /** Reads and checks the config's certificate files (blocking, so on a worker thread). */
@@ -375,30 +380,13 @@ public final class Gateway {
     closeCertificateWatcher();
     if (!files.isEmpty()) {
       try {
-        certificateWatcher = ConfigFileWatcher.start(files, () -> onControl(() -> reloadCertificates()));
+        // a reload of the config current when the step runs (not when the files changed), its files read again
+        certificateWatcher = ConfigFileWatcher.start(files,
+            () -> onControl(() -> reloadStep(config, "certificate change")));
       } catch (IOException e) {
         LOG.warn("cannot watch the certificate files for changes ({}); a SIGHUP reloads them", e.getMessage());
       }
     }
-  }
-
-  private Future<Void> reloadCertificates() {
-    EdgeportConfig current = config;
-    return loadCertificates(current).transform(loaded -> {
-      if (loaded.succeeded() && loaded.result().sameAs(configCertificates)) {
-        return Future.succeededFuture();
-      }
-      String source = "certificate change";
-      Future<Void> applied = loaded.succeeded() ? apply(current, loaded.result(), source)
-          : refused(source, loaded.cause());
-      return applied.onComplete(ar -> {
-        if (ar.succeeded()) {
-          LOG.info("certificates reloaded: generation {}", generation.get().version());
-        } else {
-          LOG.error("certificate reload refused, the previous certificates keep serving: {}", describe(ar.cause()));
-        }
-      });
-    });
   }
 
   private void closeCertificateWatcher() {
