@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code edgeport run | check | demo | status}. */
 @Command(name = "edgeport", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Edge load balancer for Kubernetes NodePort services.",
-    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, StatusCommand.class,
+    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class, DemoNodeCommand.class, StatusCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

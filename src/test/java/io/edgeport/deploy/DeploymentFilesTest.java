@@ -134,6 +134,40 @@ class DeploymentFilesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theComposeDemoRoutesToItsThreeNodeContainers() throws Exception {
+    // SnakeYAML (under Jackson's YAML) resolves the file's anchors and merge keys, as docker-compose does.
+    Map<String, Object> compose = new org.yaml.snakeyaml.Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, Object> edge = services.get("edgeport");
+    List<String> command = (List<String>) edge.get("command");
+    String configFile = command.get(command.indexOf("--config") + 1);
+    assertTrue(configFile.startsWith("/etc/edgeport/") && ((List<String>) edge.get("volumes"))
+        .contains("./config:/etc/edgeport:ro"), "its config comes from config/");
+    EdgeportConfig config = ConfigLoader.load(Path.of("config", Path.of(configFile).getFileName().toString())).config();
+
+    List<String> nodeAddresses = new ArrayList<>();
+    for (var service : services.entrySet()) {
+      List<String> cmd = (List<String>) service.getValue().get("command");
+      if (cmd.get(0).equals("demo-node")) {
+        assertFalse(cmd.contains("--node-port"), "the nodes serve the default nodePort");
+        assertEquals(service.getKey(), cmd.get(cmd.indexOf("--name") + 1), "a node is named as its service");
+        Map<String, Map<String, Object>> networks = (Map<String, Map<String, Object>>) service.getValue().get("networks");
+        nodeAddresses.add((String) networks.get("nodes").get("ipv4_address"));
+      }
+    }
+    assertEquals(3, nodeAddresses.size(), "three node containers");
+    assertEquals(nodeAddresses, config.nodes(), "edgeport balances over the node containers' addresses");
+    assertEquals(30005, config.domains().get(0).paths().get(0).backend().nodePort());
+    List<String> ports = (List<String>) edge.get("ports");
+    assertTrue(ports.stream().anyMatch(p -> p.endsWith(":" + config.listen().http().port())), ports.toString());
+    assertTrue(ports.stream().anyMatch(p -> p.endsWith(":" + config.admin().port())), ports.toString());
+    assertTrue(ports.stream().allMatch(p -> p.startsWith("127.0.0.1:")), "published on the host's loopback only");
+    assertTrue(Files.readString(Path.of("Dockerfile")).contains("/dev/tcp/127.0.0.1/" + config.admin().port()),
+        "the image's HEALTHCHECK asks this admin port");
+  }
+
+  @Test
   void systemdAcceptsTheUnit() throws Exception {
     Process p = new ProcessBuilder("systemd-analyze", "verify", "deploy/systemd/edgeport.service")
         .redirectErrorStream(true).start();
