@@ -17,6 +17,7 @@ import io.edgeport.config.Durations;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.config.PathRule;
+import io.edgeport.config.ShutdownConfig;
 import io.edgeport.health.HealthRegistry;
 import io.edgeport.health.NetworkProbe;
 import io.edgeport.health.NodeHealth;
@@ -51,6 +52,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -639,21 +641,32 @@ public final class Gateway {
   }
 
   /**
-   * Graceful stop, first half: responses say {@code Connection: close}, {@code /ready} answers 503,
-   * the listener stops accepting, and requests in flight finish within {@code shutdown.drain}.
+   * Graceful stop, first half: responses say {@code Connection: close} and {@code /ready} answers 503; for
+   * {@code shutdown.keepAccepting} new connections are still served (while whatever routes here moves traffic
+   * away), then the listener stops accepting and requests in flight finish within {@code shutdown.drain}.
    */
   public Future<Void> drain() {
     return onControl(() -> {
-      Duration drain = config.shutdown().drain();
-      Generation draining = generation.get().drained();
-      generation.set(draining);
+      ShutdownConfig shutdown = config.shutdown();
+      generation.set(generation.get().drained());
       notifyState();
-      LOG.info("draining: no new connections; requests in flight have up to {} s to finish", drain.toSeconds());
-      long started = System.nanoTime();
-      Future<Void> https = httpsProxy == null ? Future.succeededFuture() : httpsProxy.close(drain);
-      return Future.join(proxy.close(drain), https).<Void>mapEmpty().onComplete(ar -> LOG.info("drained in {} ms",
-          Duration.ofNanos(System.nanoTime() - started).toMillis()));
+      if (shutdown.keepAccepting().isZero()) {
+        return closeListeners(shutdown.drain());
+      }
+      LOG.info("draining: /ready answers 503; still accepting for {} ms so that traffic moves away",
+          shutdown.keepAccepting().toMillis());
+      // The timer fires on this (the control) context; reloads wait behind the whole stop.
+      return vertx.timer(shutdown.keepAccepting().toMillis(), TimeUnit.MILLISECONDS)
+          .compose(v -> closeListeners(shutdown.drain()));
     });
+  }
+
+  private Future<Void> closeListeners(Duration drain) {
+    LOG.info("draining: no new connections; requests in flight have up to {} s to finish", drain.toSeconds());
+    long started = System.nanoTime();
+    Future<Void> https = httpsProxy == null ? Future.succeededFuture() : httpsProxy.close(drain);
+    return Future.join(proxy.close(drain), https).<Void>mapEmpty().onComplete(ar -> LOG.info("drained in {} ms",
+        Duration.ofNanos(System.nanoTime() - started).toMillis()));
   }
 
   public Future<Void> close() {

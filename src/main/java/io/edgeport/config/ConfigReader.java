@@ -137,6 +137,15 @@ final class ConfigReader {
 
   /** A positive duration under {@code key} ({@code 500ms}, {@code 2s}), or {@code fallback}. */
   Duration duration(MapNode map, String key, String prefix, Duration fallback) {
+    return duration(map, key, prefix, fallback, false);
+  }
+
+  /** A duration under {@code key} where {@code 0s} means none, or {@code fallback}. */
+  Duration durationOrZero(MapNode map, String key, String prefix, Duration fallback) {
+    return duration(map, key, prefix, fallback, true);
+  }
+
+  private Duration duration(MapNode map, String key, String prefix, Duration fallback, boolean zeroAllowed) {
     Entry e = map.entries().get(key);
     if (e == null) {
       return fallback;
@@ -146,8 +155,9 @@ final class ConfigReader {
       return fallback;
     }
     Duration d = Durations.parse(s.text());
-    if (d == null || d.isZero()) {
-      error(s, prefix + key + ": '" + s.text() + "' is not a positive duration (like 500ms, 2s, 1m)");
+    if (d == null || (d.isZero() && !zeroAllowed)) {
+      error(s, prefix + key + ": '" + s.text() + "' is not a " + (zeroAllowed ? "" : "positive ")
+          + "duration (like " + (zeroAllowed ? "0s, " : "") + "500ms, 2s, 1m)");
       return fallback;
     }
     return d;

@@ -3,7 +3,7 @@ package io.edgeport.config;
 import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.MapNode;
 
-/** {@code shutdown: {drain: 30s}}. */
+/** {@code shutdown: {keepAccepting: 0s, drain: 30s}}. */
 final class ShutdownSection {
   private ShutdownSection() {}
 
@@ -13,7 +13,8 @@ final class ShutdownSection {
     if (map == null) {
       return d;
     }
-    r.checkKeys(map, "shutdown", "drain");
-    return new ShutdownConfig(r.duration(map, "drain", "shutdown.", d.drain()));
+    r.checkKeys(map, "shutdown", "keepAccepting", "drain");
+    return new ShutdownConfig(r.durationOrZero(map, "keepAccepting", "shutdown.", d.keepAccepting()),
+        r.durationOrZero(map, "drain", "shutdown.", d.drain()));
   }
 }

@@ -3,6 +3,7 @@ package io.edgeport.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.Gateway;
@@ -176,6 +177,20 @@ class AdminApiTest {
           assertEquals("draining\n", res.bodyAsString());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void withKeepAcceptingTheListenerClosesOnlyAfterIt(VertxTestContext ctx) throws Exception {
+    gateway.reload(load(config(adminPort) + "shutdown: {keepAccepting: 1s, drain: 5s}\n"), "test")
+        .await(10, TimeUnit.SECONDS);
+    int port = gateway.port();
+    long started = System.nanoTime();
+    gateway.drain().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      assertTrue(System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(1), "accepting for keepAccepting");
+      assertThrows(java.net.ConnectException.class, () -> RawHttp.get(port, "api.example.com", "/"), "then closed");
+      ctx.completeNow();
+    })));
+    // (That new connections are served meanwhile is shown on a real process, with a window no machine misses.)
   }
 
   @Test

@@ -182,6 +182,28 @@ class LiveOperationsProcessTest {
   }
 
   @Test
+  void withKeepAcceptingASigtermTurnsReady503ButNewConnectionsAreStillServed() throws Exception {
+    int admin = Configs.freePort();
+    // Long enough that the checks below fall inside it on a slow machine; a second SIGTERM ends the test.
+    Files.writeString(file, config("api.example.com") + "admin: \"127.0.0.1:" + admin + "\"\n"
+        + "shutdown:\n  keepAccepting: 60s\n  drain: 5s\n");
+    try (JavaProcess p = startGateway()) {
+      assertEquals(200, RawHttp.get(admin, "localhost", "/ready").status());
+      p.signal("TERM");
+      p.awaitLine("still accepting for 60000 ms", WAIT);
+      assertEquals(503, RawHttp.get(admin, "localhost", "/ready").status(), "whatever routes here moves away");
+      try (RawHttp fresh = new RawHttp(port)) {
+        RawHttp.Response r = fresh.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
+        assertEquals(200, r.status(), "a new connection is still served");
+        assertEquals("close", r.header("connection"), "and told to go");
+      }
+      assertTrue(p.output().stream().noneMatch(l -> l.contains("no new connections")), p.output().toString());
+      p.signal("TERM");
+      assertEquals(1, p.awaitExit(WAIT), "a second SIGTERM stops at once");
+    }
+  }
+
+  @Test
   void statusPrintsWhatIsServedAndFailsWhenADomainHasNoHealthyNode() throws Exception {
     int admin = Configs.freePort();
     Files.writeString(file, config("api.example.com").replace("nodePort: " + nodes.port() + "\n", "nodePort: "

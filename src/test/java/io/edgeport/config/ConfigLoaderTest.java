@@ -44,6 +44,7 @@ class ConfigLoaderTest {
         format: json
         file: /var/log/edgeport/access.log
       shutdown:
+        keepAccepting: 3s
         drain: 10s
       """;
 
@@ -73,7 +74,7 @@ class ConfigLoaderTest {
     assertEquals("f.yaml:18", c.domains().get(2).origin(), "status names where each domain is declared");
     assertEquals(new ListenAddress("127.0.0.1", 9901), c.admin());
     assertEquals(new AccessLogConfig(AccessLogConfig.Format.JSON, "/var/log/edgeport/access.log"), c.accessLog());
-    assertEquals(Duration.ofSeconds(10), c.shutdown().drain());
+    assertEquals(new ShutdownConfig(Duration.ofSeconds(3), Duration.ofSeconds(10)), c.shutdown());
     assertEquals(List.of(), loaded.warnings());
   }
 
@@ -96,6 +97,10 @@ class ConfigLoaderTest {
         "f.yaml:7:11: accessLog.format: 'xml' is not combined or json",
         "f.yaml:9:3: unknown key 'drian' in shutdown (did you mean 'drain'?)"),
         errors(base + "admin: localhost:99999\naccessLog:\n  format: xml\nshutdown:\n  drian: 5s\n"));
+    assertEquals(new ShutdownConfig(Duration.ZERO, Duration.ZERO), ConfigLoader.parse("f.yaml",
+        base + "shutdown: {keepAccepting: 0s, drain: 0s}\n").config().shutdown(), "0s: none (stop at once)");
+    assertEquals(List.of("f.yaml:5:38: shutdown.keepAccepting: 'soon' is not a duration (like 0s, 500ms, 2s, 1m)"),
+        errors(base + "shutdown: {drain: 1s, keepAccepting: soon}\n"));
     ConfigLoader.Loaded open = ConfigLoader.parse("f.yaml", base + "admin: \":9901\"\naccessLog:\n");
     assertEquals(AccessLogConfig.STDOUT_COMBINED, open.config().accessLog());
     assertEquals(1, open.warnings().size());

@@ -88,8 +88,8 @@ class DeploymentFilesTest {
     assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath());
     assertEquals(admin, c.getLivenessProbe().getHttpGet().getPort().getIntVal());
     assertEquals(admin, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
-    assertTrue(config.shutdown().drain().toSeconds() < pod.getTerminationGracePeriodSeconds(),
-        "the drain ends before the kubelet's SIGKILL");
+    assertTrue(config.shutdown().keepAccepting().plus(config.shutdown().drain()).toSeconds()
+        < pod.getTerminationGracePeriodSeconds(), "the stop ends before the kubelet's SIGKILL");
 
     long limit = Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue();
     String options = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
