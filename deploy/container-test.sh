@@ -160,5 +160,13 @@ log "all $requests requests answered 200 (node2 stopped after about $((after_sto
 seen=$(nodes_seen 20)
 [ "$seen" = "node1 node3 " ] || fail "after stopping node2, requests reached [$seen]"
 log "after: requests reach $seen"
+node2_status() {
+  curl -sS --max-time 5 "http://127.0.0.1:$admin_port/api/status" | python3 -c 'import json, sys
+print(*[n["status"] for d in json.load(sys.stdin)["domains"] for r in d["routes"] for n in r["nodes"]
+        if n["address"] == "10.89.0.12"])'
+}
+node2_down() { [ "$(node2_status)" = DOWN ]; }
+within 30 "the status API (the dashboard's source) reports node2 DOWN" node2_down
+log "the status API reports node2 DOWN"
 [ "$(health)" = healthy ] || fail "edgeport is not healthy after the node stopped"
 log "done in $((SECONDS - started))s"
