@@ -15,24 +15,13 @@
 # (set BUILD_IMAGE and RUNTIME_IMAGE to test the public defaults where a registry is reachable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-started=$SECONDS
+name=container-test
 limit=${CONTAINER_TEST_LIMIT:-1500} # seconds for the whole run, installs and image builds included
+. deploy/test-lib.sh
 project=edgeport-ctest
 work=$(mktemp -d /tmp/edgeport-ctest.XXXXXX)
 # Debian's client speaks the API version of Debian's daemon; a newer client elsewhere on PATH may not.
 docker=/usr/bin/docker
-
-log() { printf '[container-test %3ds] %s\n' $((SECONDS - started)) "$*"; }
-fail() { log "FAILED: $*"; exit 1; }
-within() { # within SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds, or fails the test
-  local seconds=$1 what=$2 until=$((SECONDS + $1))
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $until ] || fail "$what: not within ${seconds}s"
-    [ $SECONDS -lt $((started + limit)) ] || fail "the run's ${limit}s limit"
-    sleep 0.5 # polling interval of a bounded wait, not synchronization
-  done
-}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 missing=()
@@ -40,11 +29,7 @@ missing=()
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_missing ${missing[@]+"${missing[@]}"}
 
 our_dockerd=
 compose() {

@@ -18,31 +18,18 @@
 # script security is on, keepalived issue #2587, fixed in 2.2.8. Running it is the stronger check anyway.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-started=$SECONDS
+name=ha-test
+limit=300
+. deploy/test-lib.sh
 work=$(mktemp -d /tmp/edgeport-hatest.XXXXXX)
 ns=ephat$$ # namespace prefix, unique per run
 vip=192.0.2.10
-
-log() { printf '[ha-test %3ds] %s\n' $((SECONDS - started)) "$*"; }
-fail() { log "FAILED: $*"; exit 1; }
-within() { # within SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds, or fails the test
-  local seconds=$1 what=$2 until=$((SECONDS + $1))
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $until ] || fail "$what: not within ${seconds}s"
-    sleep 0.2 # polling interval of a bounded wait, not synchronization
-  done
-}
 
 missing=()
 command -v keepalived >/dev/null || missing+=(keepalived)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_missing ${missing[@]+"${missing[@]}"}
 [ -f target/edgeport.jar ] || mvn -B -q -DskipTests package
 
 pids=()
