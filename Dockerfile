@@ -42,9 +42,9 @@ RUN set -eu; \
 COPY --from=build /src/target/edgeport.jar /opt/edgeport/edgeport.jar
 COPY config/edgeport.yaml /etc/edgeport/edgeport.yaml
 USER edgeport
-# The heap and direct-memory caps of a proxy (bench/RESULTS.md); the container's memory limit should leave
-# room above them for the JVM itself (512 MiB fits). -XX:+ExitOnOutOfMemoryError: a restart beats limping on.
-ENV JAVA_OPTS="-Xms128m -Xmx256m -XX:MaxDirectMemorySize=128m -XX:+ExitOnOutOfMemoryError"
+# bin/edgeport's JVM options for a proxy (why: its header; measured: bench/RESULTS.md): about 150 MB RSS under load.
+# The container's memory limit should leave room above heap and direct memory for the JVM itself (512 MiB fits).
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xmn40m -Xmx160m -XX:MaxDirectMemorySize=128m -XX:+ExitOnOutOfMemoryError"
 EXPOSE 80 443 9901
 # /ready is 200 while serving and 503 while starting or draining. The admin listener must be on port 9901 of
 # the container's loopback or all addresses (admin: ":9901" or "127.0.0.1:9901"). bash's /dev/tcp asks it, so

@@ -2,7 +2,6 @@ package io.edgeport.proxy;
 
 import io.vertx.core.MultiMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Copies the end-to-end headers of a message: hop-by-hop ones (RFC 9110 §7.6.1) and every header
@@ -38,14 +37,13 @@ final class HopByHop {
    */
   static void copyEndToEnd(MultiMap from, MultiMap to, HeaderFilter skip) {
     List<String> connectionNames = from.contains("connection") ? from.getAll("connection") : List.of();
-    for (Map.Entry<String, String> header : from) {
-      String name = header.getKey();
-      if (isHopByHop(name) || skip != null && skip.skip(name)
-          || !connectionNames.isEmpty() && namedIn(connectionNames, name)) {
-        continue;
+    // forEach, not the entry iterator: Vert.x's iterator allocates a wrapper per header
+    from.forEach((name, value) -> {
+      if (!isHopByHop(name) && (skip == null || !skip.skip(name))
+          && (connectionNames.isEmpty() || !namedIn(connectionNames, name))) {
+        to.add(name, value);
       }
-      to.add(name, header.getValue());
-    }
+    });
   }
 
   /** Is {@code name} one of the comma-separated tokens of the Connection header values? */

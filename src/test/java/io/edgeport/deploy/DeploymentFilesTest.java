@@ -92,7 +92,7 @@ class DeploymentFilesTest {
         < pod.getTerminationGracePeriodSeconds(), "the stop ends before the kubelet's SIGKILL");
 
     long limit = Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue();
-    String options = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst()
+    String options = c.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS")).findFirst()
         .orElseThrow().getValue();
     Matcher heap = Pattern.compile("-Xmx(\\d+)m").matcher(options);
     Matcher direct = Pattern.compile("-XX:MaxDirectMemorySize=(\\d+)m").matcher(options);
@@ -165,6 +165,21 @@ class DeploymentFilesTest {
     assertTrue(ports.stream().allMatch(p -> p.startsWith("127.0.0.1:")), "published on the host's loopback only");
     assertTrue(Files.readString(Path.of("Dockerfile")).contains("/dev/tcp/127.0.0.1/" + config.admin().port()),
         "the image's HEALTHCHECK asks this admin port");
+  }
+
+  @Test
+  void everyDocumentedWayOfRunningItUsesTheLaunchersJvmOptions() throws Exception {
+    Matcher defaults = Pattern.compile("(?m)^DEFAULT_JAVA_OPTS=\"([^\"]+)\"").matcher(Files.readString(Path.of("bin/edgeport")));
+    assertTrue(defaults.find(), "bin/edgeport names its defaults");
+    String options = defaults.group(1);
+    assertTrue(options.contains("-XX:+UseSerialGC") && options.contains("-Xmx"), options);
+    assertTrue(Files.readString(Path.of("Dockerfile")).contains("ENV JAVA_OPTS=\"" + options + "\""), "Dockerfile");
+    assertTrue(Files.readString(Path.of("deploy/systemd/edgeport.service")).contains("\"JAVA_OPTS=" + options + "\""),
+        "the systemd unit");
+    Container c = only(manifests("edgeport.yaml"), DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertEquals(options, c.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS")).findFirst().orElseThrow()
+        .getValue(), "the DaemonSet");
+    assertTrue(Files.readString(Path.of("README.md")).contains("bin/edgeport demo"), "the README's quick start");
   }
 
   @Test
