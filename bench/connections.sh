@@ -2,7 +2,7 @@
 # 10,000 held client connections (idle keep-alive, clients that stopped reading, request heads trickling in)
 # while normal clients keep being served: the proxy's RSS before and during, the normal clients' latency, and
 # how many held connections survive. Loopback only: the demo's nodes on 127.0.0.2-4:30005; edgeport on
-# 127.0.0.1:18290 (one worker, -Xmx256m), then nginx (Debian's, one worker, the same routing) on 127.0.0.1:18291;
+# 127.0.0.1:18290 (one worker, bin/edgeport's JVM options, or JAVA_OPTS), then nginx (Debian's, one worker, the same routing) on 127.0.0.1:18291;
 # the holder (bench/hold.py) and wrk beside each in turn.
 #
 #   bench/connections.sh            # 10,000 connections held for 20 s, wrk -c50 for 10 s in the middle
@@ -72,7 +72,7 @@ measure() {
   echo "holder: $(cat "$work/hold-$name.json")"
 }
 
-java -Xmx256m -jar "$jar" run --config "$work/edgeport.yaml" --workers 1 >"$work/edgeport.log" 2>&1 &
+EDGEPORT_JAR="$jar" "$root/bin/edgeport" run --config "$work/edgeport.yaml" --workers 1 >"$work/edgeport.log" 2>&1 &
 gw=$!
 pids+=($gw)
 measure edgeport 18290 "$gw"
