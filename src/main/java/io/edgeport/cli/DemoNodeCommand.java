@@ -35,13 +35,16 @@ final class DemoNodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Vertx vertx = Serving.createVertx(1);
     PrintWriter out = spec.commandLine().getOut();
+    Vertx vertx = null;
     try {
+      vertx = Serving.createVertx(1);
       DemoNodes.startOne(vertx, name, address, nodePort).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       spec.commandLine().getErr().println("edgeport demo-node: " + e.getMessage());
-      vertx.close();
+      if (vertx != null) {
+        vertx.close();
+      }
       return 1;
     }
     out.println("demo node " + name + " serving " + address + ":" + nodePort);

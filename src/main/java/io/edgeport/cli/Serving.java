@@ -9,6 +9,7 @@ import io.edgeport.config.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -32,11 +33,16 @@ final class Serving {
 
   private Serving() {}
 
-  /** The one Vertx of the process; native epoll when the platform has it. */
+  /**
+   * The one Vertx of the process, on the transport {@link Transports} picks.
+   *
+   * @throws IllegalStateException when EDGEPORT_TRANSPORT asks for one that is unavailable or unknown
+   */
   static Vertx createVertx(int workers) {
-    return Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(Math.max(workers, 1)))
-        .build();
+    Transport transport = Transports.choose(System.getenv(Transports.VARIABLE));
+    LOG.info("network transport: {}", transport.name());
+    return Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(Math.max(workers, 1)))
+        .withTransport(transport).build();
   }
 
   /**
@@ -48,7 +54,14 @@ final class Serving {
    */
   static int serveUntilStopped(EdgeportConfig config, Path file, UnaryOperator<EdgeportConfig> overrides, int workers,
       PrintWriter err, Function<Vertx, Future<?>> beforeGateway, Function<Vertx, Gateway.Extension[]> extensions) {
-    Vertx vertx = createVertx(workers);
+    Vertx vertx;
+    try {
+      vertx = createVertx(workers);
+    } catch (IllegalStateException e) {
+      err.println("edgeport: cannot start: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     Future<?> ready = beforeGateway == null ? Future.succeededFuture() : beforeGateway.apply(vertx);
     Future<Gateway> started = ready.compose(v -> Gateway.start(vertx, config, workers, extensions.apply(vertx)));
     // Watch from before the start: an edit made while starting is applied right after.
