@@ -108,6 +108,9 @@ health() { $docker inspect --format '{{.State.Health.Status}}' "$($docker ps -q 
 is_healthy() { [ "$(health)" = healthy ]; }
 within 90 "the edgeport container's HEALTHCHECK reports healthy" is_healthy
 log "healthy"
+transport=$(compose logs --no-color edgeport | grep -o 'network transport: [a-z_]*' | head -n 1)
+[ -n "$transport" ] || fail "edgeport did not log its network transport"
+log "edgeport in a container: $transport (io_uring unless the runtime's seccomp profile forbids it)"
 
 seen=$(nodes_seen 30)
 [ "$seen" = "node1 node2 node3 " ] || fail "30 requests reached [$seen], not all three node containers"
