@@ -1,6 +1,7 @@
 package io.edgeport.cli;
 
 import io.vertx.core.transport.Transport;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,6 +38,7 @@ final class Transports {
   }
 
   static Transport choose(String requested) {
-    return choose(requested, java.util.Arrays.asList(Transport.IO_URING, Transport.EPOLL, Transport.NIO));
+    // asList, not List.of: a transport the platform lacks is null
+    return choose(requested, Arrays.asList(Transport.IO_URING, Transport.EPOLL, Transport.NIO));
   }
 }
