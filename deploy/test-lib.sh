@@ -4,6 +4,8 @@ started=$SECONDS
 
 log() { printf '[%s %3ds] %s\n' "$name" $((SECONDS - started)) "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
+# A run stopped from outside (.ci/run's timeout, Ctrl-C) fails: its EXIT trap would otherwise see status 0.
+trap 'fail "stopped by a signal"' TERM INT
 
 within() { # within SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds, or fails the test
   local seconds=$1 what=$2 until=$((SECONDS + $1))
