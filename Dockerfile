@@ -44,7 +44,7 @@ COPY config/edgeport.yaml /etc/edgeport/edgeport.yaml
 USER edgeport
 # bin/edgeport's JVM options for a proxy (why: its header; measured: bench/RESULTS.md): about 150 MB RSS under load.
 # The container's memory limit should leave room above heap and direct memory for the JVM itself (512 MiB fits).
-ENV JAVA_OPTS="-XX:+UseSerialGC -Xmn32m -Xmx160m -XX:MaxDirectMemorySize=128m -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xmn24m -Xmx160m -XX:MaxDirectMemorySize=128m -XX:+ExitOnOutOfMemoryError"
 EXPOSE 80 443 9901
 # /ready is 200 while serving and 503 while starting or draining. The admin listener must be on port 9901 of
 # the container's loopback or all addresses (admin: ":9901" or "127.0.0.1:9901"). bash's /dev/tcp asks it, so

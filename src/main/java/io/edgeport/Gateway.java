@@ -414,8 +414,8 @@ public final class Gateway {
   }
 
   private static long longestCheckTimeout(List<DomainConfig> domains) {
-    return domains.stream().flatMap(d -> d.paths().stream())
-        .mapToLong(p -> p.backend().healthCheck().timeout().toMillis()).max().orElse(0);
+    return domains.stream().flatMap(d -> d.paths().stream()).flatMap(p -> p.backendRefs().stream())
+        .mapToLong(ref -> ref.healthCheck().timeout().toMillis()).max().orElse(0);
   }
 
   /** A new cluster snapshot or config (on the context): resolve every backend once, re-aim the checkers, rebuild. */
@@ -535,8 +535,10 @@ public final class Gateway {
     Map<String, String> now = new TreeMap<>();
     for (DomainConfig d : domains) {
       for (PathRule rule : d.paths()) {
-        if (resolutions.get(rule.backend()) instanceof BackendResolver.Unavailable u) {
-          now.put(d.host() + (rule.path().equals("/") ? "" : " " + rule.path()), u.reason());
+        for (BackendRef ref : rule.backendRefs()) {
+          if (resolutions.get(ref) instanceof BackendResolver.Unavailable u) {
+            now.put(d.host() + (rule.path().equals("/") ? "" : " " + rule.path()), u.reason());
+          }
         }
       }
     }

@@ -5,6 +5,9 @@ import io.edgeport.balance.Endpoint;
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.PathRule;
+import io.edgeport.config.RequestConditions;
+import io.edgeport.config.RouteFilters;
+import io.edgeport.config.WeightedBackend;
 import io.edgeport.health.CheckKey;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
@@ -17,9 +20,11 @@ import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the gateway serves now, as JSON: the effective routing (config file and Kubernetes merged),
@@ -99,11 +104,18 @@ final class StatusReport {
     List<Route> live = generation.routes().routesOf(d.host());
     boolean healthy = false;
     for (PathRule rule : d.paths()) {
-      Route route = live.stream().filter(r -> r.match() == rule.match() && r.path().equals(rule.path()))
+      Route route = live.stream().filter(r -> r.match() == rule.match() && r.path().equals(rule.path())
+          && Objects.equals(r.conditions(), rule.conditions().isNone() ? null : rule.conditions()))
           .findFirst().orElse(null);
-      JsonObject r = route(rule, route, view, health, totals);
-      healthy |= r.getInteger("nodesUp") > 0;
-      routes.add(r);
+      if (rule.backends().isEmpty()) { // answered by the gateway: a redirect (or Gateway API's 500)
+        routes.add(ruleOnly(rule).put("nodes", new JsonArray()).put("nodesUp", 0));
+        continue;
+      }
+      for (WeightedBackend backend : rule.backends()) { // a split rule: one entry per backend, with its weight
+        JsonObject r = route(rule, backend, route, view, health, totals);
+        healthy |= r.getInteger("nodesUp") > 0;
+        routes.add(r);
+      }
     }
     JsonObject out = new JsonObject().put("host", d.host()).put("origin", d.origin()).put("healthy", healthy)
         .put("requestsPerSecond", round(rate.requests())).put("errors5xxPerSecond", round(rate.errors()))
@@ -117,13 +129,41 @@ final class StatusReport {
     return out;
   }
 
-  private static JsonObject route(PathRule rule, Route route, Gateway.View view, Map<CheckKey, NodeReport> health,
-      Traffic.DomainTotals totals) {
+  /** What a rule matches besides its path, and what it changes, when it does (Gateway API rules). */
+  private static JsonObject ruleOnly(PathRule rule) {
     JsonObject out = new JsonObject()
         .put("match", rule.match().name().toLowerCase())
-        .put("path", rule.path())
-        .put("backend", rule.backend().toString());
-    BackendResolver.Resolution resolution = view.resolutions().get(rule.backend());
+        .put("path", rule.path());
+    RequestConditions c = rule.conditions();
+    if (!c.isNone()) {
+      List<String> parts = new ArrayList<>();
+      if (c.method() != null) {
+        parts.add("method " + c.method());
+      }
+      c.headers().forEach(h -> parts.add("header " + h.name() + ": " + h.value()));
+      c.queryParams().forEach(q -> parts.add("query " + q.name() + "=" + q.value()));
+      out.put("conditions", String.join(", ", parts));
+    }
+    RouteFilters f = rule.filters();
+    if (f.redirect() != null) {
+      out.put("redirect", f.redirect().statusCode() + (f.redirect().scheme() != null ? " to " + f.redirect().scheme() : "")
+          + (f.redirect().hostname() != null ? " host " + f.redirect().hostname() : "")
+          + (f.redirect().path() != null ? " path " + f.redirect().path().value() : ""));
+    }
+    if (f.rewrite() != null) {
+      out.put("rewrite", (f.rewrite().hostname() != null ? "host " + f.rewrite().hostname() + " " : "")
+          + (f.rewrite().path() != null ? "path " + f.rewrite().path().value() : "").trim());
+    }
+    return out;
+  }
+
+  private static JsonObject route(PathRule rule, WeightedBackend backend, Route route, Gateway.View view,
+      Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals) {
+    JsonObject out = ruleOnly(rule).put("backend", backend.ref().toString());
+    if (rule.backends().size() > 1) {
+      out.put("weight", backend.weight());
+    }
+    BackendResolver.Resolution resolution = view.resolutions().get(backend.ref());
     if (resolution instanceof BackendResolver.Unavailable u) {
       return out.put("unavailable", u.reason()).put("nodes", new JsonArray()).put("nodesUp", 0);
     }
@@ -134,7 +174,8 @@ final class StatusReport {
             : "TCP connect");
     Map<String, Endpoint> serving = new HashMap<>();
     if (route != null) {
-      route.backend().balancer().endpoints().forEach(e -> serving.put(e.host(), e));
+      route.backends().all().stream().filter(b -> b.name().equals(backend.ref().toString())).findFirst()
+          .ifPresent(b -> b.balancer().endpoints().forEach(e -> serving.put(e.host(), e)));
     }
     JsonArray nodes = new JsonArray();
     int up = 0;

@@ -10,11 +10,20 @@ import java.util.List;
  * @param origin where it was declared, for status: {@code FILE:LINE} or {@code ingress NAMESPACE/NAME}
  * @param https  its redirect to HTTPS and HSTS
  * @param clients who may use it (allow/deny) and how fast (rate limit)
+ * @param gatewayApi its host follows the Gateway API: a wildcard covers any number of labels, {@code *} alone is
+ *     every host, and a request that none of its rules takes falls to the next most specific Gateway API host
  */
 public record DomainConfig(String host, List<PathRule> paths, String origin, HttpsPolicy https,
-    ClientRules clients) {
+    ClientRules clients, boolean gatewayApi) {
+  /** The host of Gateway API rules for every host name. */
+  public static final String ANY_HOST = "*";
+
   public DomainConfig {
     paths = List.copyOf(paths);
+  }
+
+  public DomainConfig(String host, List<PathRule> paths, String origin, HttpsPolicy https, ClientRules clients) {
+    this(host, paths, origin, https, clients, false);
   }
 
   public DomainConfig(String host, List<PathRule> paths, String origin) {

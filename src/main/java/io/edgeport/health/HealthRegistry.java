@@ -79,8 +79,9 @@ public final class HealthRegistry implements EndpointSelector {
   public void update(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions) {
     Map<BackendRef, String> backends = new LinkedHashMap<>(); // each distinct backend, with a Host to check it with
     for (DomainConfig domain : domains) {
-      String hostHeader = domain.isWildcard() ? domain.host().substring(2) : domain.host();
-      domain.paths().forEach(rule -> backends.putIfAbsent(rule.backend(), hostHeader));
+      String hostHeader = domain.isWildcard() ? domain.host().substring(2)
+          : domain.host().equals(DomainConfig.ANY_HOST) ? "localhost" : domain.host();
+      domain.paths().forEach(rule -> rule.backendRefs().forEach(ref -> backends.putIfAbsent(ref, hostHeader)));
     }
     Map<CheckKey, String> wanted = new LinkedHashMap<>();
     backends.forEach((ref, hostHeader) -> {

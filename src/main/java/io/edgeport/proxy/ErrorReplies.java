@@ -26,7 +26,10 @@ final class ErrorReplies {
       case 405 -> "405 Method Not Allowed\n";
       case 413 -> "413 Content Too Large\n";
       case 429 -> "429 Too Many Requests\n";
+      case 301 -> "301 Moved Permanently\n";
+      case 302 -> "302 Found\n";
       case 308 -> "308 Permanent Redirect\n";
+      case 500 -> "500 Internal Server Error\n";
       case 502 -> "502 Bad Gateway\n";
       case 503 -> "503 Service Unavailable\n";
       case 504 -> "504 Gateway Timeout\n";

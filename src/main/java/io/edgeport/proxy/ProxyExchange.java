@@ -6,6 +6,7 @@ import io.edgeport.balance.PickContext;
 import io.edgeport.balance.RetryBudget;
 import io.edgeport.config.Cidr;
 import io.edgeport.config.RetryPolicy;
+import io.edgeport.config.RouteFilters;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -53,6 +54,11 @@ final class ProxyExchange implements PickContext {
   private boolean reported;
   private final HttpServerRequest request;
   private final RequestTarget target;
+  /** The rule's filters, or null. */
+  private final RouteFilters filters;
+  /** What the node is asked for: the client's target and authority, unless the rule rewrites them. */
+  private final String upstreamTarget;
+  private final String upstreamAuthority;
   private final LoadBalancer balancer;
   private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
@@ -93,8 +99,7 @@ final class ProxyExchange implements PickContext {
   private String clientAddress;
 
   ProxyExchange(ProxyContext ctx, AccessLog accessLog, Forwarding forwarding, ResponseDeadlines deadlines,
-      HttpServerRequest request, RequestTarget target, Route route, long startNanos) {
-    Backend backend = route.backend();
+      HttpServerRequest request, RequestTarget target, Route route, Backend backend, long startNanos) {
     this.ctx = ctx;
     this.accessLog = accessLog;
     this.startNanos = startNanos;
@@ -103,6 +108,11 @@ final class ProxyExchange implements PickContext {
     this.route = route;
     this.request = request;
     this.target = target;
+    this.filters = route.filters();
+    this.upstreamTarget = filters == null || filters.rewrite() == null || filters.rewrite().path() == null
+        ? target.target() : RuleEdits.replaced(filters.rewrite().path(), target, route);
+    this.upstreamAuthority = filters == null || filters.rewrite() == null || filters.rewrite().hostname() == null
+        ? target.authority() : filters.rewrite().hostname();
     this.balancer = backend.balancer();
     this.allowedSources = backend.allowedSources();
     this.endpoints = balancer.endpoints();
@@ -236,7 +246,7 @@ final class ProxyExchange implements PickContext {
     RequestOptions options = new RequestOptions()
         .setServer(endpoint.address())
         .setMethod(request.method())
-        .setURI(target.target())
+        .setURI(upstreamTarget)
         .setConnectTimeout(timeoutMillis);
     HttpClientAgent client = h2c ? ctx.h2cClient() : ctx.client();
     if (proxyProtocol > 0) {
@@ -278,12 +288,12 @@ final class ProxyExchange implements PickContext {
     MultiMap out = up.headers();
     HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
     if (h2c) {
-      up.authority(HostAndPort.parseAuthority(target.authority(), -1)); // HTTP/2's :authority, not a Host header
+      up.authority(HostAndPort.parseAuthority(upstreamAuthority, -1)); // HTTP/2's :authority, not a Host header
       if (HopByHop.namedIn(in.getAll("te"), "trailers")) {
         out.set("te", "trailers"); // the one TE value HTTP/2 allows, and gRPC's sign of a client that reads trailers
       }
     } else {
-      out.set("host", target.authority());
+      out.set("host", upstreamAuthority);
     }
     if (upgrade) {
       out.set("connection", "upgrade"); // the hop-by-hop pair, dropped above, set again for this one hop
@@ -300,6 +310,9 @@ final class ProxyExchange implements PickContext {
     }
     if (generatedRequestId) {
       out.set("x-request-id", requestId); // the same on every try
+    }
+    if (filters != null) {
+      RuleEdits.apply(filters.requestHeaders(), out);
     }
     forwardedNanos = System.nanoTime();
     up.exceptionHandler(e -> { }); // failures arrive through the futures below
@@ -465,6 +478,9 @@ final class ProxyExchange implements PickContext {
     HopByHop.copyEndToEnd(in.headers(), out.headers(), null);
     if (route.hsts() != null && ctx.tls()) {
       out.headers().set("strict-transport-security", route.hsts());
+    }
+    if (filters != null) {
+      RuleEdits.apply(filters.responseHeaders(), out.headers());
     }
     if (request.version() == HttpVersion.HTTP_1_1) {
       // the gateway is stopping: the client should not send more here; or an upgrade the node refused: what

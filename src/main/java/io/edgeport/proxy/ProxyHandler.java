@@ -2,6 +2,7 @@ package io.edgeport.proxy;
 
 import io.edgeport.limit.DomainGate;
 import io.edgeport.net.HostNames;
+import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -41,7 +42,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     String host = HostNames.routingKey(target.authority());
-    Route route = host == null ? null : generation.routes().route(host, target.path());
+    Route route = host == null ? null
+        : generation.routes().route(host, target.path(), request.method().name(), request.headers(), target.target());
     if (route == null) {
       Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;
@@ -50,18 +52,24 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     if (route.redirectHttps() && !ctx.tls() && !arrivedOverHttps(request, generation.forwarding())) {
-      Reports.redirect(ctx, generation.accessLog(), request, route.domain(),
+      Reports.redirect(ctx, generation.accessLog(), request, route.domain(), 308,
           HttpsRedirect.location(target, generation.forwarding().httpsPort), start);
       return;
     }
-    if (route.backend().unavailableReason() != null) {
-      // the reason is in the log and status, not in the answer
-      Reports.local(ctx, generation.accessLog(), request, route.domain(), 503, start);
+    if (route.filters() != null && route.filters().redirect() != null) {
+      Reports.redirect(ctx, generation.accessLog(), request, route.domain(), route.filters().redirect().statusCode(),
+          RuleEdits.location(route.filters().redirect(), target, route, ctx.tls()), start);
+      return;
+    }
+    Backend backend = route.backends().pick();
+    if (backend == null || backend.unavailableReason() != null) {
+      // none: a Gateway API rule without backends (500, as it asks); unavailable: the reason is in the log and status
+      Reports.local(ctx, generation.accessLog(), request, route.domain(), backend == null ? 500 : 503, start);
       return;
     }
     Forwarding forwarding = generation.forwarding();
-    new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route, start)
-        .start();
+    new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route,
+        backend, start).start();
   }
 
   /** The domain's client rules: 403 for a client it does not let in, 429 (with Retry-After) past its rate. */

@@ -37,11 +37,11 @@ final class Reports {
     };
   }
 
-  /** A {@code 308} to {@code location}, sent now. */
-  static void redirect(ProxyContext ctx, AccessLog log, HttpServerRequest request, String domain, String location,
-      long startNanos) {
-    ErrorReplies.send(request, 308, location);
-    report(ctx, log, request, domain, "", 308, startNanos, 0, null);
+  /** A redirect ({@code status} 3xx) to {@code location}, sent now. */
+  static void redirect(ProxyContext ctx, AccessLog log, HttpServerRequest request, String domain, int status,
+      String location, long startNanos) {
+    ErrorReplies.send(request, status, location);
+    report(ctx, log, request, domain, "", status, startNanos, 0, null);
   }
 
   /** An answer of the gateway's own (400, 404, 405, 503, ...), sent now. */

@@ -1,23 +1,36 @@
 package io.edgeport.routing;
 
 import io.edgeport.config.PathRule.PathMatch;
+import io.vertx.core.MultiMap;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** The path rules of one host, in match order: longest path first, Exact before Prefix on a tie (Ingress rules). */
+/**
+ * The rules of one host, in match order. Within a tier: longest path first, Exact before Prefix on a tie
+ * (Ingress rules), then Gateway API's further precedence: a method match, then more header matches, then
+ * more query parameter matches; equal ones keep their given order (oldest route first). Tiers follow each
+ * other: a Gateway API host's own rules, then those of the less specific hosts it falls through to.
+ */
 final class HostRoutes {
 
   private static final Comparator<Route> ORDER = Comparator.<Route>comparingInt(r -> -r.path().length())
-      .thenComparing(r -> r.match() == PathMatch.EXACT ? 0 : 1);
+      .thenComparing(r -> r.match() == PathMatch.EXACT ? 0 : 1)
+      .thenComparing(r -> r.conditions() != null && r.conditions().method() != null ? 0 : 1)
+      .thenComparingInt(r -> r.conditions() == null ? 0 : -r.conditions().headers().size())
+      .thenComparingInt(r -> r.conditions() == null ? 0 : -r.conditions().queryParams().size());
 
   private final Route[] rules;
-  /** Set when the host has one "prefix /" rule: routing needs no look at the path. */
+  /** Set when the host has one "prefix /" rule without conditions: routing needs no look at the request. */
   private final Route everything;
 
-  HostRoutes(List<Route> rules) {
-    this.rules = rules.stream().sorted(ORDER).toArray(Route[]::new);
+  /** @param tiers rule groups, most specific first (one for a host that falls through to none) */
+  HostRoutes(List<List<Route>> tiers) {
+    List<Route> ordered = new ArrayList<>();
+    tiers.forEach(tier -> ordered.addAll(tier.stream().sorted(ORDER).toList()));
+    this.rules = ordered.toArray(Route[]::new);
     this.everything = this.rules.length == 1 && this.rules[0].match() == PathMatch.PREFIX
-        && this.rules[0].path().equals("/") ? this.rules[0] : null;
+        && this.rules[0].path().equals("/") && this.rules[0].conditions() == null ? this.rules[0] : null;
   }
 
   /** In match order. */
@@ -25,14 +38,18 @@ final class HostRoutes {
     return List.of(rules);
   }
 
-  /** @param rawPath the request path as received, without the query */
-  Route match(String rawPath) {
+  /**
+   * @param rawPath the request path as received, without the query
+   * @param method  the request's method; with {@code headers} and {@code target} (the origin-form request
+   *                target, or null) read only by rules with conditions
+   */
+  Route match(String rawPath, String method, MultiMap headers, String target) {
     if (everything != null) {
       return everything;
     }
     String path = PathNormalizer.forMatching(rawPath);
     for (Route rule : rules) {
-      if (rule.matches(path)) {
+      if (rule.matches(path) && rule.accepts(method, headers, target)) {
         return rule;
       }
     }

@@ -22,7 +22,7 @@ public record Resolutions(Map<BackendRef, Resolution> byBackend) {
   public static Resolutions of(List<DomainConfig> domains, BackendResolver resolver) {
     Map<BackendRef, Resolution> out = new LinkedHashMap<>();
     for (DomainConfig d : domains) {
-      d.paths().forEach(rule -> out.computeIfAbsent(rule.backend(), resolver::resolve));
+      d.paths().forEach(rule -> rule.backendRefs().forEach(ref -> out.computeIfAbsent(ref, resolver::resolve)));
     }
     return new Resolutions(out);
   }

@@ -2,27 +2,45 @@ package io.edgeport.routing;
 
 import io.edgeport.config.HttpsPolicy;
 import io.edgeport.config.PathRule.PathMatch;
+import io.edgeport.config.RequestConditions;
+import io.edgeport.config.RequestConditions.NameValue;
+import io.edgeport.config.RouteFilters;
 import io.edgeport.limit.DomainGate;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One path rule of a configured domain, as the request path finds it: built once per snapshot, so a
  * lookup allocates nothing.
  *
  * @param domain the configured host ({@code *.apps.example.com} for a wildcard), for metrics and logs
+ * @param backends where its requests go
  * @param redirectHttps plain-HTTP requests get a 308 to HTTPS
  * @param hsts   the {@code Strict-Transport-Security} value of HTTPS responses, or null
  * @param gate   the domain's client rules (allow/deny, rate limit), or null: none
+ * @param conditions what the request must carry besides its path, or null: nothing
+ * @param filters what changes on the way, or null: nothing
  */
-public record Route(String domain, PathMatch match, String path, Backend backend, boolean redirectHttps,
-    String hsts, DomainGate gate) {
+public record Route(String domain, PathMatch match, String path, BackendSplit backends, boolean redirectHttps,
+    String hsts, DomainGate gate, RequestConditions conditions, RouteFilters filters) {
 
   public Route(String domain, PathMatch match, String path, Backend backend) {
-    this(domain, match, path, backend, false, null, null);
+    this(domain, match, path, BackendSplit.of(backend), false, null, null, null, null);
   }
 
-  public Route(String domain, PathMatch match, String path, Backend backend, HttpsPolicy https, DomainGate gate) {
-    this(domain, match, path, backend, https.redirect(),
-        https.hsts() == null ? null : "max-age=" + https.hsts().toSeconds(), gate);
+  Route(String domain, PathMatch match, String path, BackendSplit backends, HttpsPolicy https, DomainGate gate,
+      RequestConditions conditions, RouteFilters filters) {
+    this(domain, match, path, backends, https.redirect(),
+        https.hsts() == null ? null : "max-age=" + https.hsts().toSeconds(), gate,
+        conditions.isNone() ? null : conditions, filters.isNone() ? null : filters);
+  }
+
+  /** The first backend (the only one, outside Gateway API weights), or null without any. */
+  public Backend backend() {
+    List<Backend> all = backends.all();
+    return all.isEmpty() ? null : all.get(0);
   }
 
   boolean matches(String p) {
@@ -33,5 +51,35 @@ public record Route(String domain, PathMatch match, String path, Backend backend
       return true; // "/" matches every path
     }
     return p.startsWith(path) && (p.length() == path.length() || p.charAt(path.length()) == '/');
+  }
+
+  /**
+   * Its conditions against the request: method, then headers, then the query (decoded only if asked).
+   *
+   * @param target the origin-form request target, path and query
+   */
+  boolean accepts(String method, MultiMap headers, String target) {
+    if (conditions == null) {
+      return true;
+    }
+    if (conditions.method() != null && !conditions.method().equals(method)) {
+      return false;
+    }
+    for (NameValue h : conditions.headers()) {
+      if (headers == null || !h.value().equals(headers.get(h.name()))) {
+        return false;
+      }
+    }
+    if (conditions.queryParams().isEmpty()) {
+      return true;
+    }
+    Map<String, List<String>> params = target == null ? Map.of() : new QueryStringDecoder(target).parameters();
+    for (NameValue q : conditions.queryParams()) {
+      List<String> values = params.get(q.name());
+      if (values == null || !q.value().equals(values.get(0))) { // the first value, as Gateway API says
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -6,9 +6,12 @@ import io.edgeport.balance.SelectionStrategy;
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.DomainConfig;
 import io.edgeport.config.PathRule;
+import io.edgeport.config.WeightedBackend;
 import io.edgeport.limit.DomainGate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,24 +30,70 @@ public final class RouteTableBuilder {
   public static RouteTable build(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions,
       EndpointSelector selector, Function<BackendRef, RetryBudget> budgets, Function<DomainConfig, DomainGate> gates) {
     Map<BackendRef, Backend> backends = new HashMap<>();
-    Map<String, HostRoutes> exact = new HashMap<>();
-    Map<String, HostRoutes> wildcard = new HashMap<>();
+    Map<DomainConfig, List<Route>> rulesOf = new LinkedHashMap<>();
     for (DomainConfig domain : domains) {
       List<Route> rules = new ArrayList<>();
       DomainGate gate = gates.apply(domain);
       for (PathRule rule : domain.paths()) {
-        Backend backend = backends.computeIfAbsent(rule.backend(),
-            ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref)));
-        rules.add(new Route(domain.host(), rule.match(), rule.path(), backend, domain.https(), gate));
+        List<Backend> targets = new ArrayList<>();
+        List<Integer> weights = new ArrayList<>();
+        for (WeightedBackend wb : rule.backends()) {
+          targets.add(backends.computeIfAbsent(wb.ref(),
+              ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref))));
+          weights.add(wb.weight());
+        }
+        rules.add(new Route(domain.host(), rule.match(), rule.path(), new BackendSplit(targets, weights),
+            domain.https(), gate, rule.conditions(), rule.filters()));
       }
-      HostRoutes routes = new HostRoutes(rules);
-      if (domain.isWildcard()) {
-        wildcard.put(domain.host().substring(2), routes);
+      rulesOf.put(domain, rules);
+    }
+    Map<String, HostRoutes> exact = new HashMap<>();
+    Map<String, HostRoutes> wildcard = new HashMap<>();
+    Map<String, HostRoutes> suffix = new HashMap<>();
+    HostRoutes anyHost = null;
+    for (Map.Entry<DomainConfig, List<Route>> e : rulesOf.entrySet()) {
+      DomainConfig domain = e.getKey();
+      HostRoutes routes = new HostRoutes(domain.gatewayApi() ? fallThrough(domain, rulesOf) : List.of(e.getValue()));
+      if (domain.host().equals(DomainConfig.ANY_HOST)) {
+        anyHost = routes;
+      } else if (domain.isWildcard()) {
+        (domain.gatewayApi() ? suffix : wildcard).put(domain.host().substring(2), routes);
       } else {
         exact.put(domain.host(), routes);
       }
     }
-    return new RouteTable(exact, wildcard);
+    return new RouteTable(exact, wildcard, suffix, anyHost);
+  }
+
+  /**
+   * A Gateway API host's rules, then those of every less specific Gateway API host that covers it (longer
+   * wildcards first, {@code *} last): a request none of its own rules takes may match one of theirs.
+   */
+  private static List<List<Route>> fallThrough(DomainConfig domain, Map<DomainConfig, List<Route>> rulesOf) {
+    List<DomainConfig> covering = new ArrayList<>();
+    for (DomainConfig other : rulesOf.keySet()) {
+      if (other != domain && other.gatewayApi() && covers(other.host(), domain.host())) {
+        covering.add(other);
+      }
+    }
+    covering.sort(Comparator.comparingInt((DomainConfig d) -> -d.host().length()));
+    List<List<Route>> tiers = new ArrayList<>();
+    tiers.add(rulesOf.get(domain));
+    covering.forEach(d -> tiers.add(rulesOf.get(d)));
+    return tiers;
+  }
+
+  /** Does the Gateway API host pattern {@code general} cover every host {@code specific} does, and more? */
+  static boolean covers(String general, String specific) {
+    if (general.equals(DomainConfig.ANY_HOST)) {
+      return !specific.equals(DomainConfig.ANY_HOST);
+    }
+    if (!general.startsWith("*.")) {
+      return false;
+    }
+    String tail = general.substring(1); // ".example.com"
+    String rest = specific.startsWith("*.") ? specific.substring(1) : "." + specific;
+    return rest.length() > tail.length() && rest.endsWith(tail);
   }
 
   private static Backend backend(BackendRef ref, BackendResolver.Resolution resolution, List<String> nodes,
