@@ -69,8 +69,10 @@ function render(s) {
       const first = i === 0;
       const tr = el("tr", {class: d.healthy ? "" : "unhealthy", "data-domain": d.host},
         el("td", {}, first ? d.host : "", first ? el("div", {class: "origin"}, d.origin || "") : ""),
-        el("td", {}, `${r.match} ${r.path}`),
-        el("td", {}, r.backend, el("div", {class: "origin"}, r.loadBalancing ? `${r.loadBalancing} · ${r.healthCheck}` : "")),
+        el("td", {}, `${r.match} ${r.path}`, ...["conditions", "redirect", "rewrite"].filter(k => r[k])
+          .map(k => el("div", {class: "origin"}, k === "conditions" ? r[k] : `${k} ${r[k]}`))),
+        el("td", {}, r.backend + (r.weight !== undefined ? ` · weight ${r.weight}` : ""),
+          el("div", {class: "origin"}, r.loadBalancing ? `${r.loadBalancing} · ${r.healthCheck}` : "")),
         chips,
         el("td", {class: "num"}, first ? rate(d.requestsPerSecond) : ""),
         el("td", {class: "num"}, first ? rate(d.errors5xxPerSecond) : ""),
@@ -85,6 +87,11 @@ function render(s) {
   if (c) {
     cluster.append(el("div", {}, `Nodes from ${c.source} (${c.state}): ${c.nodes.join(", ") || "none"}`));
     for (const [name, why] of Object.entries(c.excluded)) cluster.append(el("div", {}, `excluded ${name}: ${why}`));
+    if (c.source === "kubernetes") {
+      cluster.append(el("div", {}, c.writesStatus ? "this replica writes status (it holds the lease)"
+        : "status is written by the replica that holds the lease"));
+    }
+    for (const conflict of c.conflicts || []) cluster.append(el("div", {class: "why"}, `host conflict: ${conflict}`));
   }
   const certs = s.certificates || [];
   document.getElementById("certificatesSection").hidden = certs.length === 0;

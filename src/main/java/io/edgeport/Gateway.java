@@ -119,15 +119,18 @@ public final class Gateway {
   private volatile View view;
   private volatile ReloadResult lastReload;
   private volatile Map<String, String> unavailable = Map.of();
+  private List<String> conflicts = List.of();
   private volatile boolean ready;
 
   /**
    * What the current generation was built from: for status and tests.
    *
    * @param health every checked node and check with its status, as the generation reflects it
+   * @param conflicts hosts that two sources ask for, and which one won (the config file, then Ingresses, then
+   *                  Gateway API routes)
    */
   public record View(long version, EdgeportConfig config, ClusterSnapshot cluster, List<DomainConfig> domains,
-      Resolutions resolutions, Map<String, NodeHealth.Status> health) {}
+      Resolutions resolutions, Map<String, NodeHealth.Status> health, List<String> conflicts) {}
 
   private Gateway(Vertx vertx, int workers) {
     this.vertx = vertx;
@@ -230,7 +233,7 @@ public final class Gateway {
     if (!sourceChanges) {
       nextSource = Future.succeededFuture(kubernetes);
     } else {
-      nextSource = next.kubernetes() != null ? startKubernetes(next.kubernetes()) : Future.succeededFuture(null);
+      nextSource = next.kubernetes() != null ? startKubernetes(next) : Future.succeededFuture(null);
     }
     return nextSource.compose(src -> {
       Future<ProxyServer> nextHttp = prepareListener(proxy, ListenerSettings.http(next));
@@ -402,9 +405,11 @@ public final class Gateway {
     }
   }
 
-  private Future<KubernetesSource> startKubernetes(KubernetesConfig k8s) {
+  private Future<KubernetesSource> startKubernetes(EdgeportConfig next) {
+    KubernetesConfig k8s = next.kubernetes();
     KubernetesSource[] self = new KubernetesSource[1];
     self[0] = new KubernetesSource(vertx, health.context(), k8s, KubernetesClients.create(vertx, k8s),
+        next.listen().http().port(), next.listen().https() == null ? 0 : next.listen().https().port(),
         snapshot -> {
           if (self[0] == kubernetes) {
             clusterChanged(snapshot);
@@ -420,12 +425,17 @@ public final class Gateway {
 
   /** A new cluster snapshot or config (on the context): resolve every backend once, re-aim the checkers, rebuild. */
   private void clusterChanged(ClusterSnapshot next) {
-    if (cluster == null ? !next.ingressCertificates().isEmpty()
-        : !cluster.ingressCertificates().equals(next.ingressCertificates())) {
+    if (cluster == null ? !next.discoveredCertificates().isEmpty()
+        : !cluster.discoveredCertificates().equals(next.discoveredCertificates())) {
       loadClusterCertificates(next);
     }
     cluster = next;
-    domains = mergedDomains(config.domains(), next);
+    List<String> lost = new ArrayList<>();
+    domains = mergedDomains(config.domains(), next, lost);
+    if (!lost.equals(conflicts)) {
+      lost.stream().filter(c -> !conflicts.contains(c)).forEach(c -> LOG.warn("host conflict: {}", c));
+      conflicts = List.copyOf(lost);
+    }
     BackendResolver resolver = config.kubernetes() == null ? BackendResolver.STATIC
         : new ServiceResolver(next, config.kubernetes());
     resolutions = Resolutions.of(domains, resolver);
@@ -442,7 +452,7 @@ public final class Gateway {
     vertx.executeBlocking(() -> {
       List<ServedCertificate> good = new ArrayList<>();
       Certificates known = Certificates.of(Certificates.NONE, previous);
-      for (IngressCertificate c : snapshot.ingressCertificates()) {
+      for (IngressCertificate c : snapshot.discoveredCertificates()) {
         try {
           good.add(CertificateLoader.fromPem(c.hosts(), c.certPem(), c.keyPem(), c.origin(), known, Instant.now()));
         } catch (IllegalArgumentException e) {
@@ -451,7 +461,7 @@ public final class Gateway {
       }
       return List.copyOf(good);
     }, false).onSuccess(good -> {
-      if (cluster.ingressCertificates().equals(snapshot.ingressCertificates())) { // else newer ones are loading
+      if (cluster.discoveredCertificates().equals(snapshot.discoveredCertificates())) { // else newer ones are loading
         clusterCertificates = good;
         certificates = Certificates.of(configCertificates, good);
         rebuilds.request();
@@ -459,19 +469,25 @@ public final class Gateway {
     });
   }
 
-  /** The config's domains, then the Ingress ones whose host the config does not claim. */
-  private static List<DomainConfig> mergedDomains(List<DomainConfig> configured, ClusterSnapshot snapshot) {
-    if (snapshot.ingressDomains().isEmpty()) {
+  /**
+   * The config's domains, then the discovered ones (Ingresses, then Gateway API routes) whose host no earlier one
+   * claims; each host lost is described in {@code lost}.
+   */
+  private static List<DomainConfig> mergedDomains(List<DomainConfig> configured, ClusterSnapshot snapshot,
+      List<String> lost) {
+    if (snapshot.discoveredDomains().isEmpty()) {
       return configured;
     }
     List<DomainConfig> all = new ArrayList<>(configured);
-    Set<String> taken = new HashSet<>();
-    configured.forEach(d -> taken.add(d.host()));
-    for (DomainConfig d : snapshot.ingressDomains()) {
-      if (taken.add(d.host())) {
+    Map<String, DomainConfig> taken = new HashMap<>();
+    configured.forEach(d -> taken.put(d.host(), d));
+    for (DomainConfig d : snapshot.discoveredDomains()) {
+      DomainConfig winner = taken.putIfAbsent(d.host(), d);
+      if (winner == null) {
         all.add(d);
       } else {
-        LOG.debug("ingress host {} is configured in the config file, which wins", d.host());
+        lost.add(d.host() + ": " + d.origin() + " is not served; " + (configured.contains(winner)
+            ? "the config file (" + winner.origin() + ")" : winner.origin()) + " has it");
       }
     }
     return all;
@@ -500,7 +516,7 @@ public final class Gateway {
     Set<String> hosts = new HashSet<>();
     domains.forEach(d -> hosts.add(d.host()));
     rateLimiters.keySet().retainAll(hosts);
-    view = new View(next.version(), config, cluster, domains, resolutions, healthNow);
+    view = new View(next.version(), config, cluster, domains, resolutions, healthNow, conflicts);
     logUnavailable();
     notifyState();
   }
@@ -623,6 +639,12 @@ public final class Gateway {
     return k == null ? "static" : k.apiState();
   }
 
+  /** Does this replica write status into the Kubernetes API now (it holds the Lease)? */
+  public boolean writesStatus() {
+    KubernetesSource k = kubernetes;
+    return k != null && k.writesStatus();
+  }
+
   /** The last config applied or refused (at start, on a file change or SIGHUP), or null. */
   public ReloadResult lastReload() {
     return lastReload;
@@ -674,12 +696,10 @@ public final class Gateway {
   public Future<Void> close() {
     Promise<Void> stopped = Promise.promise();
     health.context().runOnContext(v -> {
-      if (kubernetes != null) {
-        kubernetes.close();
-      }
+      Future<Void> apiClosed = kubernetes != null ? kubernetes.close() : Future.succeededFuture();
       closeCertificateWatcher();
       health.close();
-      stopped.complete();
+      apiClosed.onComplete(x -> stopped.complete());
     });
     Duration drain = config == null ? Duration.ZERO : config.shutdown().drain();
     Future<Void> proxyStopped = proxy == null ? Future.succeededFuture() : proxy.close(drain);

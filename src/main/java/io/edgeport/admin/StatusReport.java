@@ -69,7 +69,8 @@ final class StatusReport {
     }
     out.put("listen", view.config().listen().toString());
     out.put("certificates", certificates(generation.certificates()));
-    out.put("cluster", cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState()));
+    out.put("cluster", cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState())
+        .put("writesStatus", gateway.writesStatus()).put("conflicts", new JsonArray(view.conflicts())));
     Map<CheckKey, NodeReport> health = gateway.health().reports();
     JsonArray domains = new JsonArray();
     for (DomainConfig d : view.domains()) {
@@ -112,6 +113,12 @@ final class StatusReport {
         continue;
       }
       for (WeightedBackend backend : rule.backends()) { // a split rule: one entry per backend, with its weight
+        if (backend.ref() == null) {
+          routes.add(ruleOnly(rule).put("backend", "-").put("weight", backend.weight())
+              .put("unavailable", "a backendRef that cannot be used (see the route's status): answered 500")
+              .put("nodes", new JsonArray()).put("nodesUp", 0));
+          continue;
+        }
         JsonObject r = route(rule, backend, route, view, health, totals);
         healthy |= r.getInteger("nodesUp") > 0;
         routes.add(r);

@@ -11,18 +11,32 @@ import java.util.Map;
  * @param nodes          addresses of the nodes that may take traffic
  * @param excludedNodes  node name → why it takes no traffic (for logs and status)
  * @param services       "namespace/name" → the Service as the API describes it
- * @param ingressDomains domains that Ingress objects of the served class ask for
- * @param ingressCertificates certificates their {@code spec.tls} names, from readable Secrets
+ * @param discoveredDomains domains that Ingresses of the served class ask for, then those of HTTPRoutes attached to
+ *                          served Gateways (an Ingress wins a host both ask for)
+ * @param discoveredCertificates certificates that Ingress {@code spec.tls} and HTTPS Gateway listeners name, from
+ *                          readable Secrets
  */
 public record ClusterSnapshot(List<String> nodes, Map<String, String> excludedNodes, Map<String, ServiceInfo> services,
-    List<DomainConfig> ingressDomains, List<IngressCertificate> ingressCertificates) {
+    List<DomainConfig> discoveredDomains, List<IngressCertificate> discoveredCertificates) {
 
   public ClusterSnapshot {
     nodes = List.copyOf(nodes);
     excludedNodes = Map.copyOf(excludedNodes);
     services = Map.copyOf(services);
-    ingressDomains = List.copyOf(ingressDomains);
-    ingressCertificates = List.copyOf(ingressCertificates);
+    discoveredDomains = List.copyOf(discoveredDomains);
+    discoveredCertificates = List.copyOf(discoveredCertificates);
+  }
+
+  /** This snapshot with more domains and certificates after its own (those of the Gateway API). */
+  public ClusterSnapshot plus(List<DomainConfig> domains, List<IngressCertificate> certificates) {
+    if (domains.isEmpty() && certificates.isEmpty()) {
+      return this;
+    }
+    List<DomainConfig> d = new java.util.ArrayList<>(discoveredDomains);
+    d.addAll(domains);
+    List<IngressCertificate> c = new java.util.ArrayList<>(discoveredCertificates);
+    c.addAll(certificates);
+    return new ClusterSnapshot(nodes, excludedNodes, services, d, c);
   }
 
   public ClusterSnapshot(List<String> nodes, Map<String, String> excludedNodes, Map<String, ServiceInfo> services,

@@ -29,16 +29,19 @@ final class DomainsSection {
     this.r = r;
   }
 
-  List<DomainConfig> read(MapNode root, Entry entry) {
+  /** @param optional the cluster supplies domains (Ingresses, Gateway API routes): the file may name none */
+  List<DomainConfig> read(MapNode root, Entry entry, boolean optional) {
     if (entry == null) {
-      r.error(root, "'domains' is missing: map at least one host to a nodePort");
+      if (!optional) {
+        r.error(root, "'domains' is missing: map at least one host to a nodePort");
+      }
       return List.of();
     }
     ListNode list = r.asList(entry.value(), "domains");
     if (list == null) {
       return List.of();
     }
-    if (list.items().isEmpty()) {
+    if (list.items().isEmpty() && !optional) {
       r.error(list, "domains: the list is empty; map at least one host to a nodePort");
     }
     List<DomainConfig> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.edgeport.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,10 +14,30 @@ import java.util.Map;
  * @param ingressClass        serve Ingress objects of this class too, or null
  * @param publishAddress      written to served Ingresses' status (IP or hostname), or null
  * @param kubeProxyHealthPort kube-proxy's health port on every node (10256 unless the cluster changed it)
+ * @param gatewayClass        serve Gateways of this GatewayClass and their HTTPRoutes too, or null
+ * @param leaderElection      the Lease that decides which replica writes status
  */
 public record KubernetesConfig(String kubeconfig, String context, List<String> nodeAddressTypes,
     Map<String, String> nodeSelector, String ingressClass, String publishAddress, NodeHealth nodeHealth,
-    int kubeProxyHealthPort) {
+    int kubeProxyHealthPort, String gatewayClass, LeaderElection leaderElection) {
+
+  /**
+   * Every replica serves; only the holder of this Lease writes status (of Ingresses, Gateways and routes).
+   *
+   * @param namespace     the Lease's namespace
+   * @param name          the Lease's name
+   * @param leaseDuration how long a leader's lease lasts without renewal: the longest a takeover waits
+   */
+  public record LeaderElection(String namespace, String name, Duration leaseDuration) {
+    public static final LeaderElection DEFAULT = new LeaderElection(null, "edgeport-status", Duration.ofSeconds(15));
+  }
+
+  public KubernetesConfig(String kubeconfig, String context, List<String> nodeAddressTypes,
+      Map<String, String> nodeSelector, String ingressClass, String publishAddress, NodeHealth nodeHealth,
+      int kubeProxyHealthPort) {
+    this(kubeconfig, context, nodeAddressTypes, nodeSelector, ingressClass, publishAddress, nodeHealth,
+        kubeProxyHealthPort, null, LeaderElection.DEFAULT);
+  }
 
   /** How nodes of Services with externalTrafficPolicy Cluster are checked. */
   public enum NodeHealth {

@@ -20,7 +20,7 @@ final class KubernetesSection {
       return null;
     }
     r.checkKeys(map, "kubernetes", "kubeconfig", "context", "nodeAddressType", "nodeSelector", "ingressClass",
-        "publishAddress", "nodeHealth", "kubeProxyHealthPort");
+        "publishAddress", "nodeHealth", "kubeProxyHealthPort", "gatewayClass", "leaderElection");
     KubernetesConfig.NodeHealth nodeHealth = KubernetesConfig.NodeHealth.KUBE_PROXY;
     String mode = r.optionalString(map, "nodeHealth", "kubernetes.nodeHealth");
     if ("backend".equals(mode)) {
@@ -35,7 +35,20 @@ final class KubernetesSection {
         nodeSelector(r, map.entries().get("nodeSelector")),
         r.optionalString(map, "ingressClass", "kubernetes.ingressClass"),
         r.optionalString(map, "publishAddress", "kubernetes.publishAddress"), nodeHealth,
-        kubeProxyPort == null ? KubernetesConfig.KUBE_PROXY_HEALTH_PORT : kubeProxyPort);
+        kubeProxyPort == null ? KubernetesConfig.KUBE_PROXY_HEALTH_PORT : kubeProxyPort,
+        r.optionalString(map, "gatewayClass", "kubernetes.gatewayClass"), leaderElection(r, map.entries().get("leaderElection")));
+  }
+
+  private static KubernetesConfig.LeaderElection leaderElection(ConfigReader r, Entry entry) {
+    KubernetesConfig.LeaderElection d = KubernetesConfig.LeaderElection.DEFAULT;
+    MapNode map = entry == null ? null : r.asMap(entry.value(), "kubernetes.leaderElection");
+    if (map == null) {
+      return d;
+    }
+    r.checkKeys(map, "kubernetes.leaderElection", "namespace", "name", "leaseDuration");
+    String name = r.optionalString(map, "name", "kubernetes.leaderElection.name");
+    return new KubernetesConfig.LeaderElection(r.optionalString(map, "namespace", "kubernetes.leaderElection.namespace"),
+        name == null ? d.name() : name, r.duration(map, "leaseDuration", "kubernetes.leaderElection.", d.leaseDuration()));
   }
 
   private static List<String> addressTypes(ConfigReader r, Entry types) {

@@ -39,8 +39,8 @@ public record PathRule(PathMatch match, String path, List<WeightedBackend> backe
     return backends.get(0).ref();
   }
 
-  /** Its backends' refs, in order. */
+  /** Its usable backends' refs, in order. */
   public List<BackendRef> backendRefs() {
-    return backends.stream().map(WeightedBackend::ref).toList();
+    return backends.stream().map(WeightedBackend::ref).filter(java.util.Objects::nonNull).toList();
   }
 }

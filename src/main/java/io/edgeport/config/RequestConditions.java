@@ -9,9 +9,11 @@ import java.util.List;
  * @param method      an HTTP method, or null: any
  * @param headers     header name (lower case) and value
  * @param queryParams query parameter name and value (names are case-sensitive)
+ * @param scheme      "http" or "https": the listener it must arrive on (a Gateway API route attached to only one
+ *                    of them), or null: either
  */
-public record RequestConditions(String method, List<NameValue> headers, List<NameValue> queryParams) {
-  public static final RequestConditions NONE = new RequestConditions(null, List.of(), List.of());
+public record RequestConditions(String method, List<NameValue> headers, List<NameValue> queryParams, String scheme) {
+  public static final RequestConditions NONE = new RequestConditions(null, List.of(), List.of(), null);
 
   public RequestConditions {
     headers = List.copyOf(headers);
@@ -21,6 +23,6 @@ public record RequestConditions(String method, List<NameValue> headers, List<Nam
   public record NameValue(String name, String value) {}
 
   public boolean isNone() {
-    return method == null && headers.isEmpty() && queryParams.isEmpty();
+    return method == null && headers.isEmpty() && queryParams.isEmpty() && scheme == null;
   }
 }

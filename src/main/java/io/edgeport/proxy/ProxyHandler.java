@@ -43,7 +43,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     String host = HostNames.routingKey(target.authority());
     Route route = host == null ? null
-        : generation.routes().route(host, target.path(), request.method().name(), request.headers(), target.target());
+        : generation.routes().route(host, target.path(), request.method().name(), request.headers(), target.target(),
+            ctx.tls());
     if (route == null) {
       Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;

@@ -17,7 +17,7 @@ public final class BackendSplit {
   private final long stride;
   private final AtomicLong requests;
 
-  /** @param weights one per backend, each at least 0 */
+  /** @param backends null for one that cannot be used: its share gets no backend; @param weights each at least 0 */
   BackendSplit(List<Backend> backends, List<Integer> weights) {
     int gcd = 0;
     for (int w : weights) {
@@ -48,7 +48,10 @@ public final class BackendSplit {
     return new BackendSplit(List.of(only), List.of(1));
   }
 
-  /** The backend for the next request, or null when none takes traffic (no backends, or all of weight 0). */
+  /**
+   * The backend for the next request, or null: none takes traffic (no backends, or all of weight 0), or this
+   * request's share is an unusable backend's.
+   */
   public Backend pick() {
     if (slotEnds == null) {
       return backends.length == 0 ? null : backends[0];
@@ -61,9 +64,9 @@ public final class BackendSplit {
     return backends[i];
   }
 
-  /** The backends that take traffic, in order. */
+  /** The usable backends that take traffic, in order. */
   public List<Backend> all() {
-    return List.of(backends);
+    return java.util.Arrays.stream(backends).filter(java.util.Objects::nonNull).toList();
   }
 
   /** Near the golden section of the total (well spread), moved up until coprime with it. */

@@ -42,14 +42,15 @@ final class HostRoutes {
    * @param rawPath the request path as received, without the query
    * @param method  the request's method; with {@code headers} and {@code target} (the origin-form request
    *                target, or null) read only by rules with conditions
+   * @param tls     it arrived on the HTTPS listener
    */
-  Route match(String rawPath, String method, MultiMap headers, String target) {
+  Route match(String rawPath, String method, MultiMap headers, String target, boolean tls) {
     if (everything != null) {
       return everything;
     }
     String path = PathNormalizer.forMatching(rawPath);
     for (Route rule : rules) {
-      if (rule.matches(path) && rule.accepts(method, headers, target)) {
+      if (rule.matches(path) && rule.accepts(method, headers, target, tls)) {
         return rule;
       }
     }

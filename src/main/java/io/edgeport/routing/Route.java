@@ -57,10 +57,14 @@ public record Route(String domain, PathMatch match, String path, BackendSplit ba
    * Its conditions against the request: method, then headers, then the query (decoded only if asked).
    *
    * @param target the origin-form request target, path and query
+   * @param tls    it arrived on the HTTPS listener
    */
-  boolean accepts(String method, MultiMap headers, String target) {
+  boolean accepts(String method, MultiMap headers, String target, boolean tls) {
     if (conditions == null) {
       return true;
+    }
+    if (conditions.scheme() != null && conditions.scheme().equals("https") != tls) {
+      return false;
     }
     if (conditions.method() != null && !conditions.method().equals(method)) {
       return false;

@@ -30,7 +30,7 @@ public final class RouteTable {
 
   /** A lookup by host and path alone: only rules without request conditions can match. */
   public Route route(String host, String rawPath) {
-    return route(host, rawPath, "GET", null, null);
+    return route(host, rawPath, "GET", null, null, false);
   }
 
   /**
@@ -38,11 +38,12 @@ public final class RouteTable {
    * @param rawPath the request path, without the query
    * @param method  with {@code headers} and {@code target} (the origin-form request target, or null), read only
    *                by rules with conditions
+   * @param tls     it arrived on the HTTPS listener
    * @return the route, or null when nothing is configured for this host and path
    */
-  public Route route(String host, String rawPath, String method, MultiMap headers, String target) {
+  public Route route(String host, String rawPath, String method, MultiMap headers, String target, boolean tls) {
     HostRoutes routes = hostRoutes(host);
-    return routes == null ? null : routes.match(rawPath, method, headers, target);
+    return routes == null ? null : routes.match(rawPath, method, headers, target, tls);
   }
 
   private HostRoutes hostRoutes(String host) {

@@ -38,7 +38,7 @@ public final class RouteTableBuilder {
         List<Backend> targets = new ArrayList<>();
         List<Integer> weights = new ArrayList<>();
         for (WeightedBackend wb : rule.backends()) {
-          targets.add(backends.computeIfAbsent(wb.ref(),
+          targets.add(wb.ref() == null ? null : backends.computeIfAbsent(wb.ref(),
               ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref))));
           weights.add(wb.weight());
         }

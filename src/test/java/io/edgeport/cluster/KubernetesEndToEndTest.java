@@ -9,25 +9,17 @@ import io.edgeport.Gateway;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.support.Await;
 import io.edgeport.support.Curl;
-import io.edgeport.support.LiveNodesTest;
+import io.edgeport.support.MockApiTest;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestCertificates;
 import io.edgeport.support.TestNodes;
 import io.edgeport.support.TlsProbe;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -35,80 +27,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Discovery against the fabric8 mock API server in CRUD mode with real watches; nodes are backends
  * on 127.0.0.2-4 (their InternalIPs), kube-proxy's health servers are test servers on those addresses.
  */
-class KubernetesEndToEndTest extends LiveNodesTest {
+class KubernetesEndToEndTest extends MockApiTest {
   static final long WAIT = 15;
 
-  TestNodes kubeProxy;
-  KubernetesCrudDispatcher dispatcher;
-  KubernetesMockServer api;
-  int apiPort;
-  KubernetesClient kube;
-
-  @BeforeEach
-  void startApi() throws Exception {
-    kubeProxy = TestNodes.start(vertx, 3);
-    dispatcher = new KubernetesCrudDispatcher();
-    startApi(0);
-    kube = api.createClient();
-  }
-
-  void startApi(int port) {
-    api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-    api.init(InetAddress.getLoopbackAddress(), port);
-    apiPort = api.getPort();
-  }
-
-  @AfterEach
-  void stopApi() throws Exception {
-    if (gateway != null) {
-      gateway.close().await(10, TimeUnit.SECONDS);
-      gateway = null;
-    }
-    kube.close();
-    api.destroy();
-    kubeProxy.close();
-  }
-
-  Path kubeconfig() throws Exception {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(file, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-          - name: mock
-            cluster: {server: "http://127.0.0.1:%d"}
-        contexts:
-          - name: mock
-            context: {cluster: mock, user: mock, namespace: default}
-        current-context: mock
-        users:
-          - name: mock
-            user: {token: test}
-        """.formatted(apiPort));
-    return file;
-  }
-
   void startGateway(String extraKubernetes, String domains) throws Exception {
-    startGateway("""
-        listen:
-          http: "127.0.0.1:0"
-        timeouts:
-          connect: 1s
-        kubernetes:
-          kubeconfig: %s
-          kubeProxyHealthPort: %d
-        %s
-        domains:
-        %s
-        """.formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), domains.indent(2)), 2);
+    startOnApi(extraKubernetes, "domains:\n" + domains.indent(2));
   }
 
   static final String API_DOMAIN = """
@@ -116,24 +45,6 @@ class KubernetesEndToEndTest extends LiveNodesTest {
         service: default/api-service
         healthCheck: {interval: 1s, timeout: 1s, healthyThreshold: 1, unhealthyThreshold: 1}
       """;
-
-  Node node(String name, String ip) {
-    return new NodeBuilder().withNewMetadata().withName(name).addToFinalizers("edgeport.test/keep").endMetadata()
-        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress()
-        .addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus().build();
-  }
-
-  void createNodes(int count) {
-    for (int i = 0; i < count; i++) {
-      kube.nodes().resource(node("worker-" + (i + 1), nodes.addresses().get(i))).create();
-    }
-  }
-
-  Service nodePortService(String name, int nodePort) {
-    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
-        .withNewSpec().withType("NodePort").addNewPort().withName("http").withPort(80).withNodePort(nodePort).endPort()
-        .endSpec().build();
-  }
 
   Map<String, Integer> spread(int n) throws Exception {
     Map<String, Integer> perNode = new HashMap<>();
@@ -345,7 +256,7 @@ class KubernetesEndToEndTest extends LiveNodesTest {
         .withNewHttp().addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName("web")
         .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build())
         .create();
-    Await.until(gateway, g -> g.cluster().ingressDomains().size() == 1, WAIT);
+    Await.until(gateway, g -> g.cluster().discoveredDomains().size() == 1, WAIT);
     RawHttp.Response r = RawHttp.get(gateway.port(), "shop.example.com", "/cart");
     assertEquals(200, r.status(), r.text());
     assertEquals(404, RawHttp.get(gateway.port(), "other.example.com", "/").status(), "another class is not ours");
@@ -386,7 +297,7 @@ class KubernetesEndToEndTest extends LiveNodesTest {
         domains:
         %s
         """.formatted(httpsPort, kubeconfig(), kubeProxy.port(), API_DOMAIN.indent(2)), 2);
-    Await.until(gateway, g -> g.cluster().ingressDomains().size() == 2
+    Await.until(gateway, g -> g.cluster().discoveredDomains().size() == 2
         && g.generation().certificates().all().size() == 1, WAIT);
     assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
     Curl.Result r = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "shop.example.com:" + httpsPort

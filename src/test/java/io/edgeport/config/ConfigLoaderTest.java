@@ -315,6 +315,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void gatewayApiAndLeaderElectionSettingsAndDomainsLeftToTheCluster() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        kubernetes:
+          gatewayClass: edgeport
+          leaderElection: {namespace: edgeport, name: edge-status, leaseDuration: 5s}
+        """).config();
+    assertEquals("edgeport", c.kubernetes().gatewayClass());
+    assertEquals(new KubernetesConfig.LeaderElection("edgeport", "edge-status", java.time.Duration.ofSeconds(5)),
+        c.kubernetes().leaderElection());
+    assertEquals(List.of(), c.domains(), "routes come from the cluster: the file needs no domains");
+    assertEquals(KubernetesConfig.LeaderElection.DEFAULT,
+        ConfigLoader.parse("f.yaml", "kubernetes: {ingressClass: x}\n").config().kubernetes().leaderElection());
+    assertEquals(List.of("f.yaml:1:1: 'domains' is missing: map at least one host to a nodePort"),
+        errors("kubernetes: {}\n"), "without a class to follow, a config with no domains serves nothing");
+    assertEquals(List.of("f.yaml:3:41: unknown key 'nam' in kubernetes.leaderElection (did you mean 'name'?)",
+        "f.yaml:3:35: kubernetes.leaderElection.leaseDuration: 'soon' is not a positive duration (like 500ms, 2s, 1m)"),
+        errors("""
+        kubernetes:
+          gatewayClass: edgeport
+          leaderElection: {leaseDuration: soon, nam: x}
+        """));
+  }
+
+  @Test
   void kubernetesMistakesAreLocated() {
     assertEquals(List.of(
         "f.yaml:3:3: unknown key 'ingresClass' in kubernetes (did you mean 'ingressClass'?)",

@@ -15,8 +15,13 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +74,46 @@ class DeploymentFilesTest {
     assertFalse(service.getSpec().getSelector().isEmpty());
     assertTrue(podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()),
         "the Service selects the pods");
+  }
+
+  @Test
+  void theGatewayApiExampleRoutesToTheExampleAppAndRbacAllowsWhatStatusNeeds() throws Exception {
+    List<HasMetadata> items = manifests("gateway-api.yaml");
+    GatewayClass gc = only(items, GatewayClass.class);
+    Gateway gw = only(items, Gateway.class);
+    HTTPRoute route = only(items, HTTPRoute.class);
+    assertEquals("edgeport.io/gateway-controller", gc.getSpec().getControllerName());
+    assertEquals(gc.getMetadata().getName(), gw.getSpec().getGatewayClassName());
+    EdgeportConfig config = ConfigLoader.parse("k8s/edgeport.yaml ConfigMap",
+        only(manifests("edgeport.yaml"), ConfigMap.class).getData().get("edgeport.yaml")).config();
+    assertEquals(gc.getMetadata().getName(), config.kubernetes().gatewayClass(), "the ConfigMap serves the class");
+    assertEquals(gw.getMetadata().getName(), route.getSpec().getParentRefs().get(0).getName());
+    Service app = only(manifests("myapp.yaml"), Service.class);
+    var backend = route.getSpec().getRules().get(0).getBackendRefs().get(0);
+    assertEquals(app.getMetadata().getName(), backend.getName());
+    assertEquals(app.getSpec().getPorts().get(0).getPort(), backend.getPort(), "the Service port");
+
+    List<HasMetadata> rbac = manifests("rbac.yaml");
+    List<String> granted = rbac.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .flatMap(r -> r.getRules().stream())
+        .flatMap(rule -> rule.getResources().stream().flatMap(res -> rule.getVerbs().stream().map(v -> res + " " + v)))
+        .toList();
+    for (String needed : List.of("gateways watch", "httproutes watch", "referencegrants watch",
+        "gatewayclasses watch", "namespaces watch", "gateways/status patch", "httproutes/status patch",
+        "gatewayclasses/status patch")) {
+      assertTrue(granted.contains(needed), needed);
+    }
+    Role lease = only(rbac, Role.class);
+    assertEquals(List.of("leases"), lease.getRules().get(0).getResources());
+    assertEquals(List.of("get", "create", "update"), lease.getRules().get(0).getVerbs());
+    RoleBinding binding = only(rbac, RoleBinding.class);
+    assertEquals(lease.getMetadata().getName(), binding.getRoleRef().getName());
+    Container c = only(manifests("edgeport.yaml"), DaemonSet.class).getSpec().getTemplate().getSpec().getContainers()
+        .get(0);
+    assertEquals("metadata.namespace", c.getEnv().stream().filter(e -> e.getName().equals("POD_NAMESPACE"))
+        .findFirst().orElseThrow().getValueFrom().getFieldRef().getFieldPath(), "the Lease goes to edgeport's namespace");
+    assertEquals(binding.getMetadata().getNamespace(), only(manifests("edgeport.yaml"), DaemonSet.class)
+        .getMetadata().getNamespace());
   }
 
   @Test

@@ -39,7 +39,7 @@ class GatewayApiRoutingTest {
     headers.forEach((k, v) -> h.add(new NameValue(k, v)));
     List<NameValue> q = new ArrayList<>();
     query.forEach((k, v) -> q.add(new NameValue(k, v)));
-    return new RequestConditions(method, h, q);
+    return new RequestConditions(method, h, q, null);
   }
 
   static String pick(RouteTable t, String host, String method, String target, String... headers) {
@@ -48,7 +48,7 @@ class GatewayApiRoutingTest {
       h.add(headers[i], headers[i + 1]);
     }
     int q = target.indexOf('?');
-    Route r = t.route(host, q < 0 ? target : target.substring(0, q), method, h, target);
+    Route r = t.route(host, q < 0 ? target : target.substring(0, q), method, h, target, false);
     return r == null ? null : r.backend().name();
   }
 

@@ -2,14 +2,15 @@ package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.cluster.Coalescer;
-import io.edgeport.config.Cidr;
 import io.edgeport.config.KubernetesConfig;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -21,23 +22,24 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the cluster through informers on Nodes, Services and (with an ingress class) Ingresses.
+ * Follows the cluster through informers on Nodes, Services, (with an ingress class) Ingresses and (with a
+ * gateway class) GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants and Namespaces.
  * Any event marks the view dirty; after a short debounce the snapshot is rebuilt from the informers'
  * caches, and published only when it differs from the last one. A broken watch changes nothing:
  * the caches keep the last known state (fabric8 reconnects with back-off and re-lists), and
  * "kubernetes: disconnected since …" is logged and kept for the status view.
  *
- * <p>Everything but the informers' own threads runs on one Vert.x context; API writes (Ingress
- * status) run on worker threads.
+ * <p>Everything but the informers' own threads runs on one Vert.x context; API writes (status, by the
+ * {@link StatusWriter}, when this replica holds its Lease) run on worker threads.
  */
 public final class KubernetesSource {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.kubernetes");
@@ -59,6 +61,15 @@ public final class KubernetesSource {
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<Ingress> ingresses;
+  private SharedIndexInformer<GatewayClass> gatewayClasses;
+  private SharedIndexInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> gateways;
+  private SharedIndexInformer<HTTPRoute> httpRoutes;
+  private SharedIndexInformer<ReferenceGrant> referenceGrants;
+  private SharedIndexInformer<Namespace> namespaces;
+  private final GatewayApiView.EdgeListeners edge;
+  /** Null when there is nothing to write (no publishAddress, no gateway class). */
+  private final StatusWriter status;
+  private GatewayApiView.Result gatewayApi = GatewayApiView.Result.EMPTY;
   private final Coalescer rebuilds;
   private ClusterSnapshot last;
   private Map<String, String> lastExcluded = Map.of();
@@ -77,20 +88,28 @@ public final class KubernetesSource {
    * @param connectionChanged runs, on the context, when the API connection is lost or back
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      Consumer<ClusterSnapshot> publish, Runnable connectionChanged) {
-    this(vertx, context, config, client, publish, connectionChanged, DEBOUNCE_MILLIS);
+      int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged) {
+    this(vertx, context, config, client, httpPort, httpsPort, publish, connectionChanged, DEBOUNCE_MILLIS);
   }
 
-  /** @param debounceMillis how long after the first event of a burst the snapshot is rebuilt */
+  /**
+   * @param httpPort       edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
+   *                       ports it serves besides 80 and 443
+   * @param debounceMillis how long after the first event of a burst the snapshot is rebuilt
+   */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis) {
+      int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis) {
     this.vertx = vertx;
+    this.edge = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
+
     this.context = context;
     this.config = config;
     this.client = client;
     this.publish = publish;
     this.connectionChanged = connectionChanged;
     this.rebuilds = new Coalescer(vertx, debounceMillis, this::rebuild);
+    this.status = config.publishAddress() != null || config.gatewayClass() != null
+        ? new StatusWriter(vertx, context, client, config, rebuilds::request) : null;
   }
 
   /** Starts the informers; completes (on the context) with the first snapshot published, once all are synced. */
@@ -119,6 +138,15 @@ public final class KubernetesSource {
       ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
       informers.add(ingresses);
     }
+    if (config.gatewayClass() != null) {
+      gatewayClasses = client.resources(GatewayClass.class).runnableInformer(0);
+      gateways = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inAnyNamespace()
+          .runnableInformer(0);
+      httpRoutes = client.resources(HTTPRoute.class).inAnyNamespace().runnableInformer(0);
+      referenceGrants = client.resources(ReferenceGrant.class).inAnyNamespace().runnableInformer(0);
+      namespaces = client.namespaces().runnableInformer(0);
+      informers.addAll(List.of(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaces));
+    }
     List<Future<Void>> synced = new ArrayList<>();
     for (SharedIndexInformer<?> informer : informers) {
       informer.addEventHandler(onEvent);
@@ -128,8 +156,14 @@ public final class KubernetesSource {
         .timeout(syncTimeoutMillis, TimeUnit.MILLISECONDS)
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot reach the Kubernetes API at "
             + client.getMasterUrl() + ": " + describe(e), e)))
-        .compose(v -> readSecrets(wantedSecrets())) // the first snapshot serves Ingress TLS already
+        .compose(v -> {
+          gatewayApi = gatewayApiView();
+          return readSecrets(wantedSecrets()); // the first snapshot serves Ingress TLS and Gateway HTTPS already
+        })
         .map(v -> {
+          if (status != null) {
+            status.start();
+          }
           rebuild();
           connectionTimer = vertx.setPeriodic(CONNECTION_CHECK_MILLIS, id -> checkConnection());
           secretTimer = vertx.setPeriodic(SECRET_REFRESH_MILLIS, id -> readSecrets(wantedSecrets()));
@@ -151,26 +185,57 @@ public final class KubernetesSource {
   }
 
   private void rebuild() {
+    gatewayApi = gatewayApiView();
     Set<String> wanted = wantedSecrets();
     if (!wanted.equals(secretsRead)) {
       readSecrets(wanted); // a rebuild follows once they are read
     }
     ClusterSnapshot next = KubernetesView.assemble(nodes.getStore().list(), services.getStore().list(),
-        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce);
+        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce)
+        .plus(gatewayApi.domains(), gatewayApi.certificates());
+    gatewayApi.notes().forEach(this::noteOnce);
     logExclusions(next.excludedNodes());
     if (!next.equals(last)) {
       last = next;
       publish.accept(next);
     }
-    if (ingresses != null && config.publishAddress() != null) {
-      publishIngressStatus();
+    if (status != null) {
+      if (ingresses != null && config.publishAddress() != null) {
+        status.ingresses(KubernetesView.served(ingresses.getStore().list(), config.ingressClass()),
+            config.publishAddress());
+      }
+      if (gateways != null) {
+        status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
+            httpRoutes.getStore().list());
+      }
     }
     afterRebuild.run();
   }
 
+  private GatewayApiView.Result gatewayApiView() {
+    if (gateways == null) {
+      return GatewayApiView.Result.EMPTY;
+    }
+    Set<String> serviceNames = new HashSet<>();
+    services.getStore().list().forEach(s -> serviceNames.add(s.getMetadata().getNamespace() + "/"
+        + s.getMetadata().getName()));
+    return GatewayApiView.build(new GatewayApiView.Inputs(gatewayClasses.getStore().list(), gateways.getStore().list(),
+        httpRoutes.getStore().list(), referenceGrants.getStore().list(), namespaces.getStore().list(), serviceNames,
+        secrets), config.gatewayClass(), edge, config.publishAddress());
+  }
+
+  /** The Secrets that Ingress TLS and HTTPS Gateway listeners name. */
   private Set<String> wantedSecrets() {
-    return ingresses == null ? Set.of()
-        : KubernetesView.tlsSecrets(KubernetesView.served(ingresses.getStore().list(), config.ingressClass()));
+    Set<String> out = new TreeSet<>(gatewayApi.secrets());
+    if (ingresses != null) {
+      out.addAll(KubernetesView.tlsSecrets(KubernetesView.served(ingresses.getStore().list(), config.ingressClass())));
+    }
+    return out;
+  }
+
+  /** Does this replica write status now (it holds the Lease)? For the status view. */
+  public boolean writesStatus() {
+    return status != null && status.leading();
   }
 
   /** Reads {@code wanted} on a worker; a change of what was read rebuilds the view. */
@@ -233,31 +298,6 @@ public final class KubernetesSource {
     lastExcluded = excluded;
   }
 
-  /** Writes publishAddress into the status of every served Ingress that does not show it yet. */
-  private void publishIngressStatus() {
-    boolean ip = Cidr.IpLiterals.parse(config.publishAddress()) != null;
-    IngressLoadBalancerIngress wanted = ip
-        ? new IngressLoadBalancerIngressBuilder().withIp(config.publishAddress()).build()
-        : new IngressLoadBalancerIngressBuilder().withHostname(config.publishAddress()).build();
-    for (Ingress ing : KubernetesView.served(ingresses.getStore().list(), config.ingressClass())) {
-      List<IngressLoadBalancerIngress> current = ing.getStatus() == null || ing.getStatus().getLoadBalancer() == null
-          ? null : ing.getStatus().getLoadBalancer().getIngress();
-      if (current != null && current.size() == 1 && Objects.equals(current.get(0).getIp(), wanted.getIp())
-          && Objects.equals(current.get(0).getHostname(), wanted.getHostname())) {
-        continue;
-      }
-      String ns = ing.getMetadata().getNamespace();
-      String name = ing.getMetadata().getName();
-      vertx.executeBlocking(() -> client.network().v1().ingresses().inNamespace(ns).withName(name)
-              .editStatus(i -> {
-                i.setStatus(new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder()
-                    .withNewLoadBalancer().withIngress(wanted).endLoadBalancer().build());
-                return i;
-              }), false)
-          .onFailure(e -> LOG.warn("ingress {}/{}: cannot write its status: {}", ns, name, describe(e)));
-    }
-  }
-
   private void checkConnection() {
     boolean watching = informers.stream().allMatch(SharedIndexInformer::isWatching);
     if (!watching && disconnectedSince == null) {
@@ -278,12 +318,19 @@ public final class KubernetesSource {
     return since == null ? "connected" : "disconnected since " + since;
   }
 
-  public void close() {
+  /**
+   * Stops following the API: first the status writer (its writes finish, its Lease is released so that another
+   * replica takes over at once), then the watches. Runs on the context.
+   */
+  public Future<Void> close() {
     if (connectionTimer >= 0) {
       vertx.cancelTimer(connectionTimer);
       vertx.cancelTimer(secretTimer);
     }
-    informers.forEach(SharedIndexInformer::close);
-    client.close();
+    Future<Void> released = status == null ? Future.succeededFuture() : status.close();
+    return released.onComplete(v -> {
+      informers.forEach(SharedIndexInformer::close);
+      client.close();
+    });
   }
 }

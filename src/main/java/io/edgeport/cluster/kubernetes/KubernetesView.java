@@ -147,7 +147,7 @@ final class KubernetesView {
         : ing.getSpec().getRules().stream().map(IngressRule::getHost).filter(Objects::nonNull).toList();
   }
 
-  private static String decode(String base64) {
+  static String decode(String base64) {
     try {
       return new String(java.util.Base64.getMimeDecoder().decode(base64), java.nio.charset.StandardCharsets.US_ASCII);
     } catch (IllegalArgumentException e) {

@@ -79,8 +79,8 @@ class KubernetesViewTest {
         ingress("older", "2026-01-01T00:00:00Z", "shop.example.com", "/api", "ImplementationSpecific", "api"),
         ingress("exact", "2026-03-01T00:00:00Z", "shop.example.com", "/health", "Exact", "health"));
     ClusterSnapshot s = KubernetesView.assemble(List.of(), List.of(), all, DEFAULTS, log::add);
-    assertEquals(1, s.ingressDomains().size());
-    List<PathRule> rules = s.ingressDomains().get(0).paths();
+    assertEquals(1, s.discoveredDomains().size());
+    List<PathRule> rules = s.discoveredDomains().get(0).paths();
     assertEquals(List.of("PREFIX /api shop/api:http", "EXACT /health shop/health:http"),
         rules.stream().map(r -> r.match() + " " + r.path() + " " + r.backend().service()).toList());
     assertEquals(List.of("ingress shop/newer: host shop.example.com path /api is already served by the older ingress"

@@ -1,0 +1,529 @@
+package io.edgeport.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.support.Await;
+import io.edgeport.support.Curl;
+import io.edgeport.support.MockApiTest;
+import io.edgeport.support.RawHttp;
+import io.edgeport.support.TestCertificates;
+import io.edgeport.support.TestNodes;
+import io.edgeport.support.TlsProbe;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilterBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatchBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRuleBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrantBuilder;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Gateway API end to end: GatewayClass, Gateways and HTTPRoutes in the CRUD mock API server with real
+ * watches, requests through edgeport to nodes on 127.0.0.2-4, and the status edgeport writes back.
+ */
+class GatewayApiEndToEndTest extends MockApiTest {
+  static final long WAIT = 15;
+  static final String GROUP = "gateway.networking.k8s.io";
+  static final String CONTROLLER = "edgeport.io/gateway-controller";
+
+  /** A second NodePort service's pods: the same node addresses, another nodePort. */
+  TestNodes canary;
+
+  @BeforeEach
+  void startCanaryAndCluster() throws Exception {
+    canary = TestNodes.start(vertx, 3);
+    createNodes(3);
+    service("default", "api-service", nodes.port());
+    service("default", "api-canary", canary.port());
+    kube.resources(GatewayClass.class).resource(new GatewayClassBuilder().withNewMetadata().withName("edgeport")
+        .endMetadata().withNewSpec().withControllerName(CONTROLLER).endSpec().build()).create();
+  }
+
+  @AfterEach
+  void stopCanary() throws Exception {
+    canary.close();
+  }
+
+  void service(String namespace, String name, int nodePort) {
+    kube.services().resource(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .endMetadata().withNewSpec().withType("NodePort").addNewPort().withName("http").withPort(80)
+        .withNodePort(nodePort).endPort().endSpec().build()).create();
+  }
+
+  void startGateway() throws Exception {
+    startGateway("");
+  }
+
+  /** @param more more of the config (domains of the file) */
+  void startGateway(String more) throws Exception {
+    startOnApi("gatewayClass: edgeport\npublishAddress: 203.0.113.10", more);
+  }
+
+  static Listener listener(String name, String protocol, int port, String hostname) {
+    return new ListenerBuilder().withName(name).withProtocol(protocol).withPort(port).withHostname(hostname).build();
+  }
+
+  Gateway gateway(String namespace, String name, Listener... listeners) {
+    return kube.resources(Gateway.class).inNamespace(namespace).resource(new GatewayBuilder().withNewMetadata()
+        .withName(name).withNamespace(namespace).endMetadata().withNewSpec().withGatewayClassName("edgeport")
+        .withListeners(listeners).endSpec().build()).create();
+  }
+
+  static HTTPRouteMatch prefix(String path) {
+    return new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix").withValue(path).endPath().build();
+  }
+
+  static HTTPRouteRule rule(List<HTTPRouteMatch> matches, List<HTTPRouteFilter> filters, Object... backends) {
+    HTTPRouteRuleBuilder b = new HTTPRouteRuleBuilder().withMatches(matches).withFilters(filters);
+    for (int i = 0; i < backends.length; i += 2) {
+      String[] ref = ((String) backends[i]).split("/");
+      b.addToBackendRefs(new HTTPBackendRefBuilder().withNamespace(ref.length == 2 ? ref[0] : null)
+          .withName(ref[ref.length - 1]).withPort(80).withWeight((Integer) backends[i + 1]).build());
+    }
+    return b.build();
+  }
+
+  static HTTPRouteRule to(String service, HTTPRouteMatch... matches) {
+    return rule(List.of(matches), List.of(), service, 1);
+  }
+
+  /** An HTTPRoute; parent "ns/name" or "ns/name/section". */
+  HTTPRoute route(String namespace, String name, List<String> hostnames, String parent, HTTPRouteRule... rules) {
+    String[] p = parent.split("/");
+    return kube.resources(HTTPRoute.class).inNamespace(namespace).resource(new HTTPRouteBuilder().withNewMetadata()
+        .withName(name).withNamespace(namespace).endMetadata().withNewSpec().withHostnames(hostnames)
+        .withParentRefs(new ParentReferenceBuilder().withNamespace(p[0]).withName(p[1])
+            .withSectionName(p.length > 2 ? p[2] : null).build())
+        .withRules(rules).endSpec().build()).create();
+  }
+
+  static Condition condition(List<Condition> conditions, String type) {
+    return conditions == null ? null : conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+  }
+
+  static boolean has(List<Condition> conditions, String type, String status, String reason) {
+    Condition c = condition(conditions, type);
+    return c != null && c.getStatus().equals(status) && c.getReason().equals(reason) && c.getLastTransitionTime() != null;
+  }
+
+  /** Waits for edgeport's parent status of a route to satisfy {@code test}, and returns it. */
+  RouteParentStatus routeStatus(String namespace, String name, Predicate<RouteParentStatus> test) {
+    HTTPRoute r = kube.resources(HTTPRoute.class).inNamespace(namespace).withName(name).waitUntilCondition(x ->
+        x != null && x.getStatus() != null && x.getStatus().getParents().stream()
+            .anyMatch(p -> CONTROLLER.equals(p.getControllerName()) && test.test(p)), WAIT, TimeUnit.SECONDS);
+    return r.getStatus().getParents().stream().filter(p -> CONTROLLER.equals(p.getControllerName())).findFirst()
+        .orElseThrow();
+  }
+
+  Gateway gatewayStatus(String namespace, String name, Predicate<Gateway> test) {
+    return kube.resources(Gateway.class).inNamespace(namespace).withName(name).waitUntilCondition(g ->
+        g != null && g.getStatus() != null && test.test(g), WAIT, TimeUnit.SECONDS);
+  }
+
+  static ListenerStatus listenerStatus(Gateway g, String name) {
+    return g.getStatus().getListeners().stream().filter(l -> l.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** The node's echo of a request: which backend port it reached, what it saw. */
+  JsonObject ask(String host, String target, String... headers) throws Exception {
+    RawHttp.Response r = request(host, target, headers);
+    assertEquals(200, r.status(), host + target + ": " + r.text());
+    return new JsonObject(r.text());
+  }
+
+  RawHttp.Response request(String host, String target, String... headers) throws Exception {
+    StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + host);
+    for (String h : headers) {
+      head.append("\r\n").append(h);
+    }
+    try (RawHttp c = new RawHttp(gateway.port())) {
+      return c.send(head.toString(), null).read(false);
+    }
+  }
+
+  static String header(JsonObject echo, String name) {
+    JsonArray headers = echo.getJsonArray("headers");
+    for (int i = 0; i < headers.size(); i++) {
+      if (headers.getJsonArray(i).getString(0).equals(name)) {
+        return headers.getJsonArray(i).getString(1);
+      }
+    }
+    return null;
+  }
+
+  Predicate<io.edgeport.Gateway> serves(String host) {
+    return g -> g.view() != null && g.view().domains().stream().anyMatch(d -> d.host().equals(host))
+        && g.unavailableRoutes().isEmpty();
+  }
+
+  @Test
+  void aGatewayAndItsRouteAreAcceptedServedAndReported() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null), listener("udp", "UDP", 80, null),
+        listener("alt", "HTTP", 8081, null));
+    route("default", "api", List.of("api.example.com"), "default/edge", to("api-service", prefix("/")));
+    startGateway();
+    Await.until(gateway, serves("api.example.com"), WAIT);
+    assertEquals(200, request("api.example.com", "/").status());
+    assertEquals(404, request("other.example.com", "/").status());
+
+    GatewayClass gc = kube.resources(GatewayClass.class).withName("edgeport").waitUntilCondition(c ->
+        c.getStatus() != null && has(c.getStatus().getConditions(), "Accepted", "True", "Accepted"), WAIT,
+        TimeUnit.SECONDS);
+    assertEquals(1L, condition(gc.getStatus().getConditions(), "Accepted").getObservedGeneration());
+
+    Gateway g = gatewayStatus("default", "edge", x -> listenerStatus(x, "http").getAttachedRoutes() == 1);
+    assertTrue(has(g.getStatus().getConditions(), "Accepted", "True", "ListenersNotValid"), "two listeners cannot serve");
+    assertTrue(has(g.getStatus().getConditions(), "Programmed", "True", "Programmed"));
+    assertEquals("203.0.113.10", g.getStatus().getAddresses().get(0).getValue());
+    assertEquals("IPAddress", g.getStatus().getAddresses().get(0).getType());
+    ListenerStatus http = listenerStatus(g, "http");
+    assertTrue(has(http.getConditions(), "Accepted", "True", "Accepted"));
+    assertTrue(has(http.getConditions(), "Programmed", "True", "Programmed"));
+    assertEquals("HTTPRoute", http.getSupportedKinds().get(0).getKind());
+    assertTrue(has(listenerStatus(g, "udp").getConditions(), "Accepted", "False", "UnsupportedProtocol"),
+        "a protocol edgeport cannot serve is reported, not ignored");
+    assertTrue(has(listenerStatus(g, "alt").getConditions(), "Accepted", "False", "PortUnavailable"));
+    assertEquals(0, listenerStatus(g, "udp").getAttachedRoutes());
+
+    RouteParentStatus rs = routeStatus("default", "api", p -> has(p.getConditions(), "Accepted", "True", "Accepted"));
+    assertTrue(has(rs.getConditions(), "ResolvedRefs", "True", "ResolvedRefs"));
+    assertEquals("edge", rs.getParentRef().getName());
+
+    // the status view (the dashboard's source) names the source object
+    assertEquals("httproute default/api", gateway.view().domains().stream()
+        .filter(d -> d.host().equals("api.example.com")).findFirst().orElseThrow().origin());
+  }
+
+  @Test
+  void listenerHostnamesIntersectWithRouteHostnames() throws Exception {
+    gateway("default", "edge", listener("apps", "HTTP", 80, "*.apps.example.com"));
+    route("default", "shop", List.of("shop.apps.example.com", "other.example.com"), "default/edge",
+        to("api-service", prefix("/")));
+    route("default", "all", List.of(), "default/edge", to("api-canary", prefix("/")));
+    route("default", "none", List.of("api.example.com"), "default/edge", to("api-service", prefix("/")));
+    startGateway();
+    Await.until(gateway, serves("shop.apps.example.com"), WAIT);
+    assertEquals(nodes.port(), ask("shop.apps.example.com", "/").getInteger("port"));
+    assertEquals(404, request("other.example.com", "/").status(), "not within the listener's hostname");
+    assertEquals(canary.port(), ask("x.y.apps.example.com", "/").getInteger("port"),
+        "a route without hostnames takes the listener's wildcard, of any depth");
+    assertEquals(404, request("apps.example.com", "/").status());
+    RouteParentStatus none = routeStatus("default", "none",
+        p -> has(p.getConditions(), "Accepted", "False", "NoMatchingListenerHostname"));
+    assertTrue(condition(none.getConditions(), "Accepted").getMessage().contains("api.example.com"));
+    Gateway g = gatewayStatus("default", "edge", x -> listenerStatus(x, "apps").getAttachedRoutes() == 2);
+    assertEquals(2, listenerStatus(g, "apps").getAttachedRoutes(), "the route that matched no hostname is not counted");
+  }
+
+  @Test
+  void sectionNamesPickListenersAndBadReferencesAreReported() throws Exception {
+    gateway("default", "edge", listener("apex", "HTTP", 80, "a.example.com"),
+        listener("www", "HTTP", 80, "www.example.com"));
+    route("default", "www", List.of(), "default/edge/www", to("api-service", prefix("/")));
+    route("default", "lost", List.of(), "default/edge/nope", to("api-service", prefix("/")));
+    HTTPRouteRule notAService = new HTTPRouteRuleBuilder().withMatches(prefix("/")).addNewBackendRef()
+        .withKind("ConfigMap").withGroup("").withName("settings").withPort(80).endBackendRef().build();
+    route("default", "odd", List.of("a.example.com"), "default/edge/apex", notAService);
+    startGateway();
+    Await.until(gateway, serves("www.example.com"), WAIT);
+    assertEquals(nodes.port(), ask("www.example.com", "/").getInteger("port"));
+    routeStatus("default", "lost", p -> has(p.getConditions(), "Accepted", "False", "NoMatchingParent"));
+    RouteParentStatus odd = routeStatus("default", "odd",
+        p -> has(p.getConditions(), "ResolvedRefs", "False", "InvalidKind"));
+    assertEquals("apex", odd.getParentRef().getSectionName());
+    assertEquals(500, request("a.example.com", "/").status(), "a backendRef of another kind: its share answers 500");
+    Gateway g = gatewayStatus("default", "edge", x -> listenerStatus(x, "www").getAttachedRoutes() == 1
+        && listenerStatus(x, "apex").getAttachedRoutes() == 1);
+    assertEquals(1, listenerStatus(g, "apex").getAttachedRoutes(), "only the route that names it");
+  }
+
+  @Test
+  void pathHeaderAndMethodMatchesFollowTheSpecsPrecedence() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    HTTPRouteMatch canaryHeader = new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix").withValue("/")
+        .endPath().addNewHeader().withName("X-Env").withValue("canary").endHeader().build();
+    HTTPRouteMatch post = new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix").withValue("/")
+        .endPath().withMethod("POST").build();
+    HTTPRouteMatch exact = new HTTPRouteMatchBuilder().withNewPath().withType("Exact").withValue("/api/exact")
+        .endPath().build();
+    route("default", "a", List.of("api.example.com"), "default/edge", to("api-service", prefix("/")),
+        to("api-canary", canaryHeader), to("api-canary", exact));
+    route("default", "b", List.of("api.example.com"), "default/edge", to("api-service", post),
+        to("api-canary", prefix("/api")));
+    startGateway();
+    Await.until(gateway, serves("api.example.com"), WAIT);
+    assertEquals(nodes.port(), ask("api.example.com", "/x").getInteger("port"));
+    assertEquals(canary.port(), ask("api.example.com", "/x", "X-Env: canary").getInteger("port"));
+    assertEquals(canary.port(), ask("api.example.com", "/api/v1").getInteger("port"), "the longer prefix");
+    assertEquals(canary.port(), ask("api.example.com", "/api/exact", "X-Env: no").getInteger("port"), "Exact first");
+    try (RawHttp c = new RawHttp(gateway.port())) {
+      RawHttp.Response r = c.send("POST /x HTTP/1.1\r\nHost: api.example.com\r\nX-Env: canary\r\nContent-Length: 0",
+          null).read(false);
+      assertEquals(nodes.port(), new JsonObject(r.text()).getInteger("port"), "a method match beats a header match");
+    }
+  }
+
+  @Test
+  void weightsSplitTrafficNinetyToTen() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    route("default", "split", List.of("api.example.com"), "default/edge",
+        rule(List.of(prefix("/")), List.of(), "api-service", 90, "api-canary", 10));
+    startGateway();
+    Await.until(gateway, serves("api.example.com"), WAIT);
+    Map<Integer, Integer> perBackend = new HashMap<>();
+    try (RawHttp c = new RawHttp(gateway.port())) {
+      for (int i = 0; i < 1000; i++) {
+        RawHttp.Response r = c.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
+        perBackend.merge(new JsonObject(r.text()).getInteger("port"), 1, Integer::sum);
+      }
+    }
+    int toCanary = perBackend.getOrDefault(canary.port(), 0);
+    assertTrue(toCanary >= 70 && toCanary <= 130, "about 10 % (within ±3 %) of 1,000 to the canary: " + perBackend);
+    assertEquals(1000, perBackend.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  @Test
+  void filtersEditHeadersRedirectAndRewrite() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    HTTPRouteFilter requestHeaders = new HTTPRouteFilterBuilder().withType("RequestHeaderModifier")
+        .withNewRequestHeaderModifier().addNewSet().withName("X-Env").withValue("prod").endSet()
+        .addNewAdd().withName("X-Added").withValue("1").endAdd().withRemove("X-Secret").endRequestHeaderModifier()
+        .build();
+    HTTPRouteFilter responseHeaders = new HTTPRouteFilterBuilder().withType("ResponseHeaderModifier")
+        .withNewResponseHeaderModifier().addNewSet().withName("X-Served-By").withValue("edgeport").endSet()
+        .endResponseHeaderModifier().build();
+    HTTPRouteFilter redirect = new HTTPRouteFilterBuilder().withType("RequestRedirect").withNewRequestRedirect()
+        .withScheme("https").withHostname("new.example.com").withStatusCode(301).withNewPath()
+        .withType("ReplacePrefixMatch").withReplacePrefixMatch("/v2").endPath().endRequestRedirect().build();
+    HTTPRouteFilter rewrite = new HTTPRouteFilterBuilder().withType("URLRewrite").withNewUrlRewrite()
+        .withHostname("internal.example.com").withNewPath().withType("ReplacePrefixMatch")
+        .withReplacePrefixMatch("/v1").endPath().endUrlRewrite().build();
+    HTTPRouteFilter fullPath = new HTTPRouteFilterBuilder().withType("URLRewrite").withNewUrlRewrite()
+        .withNewPath().withType("ReplaceFullPath").withReplaceFullPath("/status").endPath().endUrlRewrite().build();
+    route("default", "filters", List.of("api.example.com"), "default/edge",
+        rule(List.of(prefix("/headers")), List.of(requestHeaders, responseHeaders), "api-service", 1),
+        rule(List.of(prefix("/old")), List.of(redirect)),
+        rule(List.of(prefix("/api")), List.of(rewrite), "api-service", 1),
+        rule(List.of(prefix("/health")), List.of(fullPath), "api-service", 1));
+    startGateway();
+    Await.until(gateway, serves("api.example.com"), WAIT);
+
+    RawHttp.Response r = request("api.example.com", "/headers", "X-Env: dev", "X-Secret: s", "X-Added: 0");
+    JsonObject echo = new JsonObject(r.text());
+    assertEquals("prod", header(echo, "x-env"));
+    assertNull(header(echo, "x-secret"));
+    assertEquals(2, echo.getJsonArray("headers").stream().filter(h -> ((JsonArray) h).getString(0).equals("x-added"))
+        .count(), "add appends");
+    assertEquals("edgeport", r.header("x-served-by"));
+
+    RawHttp.Response moved = request("api.example.com", "/old/page?q=1");
+    assertEquals(301, moved.status());
+    assertEquals("https://new.example.com/v2/page?q=1", moved.header("location"));
+
+    JsonObject rewritten = ask("api.example.com", "/api/users?id=7");
+    assertEquals("/v1/users?id=7", rewritten.getString("uri"));
+    assertEquals("internal.example.com", header(rewritten, "host"));
+    assertEquals("api.example.com", header(rewritten, "x-forwarded-host"), "the client's host is still told");
+    assertEquals("/status", ask("api.example.com", "/health/deep?x").getString("uri").split("\\?")[0]);
+  }
+
+  @Test
+  void crossNamespaceBackendsNeedAReferenceGrant() throws Exception {
+    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+    service("shop", "cart", canary.port());
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    route("default", "cart", List.of("cart.example.com"), "default/edge", to("shop/cart", prefix("/")));
+    startGateway();
+    RouteParentStatus denied = routeStatus("default", "cart",
+        p -> has(p.getConditions(), "ResolvedRefs", "False", "RefNotPermitted"));
+    assertTrue(has(denied.getConditions(), "Accepted", "True", "Accepted"));
+    Await.until(gateway, g -> g.view() != null && g.view().domains().stream()
+        .anyMatch(d -> d.host().equals("cart.example.com")), WAIT);
+    assertEquals(500, request("cart.example.com", "/").status(), "a reference not permitted gets no traffic");
+
+    ReferenceGrant grant = new ReferenceGrantBuilder().withNewMetadata().withName("routes-to-cart")
+        .withNamespace("shop").endMetadata().withNewSpec().addNewFrom().withGroup(GROUP).withKind("HTTPRoute")
+        .withNamespace("default").endFrom().addNewTo().withGroup("").withKind("Service").withName("cart").endTo()
+        .endSpec().build();
+    kube.resources(ReferenceGrant.class).inNamespace("shop").resource(grant).create();
+    routeStatus("default", "cart", p -> has(p.getConditions(), "ResolvedRefs", "True", "ResolvedRefs"));
+    Await.until(gateway, serves("cart.example.com"), WAIT);
+    assertEquals(canary.port(), ask("cart.example.com", "/").getInteger("port"));
+
+    kube.resources(ReferenceGrant.class).inNamespace("shop").withName("routes-to-cart").delete();
+    routeStatus("default", "cart", p -> has(p.getConditions(), "ResolvedRefs", "False", "RefNotPermitted"));
+    Await.until(gateway, g -> {
+      try {
+        return request("cart.example.com", "/").status() == 500;
+      } catch (Exception e) {
+        return false;
+      }
+    }, WAIT);
+  }
+
+  @Test
+  void allowedRoutesSelectNamespacesByLabel() throws Exception {
+    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("team-a")
+        .addToLabels("edge", "yes").endMetadata().build()).create();
+    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("team-b").endMetadata().build())
+        .create();
+    service("team-a", "app", nodes.port());
+    service("team-b", "app", canary.port());
+    kube.resources(Gateway.class).inNamespace("default").resource(new GatewayBuilder().withNewMetadata()
+        .withName("edge").withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("edgeport")
+        .addNewListener().withName("http").withProtocol("HTTP").withPort(80).withNewAllowedRoutes().withNewNamespaces()
+        .withFrom("Selector").withNewSelector().addToMatchLabels("edge", "yes").endSelector().endNamespaces()
+        .endAllowedRoutes().endListener().endSpec().build()).create();
+    route("team-a", "a", List.of("a.example.com"), "default/edge", to("app", prefix("/")));
+    route("team-b", "b", List.of("b.example.com"), "default/edge", to("app", prefix("/")));
+    startGateway();
+    Await.until(gateway, serves("a.example.com"), WAIT);
+    assertEquals(nodes.port(), ask("a.example.com", "/").getInteger("port"));
+    routeStatus("team-b", "b", p -> has(p.getConditions(), "Accepted", "False", "NotAllowedByListeners"));
+    assertEquals(404, request("b.example.com", "/").status());
+
+    kube.namespaces().withName("team-b").edit(n -> new NamespaceBuilder(n).editMetadata().addToLabels("edge", "yes")
+        .endMetadata().build());
+    Await.until(gateway, serves("b.example.com"), WAIT);
+    assertEquals(canary.port(), ask("b.example.com", "/").getInteger("port"), "labelled: now allowed");
+    routeStatus("team-b", "b", p -> has(p.getConditions(), "Accepted", "True", "Accepted"));
+  }
+
+  @Test
+  void aServiceDeletedUnderARouteAnswers503AndIsReported() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    route("default", "api", List.of("api.example.com"), "default/edge", to("api-service", prefix("/")));
+    startGateway();
+    Await.until(gateway, serves("api.example.com"), WAIT);
+    kube.services().inNamespace("default").withName("api-service").delete();
+    Await.until(gateway, g -> !g.unavailableRoutes().isEmpty(), WAIT);
+    assertEquals(503, request("api.example.com", "/").status());
+    RouteParentStatus rs = routeStatus("default", "api",
+        p -> has(p.getConditions(), "ResolvedRefs", "False", "BackendNotFound"));
+    assertTrue(condition(rs.getConditions(), "ResolvedRefs").getMessage().contains("default/api-service"));
+  }
+
+  @Test
+  void aConfigFileHostWinsOverARouteAndTheConflictIsShown() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    route("default", "api", List.of("api.example.com"), "default/edge", to("api-canary", prefix("/")));
+    route("default", "www", List.of("www.example.com"), "default/edge", to("api-canary", prefix("/")));
+    startGateway("""
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        """.formatted(nodes.port()));
+    Await.until(gateway, serves("www.example.com"), WAIT);
+    assertEquals(nodes.port(), ask("api.example.com", "/").getInteger("port"), "the config file's host wins");
+    assertEquals(canary.port(), ask("www.example.com", "/").getInteger("port"));
+    assertEquals(1, gateway.view().conflicts().size(), gateway.view().conflicts().toString());
+    String conflict = gateway.view().conflicts().get(0);
+    assertTrue(conflict.startsWith("api.example.com: httproute default/api is not served; the config file ("),
+        conflict);
+  }
+
+  @Test
+  void anHttpsListenerServesItsCertificateFromASecretThatAReferenceGrantAllows() throws Exception {
+    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("certs").endMetadata().build()).create();
+    TestCertificates ca = TestCertificates.create(dir);
+    TestCertificates.Leaf shop = ca.issue(TestCertificates.KeyFormat.PKCS1_RSA, "shop.example.com");
+    kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("shop-tls").withNamespace("certs")
+        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(shop.cert()))
+        .addToData("tls.key", base64(shop.key())).build()).create();
+    kube.resources(Gateway.class).inNamespace("default").resource(new GatewayBuilder().withNewMetadata()
+        .withName("edge").withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("edgeport")
+        .addNewListener().withName("https").withProtocol("HTTPS").withPort(443).withHostname("shop.example.com")
+        .withNewTls().withMode("Terminate").addNewCertificateRef().withName("shop-tls").withNamespace("certs")
+        .endCertificateRef().endTls().endListener().endSpec().build()).create();
+    route("default", "shop", List.of(), "default/edge", to("api-service", prefix("/")));
+    int httpsPort = io.edgeport.support.Configs.freePort();
+    startGateway("""
+        listen:
+          http: "127.0.0.1:0"
+          https: "127.0.0.1:%d"
+        kubernetes:
+          kubeconfig: %s
+          kubeProxyHealthPort: %d
+          gatewayClass: edgeport
+        """.formatted(httpsPort, kubeconfig(), kubeProxy.port()), 2);
+    Gateway denied = gatewayStatus("default", "edge", g -> has(listenerStatus(g, "https").getConditions(),
+        "ResolvedRefs", "False", "RefNotPermitted"));
+    assertTrue(has(listenerStatus(denied, "https").getConditions(), "Programmed", "False", "Invalid"),
+        "without its certificate the listener cannot serve");
+    assertEquals(0, gateway.generation().certificates().all().size(), "no certificate without the grant");
+
+    kube.resources(ReferenceGrant.class).inNamespace("certs").resource(new ReferenceGrantBuilder().withNewMetadata()
+        .withName("gateways-to-certs").withNamespace("certs").endMetadata().withNewSpec().addNewFrom().withGroup(GROUP)
+        .withKind("Gateway").withNamespace("default").endFrom().addNewTo().withGroup("").withKind("Secret").endTo()
+        .endSpec().build()).create();
+    gatewayStatus("default", "edge", g -> has(listenerStatus(g, "https").getConditions(),
+        "ResolvedRefs", "True", "ResolvedRefs") && listenerStatus(g, "https").getAttachedRoutes() == 1);
+    Await.until(gateway, g -> g.generation().certificates().all().size() == 1, WAIT);
+    assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
+    Curl.Result r = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "shop.example.com:" + httpsPort
+        + ":127.0.0.1", "https://shop.example.com:" + httpsPort + "/cart");
+    assertEquals("200 2", r.writeOut(), r.stderr());
+    assertEquals(404, request("shop.example.com", "/cart").status(),
+        "attached to the HTTPS listener only: not served over plain HTTP");
+  }
+
+  private static String base64(java.nio.file.Path file) throws Exception {
+    return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(file));
+  }
+
+  @Test
+  void routesOfAnotherClassAndUnsupportedMatchesAreNotServed() throws Exception {
+    kube.resources(GatewayClass.class).resource(new GatewayClassBuilder().withNewMetadata().withName("other")
+        .endMetadata().withNewSpec().withControllerName("example.com/other").endSpec().build()).create();
+    kube.resources(Gateway.class).inNamespace("default").resource(new GatewayBuilder().withNewMetadata()
+        .withName("theirs").withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("other")
+        .addNewListener().withName("http").withProtocol("HTTP").withPort(80).endListener().endSpec().build()).create();
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    route("default", "theirs", List.of("theirs.example.com"), "default/theirs", to("api-service", prefix("/")));
+    HTTPRouteMatch regex = new HTTPRouteMatchBuilder().withNewPath().withType("RegularExpression").withValue("/x.*")
+        .endPath().build();
+    route("default", "regex", List.of("regex.example.com"), "default/edge", to("api-service", regex));
+    route("default", "ok", List.of("ok.example.com"), "default/edge", to("api-service", prefix("/")));
+    startGateway();
+    Await.until(gateway, serves("ok.example.com"), WAIT);
+    routeStatus("default", "regex", p -> has(p.getConditions(), "Accepted", "False", "UnsupportedValue"));
+    assertEquals(404, request("regex.example.com", "/x").status());
+    assertEquals(404, request("theirs.example.com", "/").status());
+    Set<String> hosts = Set.copyOf(gateway.view().domains().stream().map(d -> d.host()).toList());
+    assertEquals(Set.of("ok.example.com"), hosts);
+    HTTPRoute theirs = kube.resources(HTTPRoute.class).inNamespace("default").withName("theirs").get();
+    assertTrue(theirs.getStatus() == null || theirs.getStatus().getParents().isEmpty(), "another class's route is untouched");
+    GatewayClass other = kube.resources(GatewayClass.class).withName("other").get();
+    assertNull(other.getStatus() == null ? null : condition(other.getStatus().getConditions(), "Accepted"));
+  }
+}

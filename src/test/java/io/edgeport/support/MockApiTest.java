@@ -1,0 +1,112 @@
+package io.edgeport.support;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Tests against the fabric8 mock API server in CRUD mode with real watches; nodes are backends on 127.0.0.2-4
+ * (their InternalIPs), kube-proxy's health servers are test servers on those addresses.
+ */
+public abstract class MockApiTest extends LiveNodesTest {
+  protected TestNodes kubeProxy;
+  protected KubernetesCrudDispatcher dispatcher;
+  protected KubernetesMockServer api;
+  protected int apiPort;
+  protected KubernetesClient kube;
+
+  @BeforeEach
+  void startApi() throws Exception {
+    kubeProxy = TestNodes.start(vertx, 3);
+    dispatcher = new KubernetesCrudDispatcher();
+    startApi(0);
+    kube = api.createClient();
+  }
+
+  protected void startApi(int port) {
+    api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    api.init(InetAddress.getLoopbackAddress(), port);
+    apiPort = api.getPort();
+  }
+
+  @AfterEach
+  void stopApi() throws Exception {
+    if (gateway != null) {
+      gateway.close().await(10, TimeUnit.SECONDS);
+      gateway = null;
+    }
+    kube.close();
+    api.destroy();
+    kubeProxy.close();
+  }
+
+  /**
+   * A gateway on the mock API (two event loops), its HTTP listener on a free port.
+   *
+   * @param extraKubernetes more of the {@code kubernetes:} section
+   * @param rest            more of the config after it (domains)
+   */
+  protected void startOnApi(String extraKubernetes, String rest) throws Exception {
+    startGateway("""
+        listen:
+          http: "127.0.0.1:0"
+        timeouts:
+          connect: 1s
+        kubernetes:
+          kubeconfig: %s
+          kubeProxyHealthPort: %d
+        %s
+        %s""".formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), rest), 2);
+  }
+
+  protected Path kubeconfig() throws Exception {
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: mock
+            cluster: {server: "http://127.0.0.1:%d"}
+        contexts:
+          - name: mock
+            context: {cluster: mock, user: mock, namespace: default}
+        current-context: mock
+        users:
+          - name: mock
+            user: {token: test}
+        """.formatted(apiPort));
+    return file;
+  }
+
+  protected Node node(String name, String ip) {
+    return new NodeBuilder().withNewMetadata().withName(name).addToFinalizers("edgeport.test/keep").endMetadata()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress()
+        .addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus().build();
+  }
+
+  protected void createNodes(int count) {
+    for (int i = 0; i < count; i++) {
+      kube.nodes().resource(node("worker-" + (i + 1), nodes.addresses().get(i))).create();
+    }
+  }
+
+  protected Service nodePortService(String name, int nodePort) {
+    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .withNewSpec().withType("NodePort").addNewPort().withName("http").withPort(80).withNodePort(nodePort).endPort()
+        .endSpec().build();
+  }
+
+}
