@@ -495,6 +495,23 @@ class GatewayApiEndToEndTest extends MockApiTest {
     assertEquals("200 2", r.writeOut(), r.stderr());
     assertEquals(404, request("shop.example.com", "/cart").status(),
         "attached to the HTTPS listener only: not served over plain HTTP");
+
+    // a listener without a hostname serves its certificate for the names the certificate holds
+    TestCertificates.Leaf blog = ca.issue(TestCertificates.KeyFormat.PKCS1_RSA, "blog.example.com");
+    kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("blog-tls").withNamespace("default")
+        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(blog.cert()))
+        .addToData("tls.key", base64(blog.key())).build()).create();
+    kube.resources(Gateway.class).inNamespace("default").withName("edge").edit(g -> {
+      g.getSpec().getListeners().add(new ListenerBuilder().withName("any").withProtocol("HTTPS").withPort(443)
+          .withNewTls().addNewCertificateRef().withName("blog-tls").endCertificateRef().endTls().build());
+      return g;
+    });
+    route("default", "blog", List.of("blog.example.com"), "default/edge/any", to("api-canary", prefix("/")));
+    Await.until(gateway, g -> g.generation().certificates().all().size() == 2, WAIT);
+    Curl.Result b = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "blog.example.com:" + httpsPort
+        + ":127.0.0.1", "https://blog.example.com:" + httpsPort + "/");
+    assertEquals("200 2", b.writeOut(), b.stderr());
+    assertTrue(TlsProbe.handshake(httpsPort, "blog.example.com", null).names().contains("blog.example.com"));
   }
 
   private static String base64(java.nio.file.Path file) throws Exception {
