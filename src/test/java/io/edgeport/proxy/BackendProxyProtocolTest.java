@@ -2,11 +2,11 @@ package io.edgeport.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.edgeport.net.ProxyProtocolHeader;
 import io.edgeport.support.Configs;
 import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,12 +17,10 @@ class BackendProxyProtocolTest extends LiveNodesTest {
 
   @Test
   void theHeaderNamesTheClientInBothVersions() {
-    SocketAddress client = SocketAddress.inetSocketAddress(40000, "203.0.113.7");
-    SocketAddress gateway = SocketAddress.inetSocketAddress(80, "127.0.0.1");
     assertEquals("PROXY TCP4 203.0.113.7 127.0.0.1 40000 80\r\n",
-        BackendProxyProtocol.header(1, client, gateway).toString(StandardCharsets.US_ASCII));
+        ProxyProtocolHeader.of(1, "203.0.113.7", 40000, "127.0.0.1", 80).toString(StandardCharsets.US_ASCII));
     byte[] v2 = new byte[28];
-    BackendProxyProtocol.header(2, client, gateway).readBytes(v2);
+    ProxyProtocolHeader.of(2, "203.0.113.7", 40000, "127.0.0.1", 80).readBytes(v2);
     assertEquals(0x21, v2[12]); // version 2, PROXY
     assertEquals(0x11, v2[13]); // TCP over IPv4
     assertEquals(12, v2[15]);

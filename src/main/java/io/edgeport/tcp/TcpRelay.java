@@ -1,0 +1,252 @@
+package io.edgeport.tcp;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.balance.PickContext;
+import io.edgeport.config.Cidr;
+import io.edgeport.net.ProxyProtocolHeader;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One client connection of a LoadBalancer Service port: picks a node, connects (a failed connect moves on to the
+ * next node, within the connect timeout), then relays bytes both ways. Back-pressure: a side whose peer cannot
+ * take more stops being read until the peer drains. A half-close passes through (the client's FIN becomes one
+ * toward the node and the other way round); the connection closes when both directions have ended, when either
+ * side resets, or when it is idle both ways. Everything runs on the client connection's event loop.
+ */
+final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext {
+  private final TcpTarget target;
+  private final ChannelFactory<? extends Channel> channels;
+  private final TcpCounters.PortCounts counts;
+  private Channel client;
+  private Channel node;
+  private Endpoint endpoint;
+  private List<Endpoint> endpoints;
+  private int first;
+  private int attempts;
+  private long deadline;
+  private boolean clientEnded;
+  private boolean nodeEnded;
+  private boolean closed;
+
+  TcpRelay(TcpTarget target, ChannelFactory<? extends Channel> channels, TcpCounters.PortCounts counts) {
+    this.target = target;
+    this.channels = channels;
+    this.counts = counts;
+  }
+
+  @Override
+  public String clientAddress() {
+    return ((InetSocketAddress) client.remoteAddress()).getAddress().getHostAddress();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    client = ctx.channel();
+    counts.opened.increment();
+    client.closeFuture().addListener(f -> ended());
+    List<Cidr> allowed = target.backend().allowedSources();
+    if (!allowed.isEmpty() && !allowedIn(allowed)) {
+      counts.refused.increment();
+      client.close();
+      return;
+    }
+    endpoints = target.backend().balancer().endpoints();
+    if (target.backend().unavailableReason() != null || endpoints.isEmpty()) {
+      counts.noNode.increment();
+      client.close();
+      return;
+    }
+    first = target.backend().balancer().pick(this);
+    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(target.connectTimeoutMillis());
+    connect();
+  }
+
+  private boolean allowedIn(List<Cidr> allowed) {
+    byte[] ip = ((InetSocketAddress) client.remoteAddress()).getAddress().getAddress();
+    for (Cidr c : allowed) {
+      if (c.contains(ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One try: a share of the time left (at most a third while three or more nodes are untried), as for HTTP. */
+  private void connect() {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0 || attempts >= endpoints.size()) {
+      client.close();
+      return;
+    }
+    int untried = endpoints.size() - attempts;
+    long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining / Math.min(untried, 3)));
+    endpoint = endpoints.get((first + attempts) % endpoints.size());
+    attempts++;
+    Endpoint trying = endpoint;
+    new Bootstrap().group(client.eventLoop()).channelFactory(channels)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeoutMillis, Integer.MAX_VALUE))
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, true).option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new NodeSide())
+        .connect(trying.host(), trying.port())
+        .addListener((ChannelFutureListener) f -> connected(f, trying));
+  }
+
+  private void connected(ChannelFuture f, Endpoint trying) {
+    if (closed) {
+      f.channel().close();
+      return;
+    }
+    if (!f.isSuccess()) {
+      counts.connectFailuresByNode.computeIfAbsent(trying.toString(), k -> new LongAdder()).increment();
+      trying.reportFailure("connect failed: " + f.cause().getMessage());
+      connect();
+      return;
+    }
+    node = f.channel();
+    trying.requestStarted(); // least-connections counts open connections
+    counts.connectedByNode.computeIfAbsent(trying.toString(), k -> new LongAdder()).increment();
+    node.closeFuture().addListener(x -> client.close());
+    int proxyProtocol = target.backend().proxyProtocol();
+    if (proxyProtocol > 0) {
+      InetSocketAddress from = (InetSocketAddress) client.remoteAddress();
+      InetSocketAddress to = (InetSocketAddress) client.localAddress();
+      node.writeAndFlush(ProxyProtocolHeader.of(proxyProtocol, from.getAddress().getHostAddress(), from.getPort(),
+          to.getAddress().getHostAddress(), to.getPort()));
+    }
+    long idle = target.idleMillis();
+    client.pipeline().addFirst("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+    node.pipeline().addFirst("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+    client.config().setAutoRead(true);
+    node.config().setAutoRead(true);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    counts.bytesIn.add(((ByteBuf) msg).readableBytes());
+    relay(client, node, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (node != null) {
+      node.flush();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (client.isWritable() && node != null) {
+      node.config().setAutoRead(true); // the client drained: read the node again
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      clientEnded = true;
+      halfClose(node, nodeEnded);
+    } else if (evt instanceof IdleStateEvent) {
+      closeBoth();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    closeBoth(); // a reset: neither side may think the other is still there
+  }
+
+  /** Writes what {@code from} read to {@code to}; stops reading {@code from} while {@code to} is full. */
+  private static void relay(Channel from, Channel to, Object msg) {
+    to.write(msg);
+    if (!to.isWritable()) {
+      from.config().setAutoRead(false); // first: the flush may drain at once, and its writability event resumes
+      to.flush();
+    }
+  }
+
+  /** One direction ended: pass the FIN on, and close once the other direction has ended too. */
+  private void halfClose(Channel toward, boolean otherEnded) {
+    if (otherEnded) {
+      closeBoth();
+    } else if (toward instanceof DuplexChannel duplex) {
+      // after what is queued: Netty's shutdownOutput drops writes still pending
+      toward.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
+    } else {
+      closeBoth();
+    }
+  }
+
+  private void closeBoth() {
+    if (node != null) {
+      node.flush();
+      node.close();
+    }
+    client.flush();
+    client.close();
+  }
+
+  private void ended() {
+    if (!closed) {
+      closed = true;
+      if (node != null) {
+        node.close();
+        endpoint.requestEnded();
+      }
+      counts.closed.increment();
+    }
+  }
+
+  /** The node's side: the same relay the other way. */
+  private final class NodeSide extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      counts.bytesOut.add(((ByteBuf) msg).readableBytes());
+      relay(ctx.channel(), client, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      client.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        client.config().setAutoRead(true); // the node drained: read the client again
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        nodeEnded = true;
+        halfClose(client, clientEnded);
+      } else if (evt instanceof IdleStateEvent) {
+        closeBoth();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      closeBoth();
+    }
+  }
+}

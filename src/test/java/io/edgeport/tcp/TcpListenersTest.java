@@ -1,0 +1,330 @@
+package io.edgeport.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.balance.Endpoint;
+import io.edgeport.balance.SelectionStrategy;
+import io.edgeport.config.Cidr;
+import io.edgeport.config.LoadBalancing;
+import io.edgeport.config.RetryPolicy;
+import io.edgeport.routing.Backend;
+import io.edgeport.support.Configs;
+import io.edgeport.support.Poll;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServerOptions;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The TCP relay of LoadBalancer Service ports on real sockets: nodes on 127.0.0.2-4, clients on loopback. */
+class TcpListenersTest {
+  static final String LB = "127.0.0.10";
+  Vertx vertx;
+  TcpListeners listeners;
+  final List<RawNode> nodes = new ArrayList<>();
+
+  /** ECHO sends back what it reads; COUNT reads to the end (the client's FIN), then answers how many bytes it read
+   * and who it is, and closes; GREET names itself in a line first, then echoes. */
+  enum Mode { ECHO, COUNT, GREET }
+
+  /** A node on a blocking socket. */
+  static final class RawNode implements AutoCloseable {
+    final ServerSocket server;
+    final String address;
+    final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+    RawNode(String address, int port, Mode mode) throws Exception {
+      this.address = address;
+      this.server = new ServerSocket();
+      server.bind(new InetSocketAddress(address, port));
+      Thread t = new Thread(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket s = server.accept();
+            accepted.add(s);
+            new Thread(() -> serve(s, mode)).start();
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    void serve(Socket s, Mode mode) {
+      try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        boolean echo = mode != Mode.COUNT;
+        if (mode == Mode.GREET) {
+          out.write((address + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        byte[] buf = new byte[65536];
+        long total = 0;
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          total += n;
+          if (echo) {
+            out.write(buf, 0, n);
+          }
+        }
+        out.write((address + " read " + total).getBytes(StandardCharsets.US_ASCII));
+      } catch (Exception e) {
+        // the test decides what a broken connection means
+      }
+    }
+
+    /** Dies: its listening socket and every connection close (the kernel resets what is in flight). */
+    @Override
+    public void close() throws Exception {
+      server.close();
+      for (Socket s : accepted) {
+        if (!s.isClosed()) {
+          s.setSoLinger(true, 0);
+          s.close();
+        }
+      }
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    listeners = new TcpListeners(vertx);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.runOnContext(v -> listeners.close());
+    for (RawNode n : nodes) {
+      n.close();
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  int startNodes(Mode mode) throws Exception {
+    int port = Configs.freePort();
+    for (String a : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+      nodes.add(new RawNode(a, port, mode));
+    }
+    return port;
+  }
+
+  static TcpTarget target(int nodePort, List<String> hosts, List<Cidr> allowed, int proxyProtocol) {
+    List<Endpoint> endpoints = hosts.stream().map(h -> new Endpoint(h, nodePort)).toList();
+    Backend backend = new Backend("default/db:5432", SelectionStrategy.of(LoadBalancing.ROUND_ROBIN).create(endpoints),
+        allowed, null, RetryPolicy.DEFAULT, null, false, proxyProtocol);
+    return new TcpTarget("default/db:5432", backend, 2000, 60_000);
+  }
+
+  Map<TcpListeners.Bind, String> apply(Map<TcpListeners.Bind, TcpTarget> wanted) throws Exception {
+    var result = new java.util.concurrent.CompletableFuture<Map<TcpListeners.Bind, String>>();
+    vertx.runOnContext(v -> listeners.apply(wanted).onComplete(ar -> result.complete(ar.result())));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  static Socket connect(int port) throws Exception {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(LB, port), 5000);
+    s.setSoTimeout(20_000);
+    return s;
+  }
+
+  static String readAll(Socket s) throws Exception {
+    return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void sixtyFourMebibytesGoBothWaysByteForByteAndHalfClosePassesThrough() throws Exception {
+    int nodePort = startNodes(Mode.ECHO);
+    int port = Configs.freePort();
+    apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
+        List.of(), 0)));
+    byte[] chunk = new byte[1 << 20];
+    new Random(7).nextBytes(chunk);
+    try (Socket s = connect(port)) {
+      MessageDigest sent = MessageDigest.getInstance("SHA-256");
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = s.getOutputStream();
+          for (int i = 0; i < 64; i++) {
+            out.write(chunk);
+            sent.update(chunk);
+          }
+          s.shutdownOutput(); // half-close: the node sees the end and still answers
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      MessageDigest received = MessageDigest.getInstance("SHA-256");
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[65536];
+      long echoed = 0;
+      long want = 64L << 20;
+      while (echoed < want) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, want - echoed));
+        assertTrue(n > 0, "the echo ended after " + echoed + " bytes");
+        received.update(buf, 0, n);
+        echoed += n;
+      }
+      writer.join(30_000);
+      assertArrayEquals(sent.digest(), received.digest(), "64 MiB there and back, byte for byte");
+      String tail = readAll(s);
+      assertTrue(tail.endsWith(" read " + want), "the node saw the client's half-close, then answered: " + tail);
+    }
+    var totals = listeners.counters().snapshot().get("default/db:5432");
+    Poll.until(() -> listeners.counters().snapshot().get("default/db:5432").open() == 0, 10, "the connection closed");
+    assertTrue(totals.bytesIn() >= 64L << 20 && totals.bytesOut() >= 64L << 20, totals.toString());
+  }
+
+  @Test
+  void connectionsGoRoundTheNodesAndSkipOneThatRefuses() throws Exception {
+    int nodePort = startNodes(Mode.COUNT);
+    nodes.get(1).close(); // 127.0.0.3 refuses
+    int port = Configs.freePort();
+    apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
+        List.of(), 0)));
+    Set<String> answeredBy = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 6; i++) {
+      try (Socket s = connect(port)) {
+        s.shutdownOutput();
+        String answer = readAll(s);
+        assertTrue(answer.endsWith(" read 0"), answer);
+        answeredBy.add(answer.substring(0, answer.indexOf(' ')));
+      }
+    }
+    assertEquals(Set.of("127.0.0.2", "127.0.0.4"), answeredBy, "every connection served; the dead node skipped");
+    assertTrue(listeners.counters().snapshot().get("default/db:5432").connectFailuresByNode()
+        .getOrDefault("127.0.0.3:" + nodePort, 0L) > 0);
+  }
+
+  /** The greeting line of a GREET node: which node the connection reached. */
+  static String greeting(Socket s) throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (int c = s.getInputStream().read(); c != '\n'; c = s.getInputStream().read()) {
+      line.append((char) c);
+    }
+    return line.toString();
+  }
+
+  @Test
+  void aNodeKilledMidStreamClosesOnlyItsOwnConnections() throws Exception {
+    int nodePort = startNodes(Mode.GREET);
+    int port = Configs.freePort();
+    apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3"), List.of(), 0)));
+    try (Socket x = connect(port); Socket y = connect(port)) {
+      boolean xOnTwo = greeting(x).equals("127.0.0.2");
+      assertEquals(xOnTwo ? "127.0.0.3" : "127.0.0.2", greeting(y), "one connection on each node");
+      Socket onDead = xOnTwo ? x : y;
+      Socket onLive = xOnTwo ? y : x;
+      for (Socket s : List.of(x, y)) {
+        s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("ping", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+      }
+      nodes.get(0).close(); // 127.0.0.2 dies
+      assertEquals(-1, onDead.getInputStream().read(), "the connection on the dead node ends");
+      onLive.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("pong", new String(onLive.getInputStream().readNBytes(4), StandardCharsets.US_ASCII),
+          "the other node's connection goes on");
+    }
+    for (int i = 0; i < 2; i++) {
+      try (Socket c = connect(port)) {
+        assertEquals("127.0.0.3", greeting(c), "a new connection avoids the dead node");
+      }
+    }
+  }
+
+  @Test
+  void sourceRangesRefuseOthers() throws Exception {
+    int nodePort = startNodes(Mode.COUNT);
+    int port = Configs.freePort();
+    apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2"),
+        List.of(Cidr.parse("127.0.0.50/32")), 0)));
+    try (Socket outsider = connect(port)) {
+      assertEquals(-1, outsider.getInputStream().read(), "closed at once");
+    }
+    try (Socket insider = new Socket()) {
+      insider.bind(new InetSocketAddress("127.0.0.50", 0));
+      insider.connect(new InetSocketAddress(LB, port), 5000);
+      insider.setSoTimeout(20_000);
+      insider.shutdownOutput();
+      assertTrue(readAll(insider).startsWith("127.0.0.2"));
+    }
+    assertEquals(1, listeners.counters().snapshot().get("default/db:5432").refused());
+  }
+
+  @Test
+  void proxyProtocolTwoTellsTheNodeTheClient() throws Exception {
+    int nodePort = Configs.freePort();
+    var node = vertx.createNetServer(new NetServerOptions().setUseProxyProtocol(true))
+        .connectHandler(s -> s.write(s.remoteAddress().hostAddress()).onComplete(v -> s.close()))
+        .listen(nodePort, "127.0.0.2").await(10, TimeUnit.SECONDS);
+    int port = Configs.freePort();
+    apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2"), List.of(), 2)));
+    try (Socket s = new Socket()) {
+      s.bind(new InetSocketAddress("127.0.0.77", 0));
+      s.connect(new InetSocketAddress(LB, port), 5000);
+      s.setSoTimeout(20_000);
+      assertEquals("127.0.0.77", readAll(s));
+    }
+    node.close();
+  }
+
+  @Test
+  void aPortThatCannotBeBoundIsReportedAndTheOthersServeAndPortsComeAndGo() throws Exception {
+    int nodePort = startNodes(Mode.COUNT);
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(LB, 0));
+      int free = Configs.freePort();
+      TcpTarget t = target(nodePort, List.of("127.0.0.2"), List.of(), 0);
+      TcpListeners.Bind busy = new TcpListeners.Bind(LB, taken.getLocalPort());
+      TcpListeners.Bind ok = new TcpListeners.Bind(LB, free);
+      Map<TcpListeners.Bind, String> failures = apply(Map.of(busy, t, ok, t));
+      assertEquals(Set.of(busy), failures.keySet());
+      assertTrue(failures.get(busy).toLowerCase().contains("address already in use"), failures.get(busy));
+      try (Socket s = connect(free)) {
+        s.shutdownOutput();
+        assertTrue(readAll(s).startsWith("127.0.0.2"));
+      }
+      // the same port again keeps its socket; a port no longer wanted stops listening
+      try (Socket held = connect(free)) {
+        Poll.until(() -> nodes.get(0).accepted.size() == 2, 10, "the held connection reached its node");
+        assertEquals(Map.of(), apply(Map.of(ok, target(nodePort, List.of("127.0.0.3"), List.of(), 0))));
+        held.shutdownOutput();
+        assertTrue(readAll(held).startsWith("127.0.0.2"), "an established connection keeps its node");
+        try (Socket next = connect(free)) {
+          next.shutdownOutput();
+          assertTrue(readAll(next).startsWith("127.0.0.3"), "a new one takes the new target");
+        }
+        apply(Map.of());
+        Poll.until(() -> !canConnect(free), 10, "the port closed");
+      }
+    }
+  }
+
+  static boolean canConnect(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getByName(LB), port), 1000);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}
