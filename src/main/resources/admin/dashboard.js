@@ -93,6 +93,27 @@ function render(s) {
     }
     for (const conflict of c.conflicts || []) cluster.append(el("div", {class: "why"}, `host conflict: ${conflict}`));
   }
+  const lbs = s.loadBalancers || [];
+  document.getElementById("loadBalancersSection").hidden = lbs.length === 0;
+  const lbBody = document.querySelector("#loadBalancers tbody");
+  lbBody.replaceChildren();
+  for (const p of lbs) {
+    const chips = el("td", {});
+    for (const n of p.nodes || []) {
+      chips.append(el("span", {class: "node " + n.status, "data-node": n.address, "data-status": n.status},
+        `${n.endpoint} ${n.status}`));
+    }
+    if (p.notServed) chips.append(el("span", {class: "why"}, p.notServed));
+    if (p.unavailable) chips.append(el("span", {class: "why"}, p.unavailable));
+    const where = el("td", {}, (p.listening || []).join(", "));
+    for (const [bind, why] of Object.entries(p.cannotListen || {})) {
+      where.append(el("div", {class: "why"}, `cannot listen on ${bind}: ${why}`));
+    }
+    const bad = p.notServed || p.unavailable || Object.keys(p.cannotListen || {}).length > 0;
+    lbBody.append(el("tr", {class: bad ? "unhealthy" : "", "data-service": `${p.service}:${p.port}`},
+      el("td", {}, `${p.service}:${p.port}`, el("div", {class: "origin"}, p.protocol)), where, chips,
+      el("td", {class: "num"}, p.open ?? 0), el("td", {class: "num"}, p.connections ?? 0)));
+  }
   const certs = s.certificates || [];
   document.getElementById("certificatesSection").hidden = certs.length === 0;
   const certBody = document.querySelector("#certificates tbody");

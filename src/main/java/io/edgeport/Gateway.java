@@ -2,6 +2,7 @@ package io.edgeport;
 
 import io.edgeport.balance.RetryBudget;
 import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.cluster.LoadBalancerPorts;
 import io.edgeport.cluster.Coalescer;
 import io.edgeport.cluster.IngressCertificate;
 import io.edgeport.cluster.ServiceResolver;
@@ -29,12 +30,16 @@ import io.edgeport.proxy.Generation;
 import io.edgeport.proxy.ListenerSettings;
 import io.edgeport.proxy.ProxyServer;
 import io.edgeport.proxy.Traffic;
+import io.edgeport.routing.Backend;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.RouteTableBuilder;
 import io.edgeport.tls.CertificateLoader;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
+import io.edgeport.tcp.TcpCounters;
+import io.edgeport.tcp.TcpListeners;
+import io.edgeport.tcp.TcpTarget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,6 +51,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -104,6 +110,11 @@ public final class Gateway {
   private KubernetesSource kubernetes;
   private List<DomainConfig> domains = List.of();
   private Resolutions resolutions;
+  /** The ports of LoadBalancer Services served (kubernetes.loadBalancer), as of the last cluster change. */
+  private List<LoadBalancerPorts.Port> loadBalancerPorts = List.of();
+  private final TcpListeners tcp;
+  /** Each LoadBalancer port that could not be bound, with why; and the last set reported. */
+  private volatile Map<TcpListeners.Bind, String> tcpFailures = Map.of();
   private final Map<BackendRef, RetryBudget> budgets = new HashMap<>();
   private final Map<String, RateLimiter> rateLimiters = new HashMap<>();
   private ProxyServer proxy;
@@ -139,6 +150,7 @@ public final class Gateway {
     this.probe = new NetworkProbe(vertx);
     this.health = new HealthRegistry(vertx, context, probe, System::nanoTime);
     this.rebuilds = new Coalescer(vertx, REBUILD_DELAY_MILLIS, this::rebuild);
+    this.tcp = new TcpListeners(vertx);
     health.onChange(rebuilds::request);
   }
 
@@ -438,8 +450,12 @@ public final class Gateway {
     }
     BackendResolver resolver = config.kubernetes() == null ? BackendResolver.STATIC
         : new ServiceResolver(next, config.kubernetes());
-    resolutions = Resolutions.of(domains, resolver);
-    health.update(domains, next.nodes(), resolutions);
+    KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
+    loadBalancerPorts = lb == null ? List.of() : LoadBalancerPorts.of(next.services(), lb);
+    List<BackendRef> tcpBackends = loadBalancerPorts.stream().map(LoadBalancerPorts.Port::backend)
+        .filter(Objects::nonNull).toList();
+    resolutions = Resolutions.of(domains, tcpBackends, resolver);
+    health.update(domains, tcpBackends, next.nodes(), resolutions);
     rebuilds.request();
   }
 
@@ -512,6 +528,7 @@ public final class Gateway {
         RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget, this::gate),
         Forwarding.of(config.timeouts(), config.trustedProxies(), httpsPort, config.limits()), accessLog, certificates);
     generation.set(next);
+    applyLoadBalancers();
     budgets.keySet().retainAll(resolutions.byBackend().keySet());
     Set<String> hosts = new HashSet<>();
     domains.forEach(d -> hosts.add(d.host()));
@@ -519,6 +536,63 @@ public final class Gateway {
     view = new View(next.version(), config, cluster, domains, resolutions, healthNow, conflicts);
     logUnavailable();
     notifyState();
+  }
+
+  /**
+   * Listens on each TCP port of each served LoadBalancer Service at each address, with the port's nodes as they
+   * serve now; on the health context, where the listeners live. A port that cannot be bound is logged, shown by
+   * status and reported as an Event on its Service; the other ports serve.
+   */
+  private void applyLoadBalancers() {
+    KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
+    Map<TcpListeners.Bind, TcpTarget> wanted = new LinkedHashMap<>();
+    Map<TcpListeners.Bind, LoadBalancerPorts.Port> portOf = new HashMap<>();
+    if (lb != null) {
+      for (LoadBalancerPorts.Port p : loadBalancerPorts) {
+        if (p.backend() == null) {
+          continue; // UDP, SCTP: shown as not served by status
+        }
+        Backend backend = RouteTableBuilder.backend(p.backend(), resolutions.get(p.backend()), cluster.nodes(), health,
+            budget(p.backend()));
+        TcpTarget target = new TcpTarget(p.name(), backend, config.timeouts().connect().toMillis(),
+            config.timeouts().tcpIdle().toMillis());
+        for (String address : lb.addresses()) {
+          TcpListeners.Bind bind = new TcpListeners.Bind(address, p.port());
+          wanted.put(bind, target);
+          portOf.put(bind, p);
+        }
+      }
+    }
+    KubernetesSource source = kubernetes;
+    health.context().runOnContext(v -> tcp.apply(wanted).onSuccess(failures -> {
+      Map<TcpListeners.Bind, String> before = tcpFailures;
+      tcpFailures = failures;
+      failures.forEach((bind, why) -> {
+        LoadBalancerPorts.Port p = portOf.get(bind);
+        if (!why.equals(before.get(bind)) && p != null && source != null) {
+          source.reportEvent(p.service(), "ListenFailed", "edgeport cannot listen on " + bind + " for port "
+              + p.port() + ": " + why);
+        }
+      });
+      if (!failures.equals(before)) {
+        notifyState();
+      }
+    }));
+  }
+
+  /** The LoadBalancer Service ports served, as of the last cluster change. */
+  public List<LoadBalancerPorts.Port> loadBalancerPorts() {
+    return loadBalancerPorts;
+  }
+
+  /** The LoadBalancer ports that could not be bound, with why. */
+  public Map<TcpListeners.Bind, String> loadBalancerFailures() {
+    return tcpFailures;
+  }
+
+  /** What the LoadBalancer ports carried, per Service port. */
+  public TcpCounters tcpCounters() {
+    return tcp.counters();
   }
 
   /**
@@ -699,6 +773,7 @@ public final class Gateway {
       Future<Void> apiClosed = kubernetes != null ? kubernetes.close() : Future.succeededFuture();
       closeCertificateWatcher();
       health.close();
+      tcp.close();
       apiClosed.onComplete(x -> stopped.complete());
     });
     Duration drain = config == null ? Duration.ZERO : config.shutdown().drain();

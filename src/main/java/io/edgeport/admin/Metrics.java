@@ -24,6 +24,7 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.edgeport.tcp.TcpCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,11 +138,46 @@ final class Metrics {
               .build(),
           nodeHealth(gateway.health().reports()),
           certificateExpiry(gateway.generation().certificates())));
+      out.addAll(tcp(gateway.tcpCounters().snapshot()));
       if (gateway.view() != null && gateway.view().config().kubernetes() != null) {
         out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",
             gateway.clusterSourceState().equals("connected") ? 1 : 0));
       }
       return new MetricSnapshots(out);
+    }
+
+    /** The TCP ports of LoadBalancer Services, by {@code service} ({@code namespace/name:port}) and node. */
+    private static List<MetricSnapshot> tcp(Map<String, TcpCounters.Totals> ports) {
+      CounterSnapshot.Builder connections = CounterSnapshot.builder().name("edgeport_tcp_connections")
+          .help("TCP connections accepted on a LoadBalancer Service port");
+      GaugeSnapshot.Builder open = GaugeSnapshot.builder().name("edgeport_tcp_connections_active")
+          .help("TCP connections open now on a LoadBalancer Service port");
+      CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("edgeport_tcp_bytes")
+          .help("Bytes relayed, by direction: in (client to node) and out (node to client)");
+      CounterSnapshot.Builder refused = CounterSnapshot.builder().name("edgeport_tcp_connections_refused")
+          .help("TCP connections closed at once: not in loadBalancerSourceRanges");
+      CounterSnapshot.Builder perNode = CounterSnapshot.builder().name("edgeport_tcp_node_connections")
+          .help("TCP connections relayed to each node");
+      CounterSnapshot.Builder failures = CounterSnapshot.builder().name("edgeport_tcp_connect_failures")
+          .help("Connects to a node that failed (the connection moved on to the next node)");
+      ports.forEach((service, t) -> {
+        Labels by = Labels.of("service", service);
+        connections.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(by).value(t.connections())
+            .build());
+        open.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(by).value(t.open()).build());
+        bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+            .labels(Labels.of("service", service, "direction", "in")).value(t.bytesIn()).build());
+        bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+            .labels(Labels.of("service", service, "direction", "out")).value(t.bytesOut()).build());
+        refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(by).value(t.refused()).build());
+        t.connectedByNode().forEach((node, n) -> perNode.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+            .labels(Labels.of("service", service, "node", node)).value(n).build()));
+        t.connectFailuresByNode().forEach((node, n) -> failures.dataPoint(
+            CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("service", service, "node", node))
+                .value(n).build()));
+      });
+      return List.of(connections.build(), open.build(), bytes.build(), refused.build(), perNode.build(),
+          failures.build());
     }
 
     private static GaugeSnapshot gauge(String name, String help, double value) {
@@ -162,7 +198,7 @@ final class Metrics {
           .help("When each served certificate expires (alert on it minus time(): a renewal that did not happen)");
       for (ServedCertificate c : certificates.all()) {
         expiry.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-            .labels(Labels.of("host", c.config().hosts().get(0), "origin", c.config().origin()))
+            .labels(Labels.of("host", c.hosts().isEmpty() ? "" : c.hosts().get(0), "origin", c.config().origin()))
             .value(c.leaf().getNotAfter().getTime() / 1000.0).build());
       }
       return expiry.build();

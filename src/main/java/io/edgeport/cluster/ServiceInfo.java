@@ -11,17 +11,21 @@ import java.util.List;
  * @param healthCheckNodePort kube-proxy's per-Service health port for Local policy, or 0
  * @param clientIpAffinity    sessionAffinity: ClientIP
  * @param sourceRanges        loadBalancerSourceRanges (empty: everyone)
+ * @param loadBalancerClass   spec.loadBalancerClass, or null
+ * @param proxyProtocol       PROXY protocol version toward the nodes asked by the annotation
+ *                            {@code edgeport.io/proxy-protocol} (1, 2), or 0
  */
 public record ServiceInfo(String namespace, String name, String type, List<Port> ports, boolean localTrafficPolicy,
-    int healthCheckNodePort, boolean clientIpAffinity, List<Cidr> sourceRanges) {
+    int healthCheckNodePort, boolean clientIpAffinity, List<Cidr> sourceRanges, String loadBalancerClass,
+    int proxyProtocol) {
 
   public ServiceInfo {
     ports = List.copyOf(ports);
     sourceRanges = List.copyOf(sourceRanges);
   }
 
-  /** @param nodePort 0 when none is allocated */
-  public record Port(String name, int port, int nodePort) {}
+  /** @param nodePort 0 when none is allocated; @param protocol TCP, UDP or SCTP */
+  public record Port(String name, int port, int nodePort, String protocol) {}
 
   public boolean hasNodePorts() {
     return type.equals("NodePort") || type.equals("LoadBalancer");

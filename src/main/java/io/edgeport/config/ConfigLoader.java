@@ -100,7 +100,8 @@ public final class ConfigLoader {
       nodes = readNodes(map, nodesEntry);
     }
     DomainsSection domainsSection = new DomainsSection(r);
-    boolean discovers = kubernetes != null && (kubernetes.ingressClass() != null || kubernetes.gatewayClass() != null);
+    boolean discovers = kubernetes != null && (kubernetes.ingressClass() != null || kubernetes.gatewayClass() != null
+        || kubernetes.loadBalancer() != null);
     List<DomainConfig> domains = domainsSection.read(map, map.entries().get("domains"), discovers);
     if (kubeEntry == null) {
       domainsSection.serviceUses.forEach(s -> r.error(s, "service '" + s.text() + "' needs a 'kubernetes' section"));

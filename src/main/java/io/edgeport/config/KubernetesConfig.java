@@ -16,10 +16,28 @@ import java.util.Map;
  * @param kubeProxyHealthPort kube-proxy's health port on every node (10256 unless the cluster changed it)
  * @param gatewayClass        serve Gateways of this GatewayClass and their HTTPRoutes too, or null
  * @param leaderElection      the Lease that decides which replica writes status
+ * @param loadBalancer        serve Services of type LoadBalancer of a class, or null
  */
 public record KubernetesConfig(String kubeconfig, String context, List<String> nodeAddressTypes,
     Map<String, String> nodeSelector, String ingressClass, String publishAddress, NodeHealth nodeHealth,
-    int kubeProxyHealthPort, String gatewayClass, LeaderElection leaderElection) {
+    int kubeProxyHealthPort, String gatewayClass, LeaderElection leaderElection, LoadBalancerClass loadBalancer) {
+
+  /**
+   * edgeport as the load balancer of Services of type LoadBalancer: each TCP port of such a Service is listened on
+   * at each address and relayed to the port's nodePort on the eligible nodes.
+   *
+   * @param name      the {@code spec.loadBalancerClass} it serves
+   * @param addresses where it listens, and what the Services' status shows
+   * @param isDefault also serve LoadBalancer Services without a class
+   * @param healthCheck intervals and thresholds of the nodes' checks (what is checked follows the Service, as for
+   *                  domains: kube-proxy's health, or its healthCheckNodePort for externalTrafficPolicy Local)
+   */
+  public record LoadBalancerClass(String name, List<String> addresses, boolean isDefault,
+      HealthCheckConfig healthCheck) {
+    public LoadBalancerClass {
+      addresses = List.copyOf(addresses);
+    }
+  }
 
   /**
    * Every replica serves; only the holder of this Lease writes status (of Ingresses, Gateways and routes).
@@ -36,7 +54,7 @@ public record KubernetesConfig(String kubeconfig, String context, List<String> n
       Map<String, String> nodeSelector, String ingressClass, String publishAddress, NodeHealth nodeHealth,
       int kubeProxyHealthPort) {
     this(kubeconfig, context, nodeAddressTypes, nodeSelector, ingressClass, publishAddress, nodeHealth,
-        kubeProxyHealthPort, null, LeaderElection.DEFAULT);
+        kubeProxyHealthPort, null, LeaderElection.DEFAULT, null);
   }
 
   /** How nodes of Services with externalTrafficPolicy Cluster are checked. */

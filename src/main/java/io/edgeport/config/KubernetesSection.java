@@ -20,7 +20,7 @@ final class KubernetesSection {
       return null;
     }
     r.checkKeys(map, "kubernetes", "kubeconfig", "context", "nodeAddressType", "nodeSelector", "ingressClass",
-        "publishAddress", "nodeHealth", "kubeProxyHealthPort", "gatewayClass", "leaderElection");
+        "publishAddress", "nodeHealth", "kubeProxyHealthPort", "gatewayClass", "leaderElection", "loadBalancer");
     KubernetesConfig.NodeHealth nodeHealth = KubernetesConfig.NodeHealth.KUBE_PROXY;
     String mode = r.optionalString(map, "nodeHealth", "kubernetes.nodeHealth");
     if ("backend".equals(mode)) {
@@ -36,7 +36,36 @@ final class KubernetesSection {
         r.optionalString(map, "ingressClass", "kubernetes.ingressClass"),
         r.optionalString(map, "publishAddress", "kubernetes.publishAddress"), nodeHealth,
         kubeProxyPort == null ? KubernetesConfig.KUBE_PROXY_HEALTH_PORT : kubeProxyPort,
-        r.optionalString(map, "gatewayClass", "kubernetes.gatewayClass"), leaderElection(r, map.entries().get("leaderElection")));
+        r.optionalString(map, "gatewayClass", "kubernetes.gatewayClass"), leaderElection(r, map.entries().get("leaderElection")),
+        loadBalancer(r, map.entries().get("loadBalancer")));
+  }
+
+  private static KubernetesConfig.LoadBalancerClass loadBalancer(ConfigReader r, Entry entry) {
+    MapNode map = entry == null ? null : r.asMap(entry.value(), "kubernetes.loadBalancer");
+    if (map == null) {
+      return null;
+    }
+    r.checkKeys(map, "kubernetes.loadBalancer", "class", "addresses", "default", "healthCheck");
+    String name = r.optionalString(map, "class", "kubernetes.loadBalancer.class");
+    if (name == null) {
+      r.error(map, "kubernetes.loadBalancer: 'class' is missing (the spec.loadBalancerClass it serves, like"
+          + " edgeport.io/lb)");
+    }
+    List<String> addresses = new ArrayList<>();
+    Entry list = map.entries().get("addresses");
+    if (list == null) {
+      r.error(map, "kubernetes.loadBalancer: 'addresses' is missing (where it listens, like [203.0.113.10])");
+    }
+    for (Scalar a : r.stringList(list, "kubernetes.loadBalancer.addresses")) {
+      if (Cidr.IpLiterals.parse(a.text()) == null) {
+        r.error(a, "kubernetes.loadBalancer.addresses: '" + a.text() + "' is not an IP address");
+      } else {
+        addresses.add(a.text());
+      }
+    }
+    return new KubernetesConfig.LoadBalancerClass(name, addresses,
+        r.flag(map, "default", "kubernetes.loadBalancer.default", false),
+        HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT));
   }
 
   private static KubernetesConfig.LeaderElection leaderElection(ConfigReader r, Entry entry) {

@@ -77,12 +77,18 @@ public final class HealthRegistry implements EndpointSelector {
    * at once; keys that stay keep their state; keys no longer needed are stopped.
    */
   public void update(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions) {
+    update(domains, List.of(), nodes, resolutions);
+  }
+
+  /** @param more backends besides the domains' (the TCP ports of LoadBalancer Services), checked the same way */
+  public void update(List<DomainConfig> domains, List<BackendRef> more, List<String> nodes, Resolutions resolutions) {
     Map<BackendRef, String> backends = new LinkedHashMap<>(); // each distinct backend, with a Host to check it with
     for (DomainConfig domain : domains) {
       String hostHeader = domain.isWildcard() ? domain.host().substring(2)
           : domain.host().equals(DomainConfig.ANY_HOST) ? "localhost" : domain.host();
       domain.paths().forEach(rule -> rule.backendRefs().forEach(ref -> backends.putIfAbsent(ref, hostHeader)));
     }
+    more.forEach(ref -> backends.putIfAbsent(ref, "localhost"));
     Map<CheckKey, String> wanted = new LinkedHashMap<>();
     backends.forEach((ref, hostHeader) -> {
       if (resolutions.get(ref) instanceof Resolved backend) {

@@ -20,10 +20,16 @@ public record Resolutions(Map<BackendRef, Resolution> byBackend) {
   }
 
   public static Resolutions of(List<DomainConfig> domains, BackendResolver resolver) {
+    return of(domains, List.of(), resolver);
+  }
+
+  /** @param more backends besides the domains' (the TCP ports of LoadBalancer Services) */
+  public static Resolutions of(List<DomainConfig> domains, List<BackendRef> more, BackendResolver resolver) {
     Map<BackendRef, Resolution> out = new LinkedHashMap<>();
     for (DomainConfig d : domains) {
       d.paths().forEach(rule -> rule.backendRefs().forEach(ref -> out.computeIfAbsent(ref, resolver::resolve)));
     }
+    more.forEach(ref -> out.computeIfAbsent(ref, resolver::resolve));
     return new Resolutions(out);
   }
 

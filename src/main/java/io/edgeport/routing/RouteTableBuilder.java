@@ -96,7 +96,8 @@ public final class RouteTableBuilder {
     return rest.length() > tail.length() && rest.endsWith(tail);
   }
 
-  private static Backend backend(BackendRef ref, BackendResolver.Resolution resolution, List<String> nodes,
+  /** A backend as it serves now: its balancer over the endpoints that take traffic, or why it cannot serve. */
+  public static Backend backend(BackendRef ref, BackendResolver.Resolution resolution, List<String> nodes,
       EndpointSelector selector, RetryBudget budget) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())

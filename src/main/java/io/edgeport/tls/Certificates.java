@@ -25,8 +25,7 @@ public final class Certificates {
     ServedCertificate chosenDefault = null;
     for (ServedCertificate c : this.all) {
       byAlias.put(c.alias(), c);
-      // no hosts given (a Gateway HTTPS listener without a hostname): it serves the names it certifies
-      for (String host : c.config().hosts().isEmpty() ? c.names() : c.config().hosts()) {
+      for (String host : c.hosts()) {
         if (host.startsWith("*.")) {
           wildcard.putIfAbsent(host.substring(1), c);
         } else {

@@ -20,6 +20,14 @@ public record ServedCertificate(String alias, CertificateConfig config, X509Cert
     return chain[0];
   }
 
+  /**
+   * The host names it is served for: those configured, or (a Gateway HTTPS listener without a hostname) the names
+   * it certifies.
+   */
+  public List<String> hosts() {
+    return config.hosts().isEmpty() ? names : config.hosts();
+  }
+
   /** Same files, same contents. */
   boolean sameAs(CertificateConfig otherConfig, byte[] otherPem) {
     return config.equals(otherConfig) && Arrays.equals(pem, otherPem);

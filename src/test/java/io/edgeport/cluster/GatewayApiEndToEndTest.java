@@ -501,11 +501,11 @@ class GatewayApiEndToEndTest extends MockApiTest {
     kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("blog-tls").withNamespace("default")
         .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(blog.cert()))
         .addToData("tls.key", base64(blog.key())).build()).create();
-    kube.resources(Gateway.class).inNamespace("default").withName("edge").edit(g -> {
+    retryOnConflict(() -> kube.resources(Gateway.class).inNamespace("default").withName("edge").edit(g -> {
       g.getSpec().getListeners().add(new ListenerBuilder().withName("any").withProtocol("HTTPS").withPort(443)
           .withNewTls().addNewCertificateRef().withName("blog-tls").endCertificateRef().endTls().build());
       return g;
-    });
+    }));
     route("default", "blog", List.of("blog.example.com"), "default/edge/any", to("api-canary", prefix("/")));
     Await.until(gateway, g -> g.generation().certificates().all().size() == 2, WAIT);
     Curl.Result b = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "blog.example.com:" + httpsPort

@@ -97,10 +97,10 @@ class StatusLeaderProcessTest extends MockApiTest {
     io.edgeport.support.Poll.until(() -> status(portA) == 200 && status(portB) == 200, 20, "both replicas serve");
 
     // a change: A writes its status, B does not write at all
-    kube.resources(HTTPRoute.class).inNamespace("default").withName("api").edit(r -> {
+    retryOnConflict(() -> kube.resources(HTTPRoute.class).inNamespace("default").withName("api").edit(r -> {
       r.getSpec().setHostnames(List.of("api.example.com", "www.example.com"));
       return r;
-    });
+    }));
     io.edgeport.support.Poll.until(() -> reportedGeneration() == 2, 20, "the route's new generation reported");
     io.edgeport.support.Poll.until(() -> status(portB, "www.example.com") == 200, 20, "B serves the new hostname");
     assertTrue(a.output().stream().anyMatch(l -> l.contains("writing the status of httproute default/api")));
@@ -113,10 +113,10 @@ class StatusLeaderProcessTest extends MockApiTest {
     b.awaitLine("holds lease default/edgeport-status", LEASE_SECONDS + 15);
     long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
     assertTrue(tookMillis < (LEASE_SECONDS + 3) * 1000L, "B took over " + tookMillis + " ms after A died");
-    kube.resources(HTTPRoute.class).inNamespace("default").withName("api").edit(r -> {
+    retryOnConflict(() -> kube.resources(HTTPRoute.class).inNamespace("default").withName("api").edit(r -> {
       r.getSpec().setHostnames(List.of("api.example.com"));
       return r;
-    });
+    }));
     io.edgeport.support.Poll.until(() -> reportedGeneration() == 3, 20, "B reports the route's next generation");
     assertEquals(200, status(portB));
   }

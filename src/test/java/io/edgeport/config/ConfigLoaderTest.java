@@ -339,6 +339,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loadBalancerServicesAreServedForAClassAtAddresses() throws Exception {
+    EdgeportConfig c = ConfigLoader.parse("f.yaml", """
+        kubernetes:
+          loadBalancer: {class: edgeport.io/lb, addresses: [203.0.113.10, "2001:db8::10"], default: true}
+        timeouts: {tcpIdle: 10m}
+        """).config();
+    KubernetesConfig.LoadBalancerClass lb = c.kubernetes().loadBalancer();
+    assertEquals("edgeport.io/lb", lb.name());
+    assertEquals(List.of("203.0.113.10", "2001:db8::10"), lb.addresses());
+    assertTrue(lb.isDefault());
+    assertEquals(HealthCheckConfig.DEFAULT, lb.healthCheck());
+    assertEquals(java.time.Duration.ofMinutes(10), c.timeouts().tcpIdle());
+    assertEquals(java.time.Duration.ofHours(1), Timeouts.DEFAULTS.tcpIdle());
+    assertEquals(List.of(), c.domains(), "Services supply what is served");
+    assertEquals(List.of(
+        "f.yaml:2:17: kubernetes.loadBalancer: 'class' is missing (the spec.loadBalancerClass it serves, like"
+            + " edgeport.io/lb)",
+        "f.yaml:2:30: kubernetes.loadBalancer.addresses: 'lb.example.com' is not an IP address"),
+        errors("""
+        kubernetes:
+          loadBalancer: {addresses: [lb.example.com]}
+        """));
+  }
+
+  @Test
   void kubernetesMistakesAreLocated() {
     assertEquals(List.of(
         "f.yaml:3:3: unknown key 'ingresClass' in kubernetes (did you mean 'ingressClass'?)",

@@ -100,7 +100,7 @@ class DeploymentFilesTest {
         .toList();
     for (String needed : List.of("gateways watch", "httproutes watch", "referencegrants watch",
         "gatewayclasses watch", "namespaces watch", "gateways/status patch", "httproutes/status patch",
-        "gatewayclasses/status patch")) {
+        "gatewayclasses/status patch", "services/status patch", "events create")) {
       assertTrue(granted.contains(needed), needed);
     }
     Role lease = only(rbac, Role.class);

@@ -58,8 +58,10 @@ public abstract class MockApiTest extends LiveNodesTest {
    *
    * @param extraKubernetes more of the {@code kubernetes:} section
    * @param rest            more of the config after it (domains)
+   * @param extensions      started with it (the admin listener)
    */
-  protected void startOnApi(String extraKubernetes, String rest) throws Exception {
+  protected void startOnApi(String extraKubernetes, String rest, io.edgeport.Gateway.Extension... extensions)
+      throws Exception {
     startGateway("""
         listen:
           http: "127.0.0.1:0"
@@ -69,7 +71,24 @@ public abstract class MockApiTest extends LiveNodesTest {
           kubeconfig: %s
           kubeProxyHealthPort: %d
         %s
-        %s""".formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), rest), 2);
+        %s""".formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), rest), 2, extensions);
+  }
+
+  /**
+   * Runs an edit again when the object changed between its read and its write (409: edgeport writes status, which
+   * changes the resourceVersion), as API clients do; a few times at most.
+   */
+  public static void retryOnConflict(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   protected Path kubeconfig() throws Exception {

@@ -12,6 +12,7 @@ import io.edgeport.config.RetryPolicy;
 import io.edgeport.routing.Backend;
 import io.edgeport.support.Configs;
 import io.edgeport.support.Poll;
+import io.edgeport.support.RawTcpNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import java.io.InputStream;
@@ -39,69 +40,7 @@ class TcpListenersTest {
   static final String LB = "127.0.0.10";
   Vertx vertx;
   TcpListeners listeners;
-  final List<RawNode> nodes = new ArrayList<>();
-
-  /** ECHO sends back what it reads; COUNT reads to the end (the client's FIN), then answers how many bytes it read
-   * and who it is, and closes; GREET names itself in a line first, then echoes. */
-  enum Mode { ECHO, COUNT, GREET }
-
-  /** A node on a blocking socket. */
-  static final class RawNode implements AutoCloseable {
-    final ServerSocket server;
-    final String address;
-    final List<Socket> accepted = new CopyOnWriteArrayList<>();
-
-    RawNode(String address, int port, Mode mode) throws Exception {
-      this.address = address;
-      this.server = new ServerSocket();
-      server.bind(new InetSocketAddress(address, port));
-      Thread t = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket s = server.accept();
-            accepted.add(s);
-            new Thread(() -> serve(s, mode)).start();
-          } catch (Exception e) {
-            return;
-          }
-        }
-      });
-      t.setDaemon(true);
-      t.start();
-    }
-
-    void serve(Socket s, Mode mode) {
-      try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-        boolean echo = mode != Mode.COUNT;
-        if (mode == Mode.GREET) {
-          out.write((address + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
-        byte[] buf = new byte[65536];
-        long total = 0;
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-          total += n;
-          if (echo) {
-            out.write(buf, 0, n);
-          }
-        }
-        out.write((address + " read " + total).getBytes(StandardCharsets.US_ASCII));
-      } catch (Exception e) {
-        // the test decides what a broken connection means
-      }
-    }
-
-    /** Dies: its listening socket and every connection close (the kernel resets what is in flight). */
-    @Override
-    public void close() throws Exception {
-      server.close();
-      for (Socket s : accepted) {
-        if (!s.isClosed()) {
-          s.setSoLinger(true, 0);
-          s.close();
-        }
-      }
-    }
-  }
+  final List<RawTcpNode> nodes = new ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -112,16 +51,16 @@ class TcpListenersTest {
   @AfterEach
   void stop() throws Exception {
     vertx.runOnContext(v -> listeners.close());
-    for (RawNode n : nodes) {
+    for (RawTcpNode n : nodes) {
       n.close();
     }
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  int startNodes(Mode mode) throws Exception {
+  int startNodes(RawTcpNode.Mode mode) throws Exception {
     int port = Configs.freePort();
     for (String a : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
-      nodes.add(new RawNode(a, port, mode));
+      nodes.add(new RawTcpNode(a, port, mode));
     }
     return port;
   }
@@ -152,7 +91,7 @@ class TcpListenersTest {
 
   @Test
   void sixtyFourMebibytesGoBothWaysByteForByteAndHalfClosePassesThrough() throws Exception {
-    int nodePort = startNodes(Mode.ECHO);
+    int nodePort = startNodes(RawTcpNode.Mode.ECHO);
     int port = Configs.freePort();
     apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
         List.of(), 0)));
@@ -196,7 +135,7 @@ class TcpListenersTest {
 
   @Test
   void connectionsGoRoundTheNodesAndSkipOneThatRefuses() throws Exception {
-    int nodePort = startNodes(Mode.COUNT);
+    int nodePort = startNodes(RawTcpNode.Mode.COUNT);
     nodes.get(1).close(); // 127.0.0.3 refuses
     int port = Configs.freePort();
     apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
@@ -226,7 +165,7 @@ class TcpListenersTest {
 
   @Test
   void aNodeKilledMidStreamClosesOnlyItsOwnConnections() throws Exception {
-    int nodePort = startNodes(Mode.GREET);
+    int nodePort = startNodes(RawTcpNode.Mode.GREET);
     int port = Configs.freePort();
     apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3"), List.of(), 0)));
     try (Socket x = connect(port); Socket y = connect(port)) {
@@ -253,7 +192,7 @@ class TcpListenersTest {
 
   @Test
   void sourceRangesRefuseOthers() throws Exception {
-    int nodePort = startNodes(Mode.COUNT);
+    int nodePort = startNodes(RawTcpNode.Mode.COUNT);
     int port = Configs.freePort();
     apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2"),
         List.of(Cidr.parse("127.0.0.50/32")), 0)));
@@ -289,7 +228,7 @@ class TcpListenersTest {
 
   @Test
   void aPortThatCannotBeBoundIsReportedAndTheOthersServeAndPortsComeAndGo() throws Exception {
-    int nodePort = startNodes(Mode.COUNT);
+    int nodePort = startNodes(RawTcpNode.Mode.COUNT);
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(LB, 0));
       int free = Configs.freePort();

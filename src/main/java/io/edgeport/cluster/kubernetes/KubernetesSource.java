@@ -2,7 +2,9 @@ package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.cluster.Coalescer;
+import io.edgeport.cluster.LoadBalancerPorts;
 import io.edgeport.config.KubernetesConfig;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -108,7 +110,7 @@ public final class KubernetesSource {
     this.publish = publish;
     this.connectionChanged = connectionChanged;
     this.rebuilds = new Coalescer(vertx, debounceMillis, this::rebuild);
-    this.status = config.publishAddress() != null || config.gatewayClass() != null
+    this.status = config.publishAddress() != null || config.gatewayClass() != null || config.loadBalancer() != null
         ? new StatusWriter(vertx, context, client, config, rebuilds::request) : null;
   }
 
@@ -204,6 +206,11 @@ public final class KubernetesSource {
         status.ingresses(KubernetesView.served(ingresses.getStore().list(), config.ingressClass()),
             config.publishAddress());
       }
+      if (config.loadBalancer() != null) {
+        status.services(services.getStore().list().stream()
+            .filter(s -> LoadBalancerPorts.serves(KubernetesView.service(s), config.loadBalancer())).toList(),
+            config.loadBalancer().addresses());
+      }
       if (gateways != null) {
         status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
             httpRoutes.getStore().list());
@@ -231,6 +238,29 @@ public final class KubernetesSource {
       out.addAll(KubernetesView.tlsSecrets(KubernetesView.served(ingresses.getStore().list(), config.ingressClass())));
     }
     return out;
+  }
+
+  /**
+   * A Warning Event on a Service ({@code namespace/name}) about this replica (a port it cannot listen on): every
+   * replica reports its own, holding the Lease or not.
+   */
+  public void reportEvent(String service, String reason, String message) {
+    int slash = service.indexOf('/');
+    String ns = service.substring(0, slash);
+    String name = service.substring(slash + 1);
+    String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    vertx.executeBlocking(() -> {
+      Service svc = services.getStore().getByKey(service);
+      client.v1().events().inNamespace(ns).resource(new EventBuilder().withNewMetadata().withGenerateName(name + ".")
+          .withNamespace(ns).endMetadata()
+          .withNewInvolvedObject().withApiVersion("v1").withKind("Service").withNamespace(ns).withName(name)
+          .withUid(svc == null ? null : svc.getMetadata().getUid()).endInvolvedObject()
+          .withType("Warning").withReason(reason).withMessage(message)
+          .withNewSource().withComponent("edgeport").withHost(StatusWriter.HOST).endSource()
+          .withReportingComponent("edgeport.io/lb").withReportingInstance(StatusWriter.HOST)
+          .withFirstTimestamp(now).withLastTimestamp(now).withCount(1).build()).create();
+      return null;
+    }, false).onFailure(e -> LOG.warn("service {}: cannot report event {}: {}", service, reason, describe(e)));
   }
 
   /** Does this replica write status now (it holds the Lease)? For the status view. */

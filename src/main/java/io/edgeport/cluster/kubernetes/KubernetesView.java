@@ -48,6 +48,8 @@ final class KubernetesView {
   static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
   static final String AUTOSCALER_TAINT = "ToBeDeletedByClusterAutoscaler";
   static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+  /** On a LoadBalancer Service: its node connections start with a PROXY protocol header ("v1" or "v2"). */
+  static final String PROXY_PROTOCOL_ANNOTATION = "edgeport.io/proxy-protocol";
   /** Values Go's strconv.ParseBool reads as false: the label with one of these does not exclude. */
   private static final Set<String> FALSE = Set.of("0", "f", "F", "false", "FALSE", "False");
 
@@ -203,7 +205,7 @@ final class KubernetesView {
     if (spec.getPorts() != null) {
       for (ServicePort p : spec.getPorts()) {
         ports.add(new ServiceInfo.Port(p.getName(), p.getPort() == null ? 0 : p.getPort(),
-            p.getNodePort() == null ? 0 : p.getNodePort()));
+            p.getNodePort() == null ? 0 : p.getNodePort(), Objects.requireNonNullElse(p.getProtocol(), "TCP")));
       }
     }
     List<Cidr> ranges = new ArrayList<>();
@@ -216,10 +218,13 @@ final class KubernetesView {
         }
       }
     }
+    Map<String, String> annotations = Objects.requireNonNullElse(s.getMetadata().getAnnotations(), Map.of());
+    String proxyProtocol = annotations.get(PROXY_PROTOCOL_ANNOTATION);
     return new ServiceInfo(s.getMetadata().getNamespace(), s.getMetadata().getName(),
         Objects.requireNonNullElse(spec.getType(), "ClusterIP"), ports, "Local".equals(spec.getExternalTrafficPolicy()),
         spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort(),
-        "ClientIP".equals(spec.getSessionAffinity()), ranges);
+        "ClientIP".equals(spec.getSessionAffinity()), ranges, spec.getLoadBalancerClass(),
+        "v1".equals(proxyProtocol) ? 1 : "v2".equals(proxyProtocol) ? 2 : 0);
   }
 
   /** Ingresses of the class, oldest first (the oldest wins a conflict, as in ingress-nginx). */

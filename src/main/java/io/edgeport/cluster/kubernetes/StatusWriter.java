@@ -4,6 +4,10 @@ import io.edgeport.config.Cidr;
 import io.edgeport.config.KubernetesConfig;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
@@ -57,6 +61,8 @@ final class StatusWriter {
   private final Context context;
   private final KubernetesClient client;
   private final KubernetesConfig config;
+  /** This host's name, for Lease identities and Events. */
+  static final String HOST = hostName();
   private final String identity;
   private final Runnable becameLeader;
   private CompletableFuture<?> election;
@@ -70,7 +76,7 @@ final class StatusWriter {
     this.context = context;
     this.client = client;
     this.config = config;
-    this.identity = hostName() + "_" + ProcessHandle.current().pid();
+    this.identity = HOST + "_" + ProcessHandle.current().pid();
     this.becameLeader = becameLeader;
   }
 
@@ -138,6 +144,31 @@ final class StatusWriter {
             i.setStatus(new IngressStatusBuilder().withNewLoadBalancer().withIngress(wanted).endLoadBalancer().build());
             return i;
           }));
+    }
+  }
+
+  /**
+   * Writes {@code addresses} into the status of every served LoadBalancer Service that does not show exactly them,
+   * with {@code ipMode: Proxy}: traffic to them goes through edgeport, not straight to the nodes.
+   */
+  void services(List<Service> served, List<String> addresses) {
+    if (!leading) {
+      return;
+    }
+    List<LoadBalancerIngress> wanted = addresses.stream()
+        .map(a -> new LoadBalancerIngressBuilder().withIp(a).withIpMode("Proxy").build()).toList();
+    for (Service svc : served) {
+      List<LoadBalancerIngress> current = svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
+          ? List.of() : svc.getStatus().getLoadBalancer().getIngress();
+      if (wanted.equals(current)) {
+        continue;
+      }
+      String ns = svc.getMetadata().getNamespace();
+      String name = svc.getMetadata().getName();
+      write("service " + ns + "/" + name, () -> client.services().inNamespace(ns).withName(name).editStatus(s -> {
+        s.setStatus(new ServiceStatusBuilder().withNewLoadBalancer().withIngress(wanted).endLoadBalancer().build());
+        return s;
+      }));
     }
   }
 

@@ -1,0 +1,212 @@
+package io.edgeport.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeport.admin.AdminServer;
+import io.edgeport.support.Await;
+import io.edgeport.support.Curl;
+import io.edgeport.support.Configs;
+import io.edgeport.support.MockApiTest;
+import io.edgeport.support.Poll;
+import io.edgeport.support.RawTcpNode;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * edgeport as the load balancer of Services of type LoadBalancer, against the CRUD mock API with real watches:
+ * TCP nodes on 127.0.0.2-4 on the Services' nodePorts, the load balancer's address 127.0.0.10.
+ */
+class LoadBalancerEndToEndTest extends MockApiTest {
+  static final long WAIT = 15;
+  static final String LB = "127.0.0.10";
+  final List<RawTcpNode> tcpNodes = new ArrayList<>();
+  int nodePort;
+
+  @BeforeEach
+  void startTcpNodes() throws Exception {
+    nodePort = Configs.freePort();
+    for (String a : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+      tcpNodes.add(new RawTcpNode(a, nodePort, RawTcpNode.Mode.GREET));
+    }
+    createNodes(3);
+  }
+
+  @AfterEach
+  void stopTcpNodes() throws Exception {
+    for (RawTcpNode n : tcpNodes) {
+      n.close();
+    }
+  }
+
+  void startLoadBalancer() throws Exception {
+    startLoadBalancer("");
+  }
+
+  void startLoadBalancer(String rest, io.edgeport.Gateway.Extension... extensions) throws Exception {
+    startOnApi("""
+        loadBalancer:
+          class: edgeport.io/lb
+          addresses: [%s]
+          healthCheck: {interval: 1s, timeout: 1s, healthyThreshold: 1, unhealthyThreshold: 1}
+        """.formatted(LB), rest, extensions);
+  }
+
+  Service loadBalancer(String name, String lbClass, int port, String protocol) {
+    return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        .withNewSpec().withType("LoadBalancer").withLoadBalancerClass(lbClass).addNewPort().withName("db")
+        .withProtocol(protocol).withPort(port).withNodePort(nodePort).endPort().endSpec().build();
+  }
+
+  /** Which node a new connection to the load balancer's port reaches, or null when nothing listens or serves. */
+  static String nodeBehind(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(LB, port), 2000);
+      s.setSoTimeout(5000);
+      StringBuilder line = new StringBuilder();
+      for (int c = s.getInputStream().read(); c != '\n'; c = s.getInputStream().read()) {
+        if (c < 0) {
+          return null;
+        }
+        line.append((char) c);
+      }
+      s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).equals("ping")
+          ? line.toString() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  Set<String> spread(int port, int connections) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < connections; i++) {
+      seen.add(String.valueOf(nodeBehind(port)));
+    }
+    return seen;
+  }
+
+  @Test
+  void aServiceOfTheClassGetsItsAddressAndItsPortReachesEveryNode() throws Exception {
+    int port = Configs.freePort();
+    int otherPort = Configs.freePort();
+    kube.services().resource(loadBalancer("db", "edgeport.io/lb", port, "TCP")).create();
+    kube.services().resource(loadBalancer("theirs", "example.com/other", otherPort, "TCP")).create();
+    startLoadBalancer();
+    Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
+    long before = gateway.tcpCounters().snapshot().get("default/db:" + port).connections();
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), spread(port, 9), "every node takes connections");
+
+    Service db = kube.services().inNamespace("default").withName("db").waitUntilCondition(s -> s.getStatus() != null
+        && s.getStatus().getLoadBalancer() != null && !s.getStatus().getLoadBalancer().getIngress().isEmpty(),
+        WAIT, TimeUnit.SECONDS);
+    assertEquals(LB, db.getStatus().getLoadBalancer().getIngress().get(0).getIp());
+    assertEquals("Proxy", db.getStatus().getLoadBalancer().getIngress().get(0).getIpMode());
+
+    assertNull(nodeBehind(otherPort), "another class's port is not listened on");
+    Service theirs = kube.services().inNamespace("default").withName("theirs").get();
+    assertTrue(theirs.getStatus() == null || theirs.getStatus().getLoadBalancer() == null
+        || theirs.getStatus().getLoadBalancer().getIngress().isEmpty(), "and its status is untouched");
+    assertEquals(before + 9, gateway.tcpCounters().snapshot().get("default/db:" + port).connections());
+  }
+
+  /** An edit that tries again when edgeport's status write changed the Service in between (409), as clients do. */
+  void editService(String name, java.util.function.Consumer<Service> change) {
+    retryOnConflict(() -> kube.services().inNamespace("default").withName(name).edit(s -> {
+      change.accept(s);
+      return s;
+    }));
+  }
+
+  @Test
+  void listenersFollowTheServicesClassPortsAndDeletion() throws Exception {
+    int port = Configs.freePort();
+    kube.services().resource(loadBalancer("db", "example.com/other", port, "TCP")).create();
+    startLoadBalancer();
+    assertNull(nodeBehind(port));
+
+    editService("db", s -> s.getSpec().setLoadBalancerClass("edgeport.io/lb"));
+    Poll.until(() -> nodeBehind(port) != null, WAIT, "the class changed to ours: the port listens");
+
+    int moved = Configs.freePort();
+    editService("db", s -> s.getSpec().getPorts().get(0).setPort(moved));
+    Poll.until(() -> nodeBehind(moved) != null && nodeBehind(port) == null, WAIT, "the port moved");
+
+    kube.services().inNamespace("default").withName("db").delete();
+    Poll.until(() -> nodeBehind(moved) == null, WAIT, "deleted: no longer listened on");
+  }
+
+  @Test
+  void localTrafficPolicySendsOnlyToNodesWhoseHealthCheckNodePortSaysSo() throws Exception {
+    int port = Configs.freePort();
+    kubeProxy.setHealthy(1, false); // no local endpoint on 127.0.0.3
+    Service local = new ServiceBuilder(loadBalancer("db", "edgeport.io/lb", port, "TCP")).editSpec()
+        .withExternalTrafficPolicy("Local").withHealthCheckNodePort(kubeProxy.port()).endSpec().build();
+    kube.services().resource(local).create();
+    startLoadBalancer();
+    Await.until(gateway, g -> g.nodeHealth().entrySet().stream()
+        .anyMatch(e -> e.getKey().startsWith("127.0.0.3 ") && e.getValue() == io.edgeport.health.NodeHealth.Status.DOWN)
+        && g.nodeHealth().entrySet().stream().filter(e -> e.getValue() == io.edgeport.health.NodeHealth.Status.UP)
+        .count() == 2, WAIT);
+    Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
+    assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(port, 8));
+  }
+
+  @Test
+  void aPortAlreadyTakenGivesAnEventAndAStatusEntryAndUdpIsNotServed() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(LB, 0));
+      int busy = taken.getLocalPort();
+      int free = Configs.freePort();
+      kube.services().resource(loadBalancer("busy", "edgeport.io/lb", busy, "TCP")).create();
+      kube.services().resource(loadBalancer("fine", "edgeport.io/lb", free, "TCP")).create();
+      kube.services().resource(loadBalancer("dns", "edgeport.io/lb", Configs.freePort(), "UDP")).create();
+      int admin = Configs.freePort();
+      startLoadBalancer("admin: \"127.0.0.1:%d\"\n".formatted(admin), new AdminServer(vertx, "test"));
+      Poll.until(() -> nodeBehind(free) != null, WAIT, "the other Service's port serves");
+      Await.until(gateway, g -> g.loadBalancerFailures().size() == 1, WAIT);
+      String why = gateway.loadBalancerFailures().values().iterator().next();
+      assertTrue(why.toLowerCase().contains("address already in use"), why);
+      Poll.until(() -> kube.v1().events().inNamespace("default").list().getItems().stream()
+          .anyMatch(e -> e.getInvolvedObject().getName().equals("busy")), WAIT, "an Event on the Service");
+      Event e = kube.v1().events().inNamespace("default").list().getItems().stream()
+          .filter(x -> x.getInvolvedObject().getName().equals("busy")).findFirst().orElseThrow();
+      assertEquals("Warning", e.getType());
+      assertEquals("ListenFailed", e.getReason());
+      assertTrue(e.getMessage().contains(LB + ":" + busy), e.getMessage());
+      assertTrue(gateway.loadBalancerPorts().stream().anyMatch(p -> p.service().equals("default/dns")
+          && p.protocol().equals("UDP") && p.backend() == null), "the UDP port is known and not relayed");
+
+      // the status API (the dashboard's source) and the metrics show it all
+      JsonArray ports = new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body())
+          .getJsonArray("loadBalancers");
+      Map<String, JsonObject> byService = new HashMap<>();
+      ports.forEach(o -> byService.put(((JsonObject) o).getString("service"), (JsonObject) o));
+      assertTrue(byService.get("default/busy").getJsonObject("cannotListen").getString(LB + ":" + busy)
+          .toLowerCase().contains("address already in use"));
+      assertEquals(List.of(LB + ":" + free), byService.get("default/fine").getJsonArray("listening").getList());
+      assertEquals(3, byService.get("default/fine").getJsonArray("nodes").size());
+      assertTrue(byService.get("default/dns").getString("notServed").startsWith("UDP is not relayed"));
+      String metrics = Curl.run("http://127.0.0.1:" + admin + "/metrics").body();
+      assertTrue(metrics.contains("edgeport_tcp_connections_total{service=\"default/fine:" + free + "\"}"), metrics);
+    }
+  }
+}
