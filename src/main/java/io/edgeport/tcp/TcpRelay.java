@@ -104,7 +104,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeoutMillis, Integer.MAX_VALUE))
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true).option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new NodeSide())
+        .handler(new Side(false))
         .connect(trying.host(), trying.port())
         .addListener((ChannelFutureListener) f -> connected(f, trying));
   }
@@ -134,43 +134,14 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
     long idle = target.idleMillis();
     client.pipeline().addFirst("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
     node.pipeline().addFirst("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+    client.pipeline().addLast(new Side(true));
     client.config().setAutoRead(true);
     node.config().setAutoRead(true);
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    counts.bytesIn.add(((ByteBuf) msg).readableBytes());
-    relay(client, node, msg);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (node != null) {
-      node.flush();
-    }
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (client.isWritable() && node != null) {
-      node.config().setAutoRead(true); // the client drained: read the node again
-    }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof ChannelInputShutdownEvent) {
-      clientEnded = true;
-      halfClose(node, nodeEnded);
-    } else if (evt instanceof IdleStateEvent) {
-      closeBoth();
-    }
-  }
-
-  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    closeBoth(); // a reset: neither side may think the other is still there
+    closeBoth(); // the client reset, before or after the node connected
   }
 
   /** Writes what {@code from} read to {@code to}; stops reading {@code from} while {@code to} is full. */
@@ -214,31 +185,45 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
     }
   }
 
-  /** The node's side: the same relay the other way. */
-  private final class NodeSide extends ChannelInboundHandlerAdapter {
+  /** One side's events, relayed to the other side: the client's (added once the node is connected) or the node's. */
+  private final class Side extends ChannelInboundHandlerAdapter {
+    private final boolean client;
+
+    Side(boolean client) {
+      this.client = client;
+    }
+
+    private Channel peer() {
+      return client ? node : TcpRelay.this.client;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      counts.bytesOut.add(((ByteBuf) msg).readableBytes());
-      relay(ctx.channel(), client, msg);
+      (client ? counts.bytesIn : counts.bytesOut).add(((ByteBuf) msg).readableBytes());
+      relay(ctx.channel(), peer(), msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      client.flush();
+      peer().flush();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
       if (ctx.channel().isWritable()) {
-        client.config().setAutoRead(true); // the node drained: read the client again
+        peer().config().setAutoRead(true); // this side drained: read the other again
       }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof ChannelInputShutdownEvent) {
-        nodeEnded = true;
-        halfClose(client, clientEnded);
+        if (client) {
+          clientEnded = true;
+        } else {
+          nodeEnded = true;
+        }
+        halfClose(peer(), client ? nodeEnded : clientEnded);
       } else if (evt instanceof IdleStateEvent) {
         closeBoth();
       }
@@ -246,7 +231,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      closeBoth();
+      closeBoth(); // a reset: neither side may think the other is still there
     }
   }
 }
