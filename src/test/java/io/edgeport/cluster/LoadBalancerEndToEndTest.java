@@ -136,6 +136,164 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     }));
   }
 
+  static Socket connect(int port) throws Exception {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(LB, port), 5000);
+    s.setSoTimeout(20_000);
+    return s;
+  }
+
+  static String greeting(Socket s) throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (int c = s.getInputStream().read(); c != '\n'; c = s.getInputStream().read()) {
+      line.append((char) c);
+    }
+    return line.toString();
+  }
+
+  @Test
+  void sixtyFourMebibytesThroughAServicePortAndAHalfCloseSeenByTheNode() throws Exception {
+    int port = Configs.freePort();
+    kube.services().resource(loadBalancer("db", "edgeport.io/lb", port, "TCP")).create();
+    startLoadBalancer();
+    Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
+    byte[] chunk = new byte[1 << 20];
+    new java.util.Random(11).nextBytes(chunk);
+    try (Socket s = connect(port)) {
+      String node = greeting(s);
+      java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 0; i < 64; i++) {
+            s.getOutputStream().write(chunk);
+            sent.update(chunk);
+          }
+          s.shutdownOutput();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      java.security.MessageDigest received = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[65536];
+      long want = 64L << 20;
+      for (long got = 0; got < want; ) {
+        int n = s.getInputStream().read(buf, 0, (int) Math.min(buf.length, want - got));
+        assertTrue(n > 0, "the echo ended after " + got + " bytes");
+        received.update(buf, 0, n);
+        got += n;
+      }
+      writer.join(30_000);
+      assertTrue(java.util.Arrays.equals(sent.digest(), received.digest()), "64 MiB there and back, byte for byte");
+      assertEquals(node + " read " + want, new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII),
+          "the node saw the client's half-close and could still answer");
+    }
+  }
+
+  @Test
+  void aNodeKilledMidStreamClosesOnlyItsConnectionsAndNewOnesAvoidIt() throws Exception {
+    int port = Configs.freePort();
+    kube.services().resource(loadBalancer("db", "edgeport.io/lb", port, "TCP")).create();
+    startLoadBalancer();
+    Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
+    List<Socket> open = new ArrayList<>();
+    try {
+      Map<String, Socket> byNode = new HashMap<>();
+      for (int i = 0; i < 6 && byNode.size() < 3; i++) {
+        Socket s = connect(port);
+        open.add(s);
+        byNode.putIfAbsent(greeting(s), s);
+      }
+      assertEquals(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), byNode.keySet());
+      tcpNodes.get(1).close(); // 127.0.0.3 dies
+      assertEquals(-1, byNode.get("127.0.0.3").getInputStream().read(), "its connection ends");
+      for (String live : List.of("127.0.0.2", "127.0.0.4")) {
+        Socket s = byNode.get(live);
+        s.getOutputStream().write("still".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("still", new String(s.getInputStream().readNBytes(5), StandardCharsets.US_ASCII),
+            live + "'s connection goes on");
+      }
+      assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(port, 8), "new connections avoid the dead node");
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void sourceRangesRefuseOthersAndProxyProtocolTellsTheNodeTheClient() throws Exception {
+    int port = Configs.freePort();
+    kube.services().resource(new ServiceBuilder(loadBalancer("db", "edgeport.io/lb", port, "TCP")).editSpec()
+        .withLoadBalancerSourceRanges("127.0.0.50/32").endSpec().build()).create();
+    int proxied = Configs.freePort();
+    int proxiedNodePort = Configs.freePort();
+    List<io.vertx.core.net.NetServer> parsers = new ArrayList<>();
+    for (String a : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+      parsers.add(vertx.createNetServer(new io.vertx.core.net.NetServerOptions().setUseProxyProtocol(true))
+          .connectHandler(s -> s.write(s.remoteAddress().hostAddress()).onComplete(v -> s.close()))
+          .listen(proxiedNodePort, a).await(10, TimeUnit.SECONDS));
+    }
+    kube.services().resource(new ServiceBuilder().withNewMetadata().withName("app").withNamespace("default")
+        .addToAnnotations("edgeport.io/proxy-protocol", "v2").endMetadata().withNewSpec().withType("LoadBalancer")
+        .withLoadBalancerClass("edgeport.io/lb").addNewPort().withProtocol("TCP").withPort(proxied)
+        .withNodePort(proxiedNodePort).endPort().endSpec().build()).create();
+    startLoadBalancer();
+    Poll.until(() -> canConnect(port) && canConnect(proxied), WAIT, "both ports listen");
+    try (Socket outsider = connect(port)) {
+      assertEquals(-1, outsider.getInputStream().read(), "not in loadBalancerSourceRanges: closed at once");
+    }
+    try (Socket insider = new Socket()) {
+      insider.bind(new InetSocketAddress("127.0.0.50", 0));
+      insider.connect(new InetSocketAddress(LB, port), 5000);
+      insider.setSoTimeout(20_000);
+      assertTrue(greeting(insider).startsWith("127.0.0."), "an allowed client is served");
+    }
+    try (Socket client = new Socket()) {
+      client.bind(new InetSocketAddress("127.0.0.77", 0));
+      client.connect(new InetSocketAddress(LB, proxied), 5000);
+      client.setSoTimeout(20_000);
+      assertEquals("127.0.0.77", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII),
+          "the node read the client's address from the PROXY v2 header");
+    }
+    for (var p : parsers) {
+      p.close();
+    }
+  }
+
+  @Test
+  void clientIpAffinityKeepsAClientOnOneNode() throws Exception {
+    int port = Configs.freePort();
+    kube.services().resource(new ServiceBuilder(loadBalancer("db", "edgeport.io/lb", port, "TCP")).editSpec()
+        .withSessionAffinity("ClientIP").endSpec().build()).create();
+    startLoadBalancer();
+    Poll.until(() -> canConnect(port), WAIT, "the port listens");
+    Set<String> nodesSeen = new HashSet<>();
+    for (int client = 60; client < 66; client++) {
+      Set<String> perClient = new HashSet<>();
+      for (int i = 0; i < 4; i++) {
+        try (Socket s = new Socket()) {
+          s.bind(new InetSocketAddress("127.0.0." + client, 0));
+          s.connect(new InetSocketAddress(LB, port), 5000);
+          s.setSoTimeout(20_000);
+          perClient.add(greeting(s));
+        }
+      }
+      assertEquals(1, perClient.size(), "client 127.0.0." + client + " stays on one node: " + perClient);
+      nodesSeen.addAll(perClient);
+    }
+    assertTrue(nodesSeen.size() > 1, "different clients spread over the nodes: " + nodesSeen);
+  }
+
+  static boolean canConnect(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(LB, port), 1000);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   @Test
   void listenersFollowTheServicesClassPortsAndDeletion() throws Exception {
     int port = Configs.freePort();

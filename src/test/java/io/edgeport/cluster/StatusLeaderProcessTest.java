@@ -51,7 +51,8 @@ class StatusLeaderProcessTest extends MockApiTest {
           gatewayClass: edgeport
           publishAddress: 203.0.113.10
           leaderElection: {namespace: default, leaseDuration: %ds}
-        """.formatted(port, kubeconfig(), kubeProxy.port(), LEASE_SECONDS));
+          loadBalancer: {class: edgeport.io/lb, addresses: [127.0.0.%d]}
+        """.formatted(port, kubeconfig(), kubeProxy.port(), LEASE_SECONDS, name.equals("a") ? 11 : 12));
     return JavaProcess.start(dir, "run", "--config", file.toString());
   }
 
@@ -83,6 +84,10 @@ class StatusLeaderProcessTest extends MockApiTest {
         .withName("edge").withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("edgeport")
         .addNewListener().withName("http").withProtocol("HTTP").withPort(80).endListener().endSpec().build()).create();
     kube.resources(HTTPRoute.class).inNamespace("default").resource(route()).create();
+    kube.services().resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("db")
+        .withNamespace("default").endMetadata().withNewSpec().withType("LoadBalancer")
+        .withLoadBalancerClass("edgeport.io/lb").addNewPort().withPort(Configs.freePort()).withNodePort(nodes.port())
+        .endPort().endSpec().build()).create();
 
     int portA = Configs.freePort();
     int portB = Configs.freePort();
@@ -104,6 +109,7 @@ class StatusLeaderProcessTest extends MockApiTest {
     io.edgeport.support.Poll.until(() -> reportedGeneration() == 2, 20, "the route's new generation reported");
     io.edgeport.support.Poll.until(() -> status(portB, "www.example.com") == 200, 20, "B serves the new hostname");
     assertTrue(a.output().stream().anyMatch(l -> l.contains("writing the status of httproute default/api")));
+    a.awaitLine("writing the status of service default/db", 20); // the LoadBalancer Service's address, by A
     assertTrue(b.output().stream().noneMatch(l -> l.contains("writing the status of")),
         "the replica without the lease writes nothing: " + b.output());
 
