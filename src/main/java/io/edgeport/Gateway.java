@@ -113,6 +113,8 @@ public final class Gateway {
   /** The ports of LoadBalancer Services served (kubernetes.loadBalancer), as of the last cluster change. */
   private List<LoadBalancerPorts.Port> loadBalancerPorts = List.of();
   private final TcpListeners tcp;
+  /** The UDP/SCTP ports of served LoadBalancer Services already logged as not served. */
+  private Set<String> notRelayedLogged = Set.of();
   /** Each LoadBalancer port that could not be bound, with why; and the last set reported. */
   private volatile Map<TcpListeners.Bind, String> tcpFailures = Map.of();
   private final Map<BackendRef, RetryBudget> budgets = new HashMap<>();
@@ -452,6 +454,13 @@ public final class Gateway {
         : new ServiceResolver(next, config.kubernetes());
     KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
     loadBalancerPorts = lb == null ? List.of() : LoadBalancerPorts.of(next.services(), lb);
+    Set<String> notRelayed = new HashSet<>();
+    for (LoadBalancerPorts.Port p : loadBalancerPorts) {
+      if (p.backend() == null && notRelayed.add(p.name()) && !notRelayedLogged.contains(p.name())) {
+        LOG.warn("loadBalancer {}: {} is not served (edgeport relays TCP)", p.name(), p.protocol());
+      }
+    }
+    notRelayedLogged = notRelayed;
     List<BackendRef> tcpBackends = loadBalancerPorts.stream().map(LoadBalancerPorts.Port::backend)
         .filter(Objects::nonNull).toList();
     resolutions = Resolutions.of(domains, tcpBackends, resolver);
