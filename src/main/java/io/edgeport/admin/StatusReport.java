@@ -126,7 +126,7 @@ final class StatusReport {
           nodes.add(new JsonObject().put("address", node).put("endpoint", node + ":" + r.nodePort())
               .put("status", (report == null ? NodeHealth.Status.UNKNOWN : report.status()).name()));
         }
-        o.put("nodePort", r.nodePort()).put("nodes", nodes);
+        o.put("nodePort", r.nodePort()).put("loadBalancing", r.loadBalancing().configName()).put("nodes", nodes);
       }
       TcpCounters.Totals t = counts.get(p.name());
       if (t != null) {

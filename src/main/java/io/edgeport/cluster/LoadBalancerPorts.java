@@ -2,7 +2,6 @@ package io.edgeport.cluster;
 
 import io.edgeport.config.BackendRef;
 import io.edgeport.config.KubernetesConfig.LoadBalancerClass;
-import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.RetryPolicy;
 import io.edgeport.config.ServiceRef;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ public final class LoadBalancerPorts {
             String id = s.namespace() + "/" + s.name();
             BackendRef ref = !Objects.equals(p.protocol(), "TCP") ? null
                 : new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())),
-                    LoadBalancing.ROUND_ROBIN, lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol());
+                    s.loadBalancing(), lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol());
             out.add(new Port(id, p.port(), p.protocol(), ref));
           }
         });

@@ -1,6 +1,7 @@
 package io.edgeport.cluster;
 
 import io.edgeport.config.Cidr;
+import io.edgeport.config.LoadBalancing;
 import java.util.List;
 
 /**
@@ -14,10 +15,12 @@ import java.util.List;
  * @param loadBalancerClass   spec.loadBalancerClass, or null
  * @param proxyProtocol       PROXY protocol version toward the nodes asked by the annotation
  *                            {@code edgeport.io/proxy-protocol} (1, 2), or 0
+ * @param loadBalancing       how connections spread over the nodes, as the annotation
+ *                            {@code edgeport.io/load-balancing} asks (for LoadBalancer Services; default round-robin)
  */
 public record ServiceInfo(String namespace, String name, String type, List<Port> ports, boolean localTrafficPolicy,
     int healthCheckNodePort, boolean clientIpAffinity, List<Cidr> sourceRanges, String loadBalancerClass,
-    int proxyProtocol) {
+    int proxyProtocol, LoadBalancing loadBalancing) {
 
   public ServiceInfo {
     ports = List.copyOf(ports);

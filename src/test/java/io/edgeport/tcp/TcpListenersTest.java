@@ -66,10 +66,14 @@ class TcpListenersTest {
   }
 
   static TcpTarget target(int nodePort, List<String> hosts, List<Cidr> allowed, int proxyProtocol) {
+    return target(nodePort, hosts, allowed, proxyProtocol, 60_000);
+  }
+
+  static TcpTarget target(int nodePort, List<String> hosts, List<Cidr> allowed, int proxyProtocol, long idleMillis) {
     List<Endpoint> endpoints = hosts.stream().map(h -> new Endpoint(h, nodePort)).toList();
     Backend backend = new Backend("default/db:5432", SelectionStrategy.of(LoadBalancing.ROUND_ROBIN).create(endpoints),
         allowed, null, RetryPolicy.DEFAULT, null, false, proxyProtocol);
-    return new TcpTarget("default/db:5432", backend, 2000, 60_000);
+    return new TcpTarget("default/db:5432", backend, 2000, idleMillis);
   }
 
   Map<TcpListeners.Bind, String> apply(Map<TcpListeners.Bind, TcpTarget> wanted) throws Exception {
@@ -188,6 +192,19 @@ class TcpListenersTest {
         assertEquals("127.0.0.3", greeting(c), "a new connection avoids the dead node");
       }
     }
+  }
+
+  @Test
+  void aConnectionSilentBothWaysForTheIdleTimeoutIsClosed() throws Exception {
+    int nodePort = startNodes(RawTcpNode.Mode.ECHO);
+    int port = Configs.freePort();
+    apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2"), List.of(), 0, 300)));
+    try (Socket s = connect(port)) {
+      s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+      assertEquals('x', s.getInputStream().read(), "served");
+      assertEquals(-1, s.getInputStream().read(), "then closed after 300 ms of silence (the read waits up to 20 s)");
+    }
+    Poll.until(() -> nodes.get(0).accepted.get(0).isClosed(), 10, "the node's side closed too");
   }
 
   @Test

@@ -50,6 +50,8 @@ final class KubernetesView {
   static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
   /** On a LoadBalancer Service: its node connections start with a PROXY protocol header ("v1" or "v2"). */
   static final String PROXY_PROTOCOL_ANNOTATION = "edgeport.io/proxy-protocol";
+  /** On a LoadBalancer Service: round-robin (default), least-connections (or least-request), client-ip-hash. */
+  static final String LOAD_BALANCING_ANNOTATION = "edgeport.io/load-balancing";
   /** Values Go's strconv.ParseBool reads as false: the label with one of these does not exclude. */
   private static final Set<String> FALSE = Set.of("0", "f", "F", "false", "FALSE", "False");
 
@@ -224,7 +226,17 @@ final class KubernetesView {
         Objects.requireNonNullElse(spec.getType(), "ClusterIP"), ports, "Local".equals(spec.getExternalTrafficPolicy()),
         spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort(),
         "ClientIP".equals(spec.getSessionAffinity()), ranges, spec.getLoadBalancerClass(),
-        "v1".equals(proxyProtocol) ? 1 : "v2".equals(proxyProtocol) ? 2 : 0);
+        "v1".equals(proxyProtocol) ? 1 : "v2".equals(proxyProtocol) ? 2 : 0,
+        loadBalancing(annotations.get(LOAD_BALANCING_ANNOTATION)));
+  }
+
+  /** The annotation's policy; "least-connections" is least-request counting open connections; else round-robin. */
+  private static LoadBalancing loadBalancing(String name) {
+    if ("least-connections".equals(name)) {
+      return LoadBalancing.LEAST_REQUEST;
+    }
+    LoadBalancing chosen = name == null ? null : LoadBalancing.fromConfigName(name);
+    return chosen == null ? LoadBalancing.ROUND_ROBIN : chosen;
   }
 
   /** Ingresses of the class, oldest first (the oldest wins a conflict, as in ingress-nginx). */

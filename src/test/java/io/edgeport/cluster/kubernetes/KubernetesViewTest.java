@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.edgeport.cluster.ClusterSnapshot;
+import io.edgeport.cluster.LoadBalancerPorts;
+import io.edgeport.cluster.ServiceInfo;
+import io.edgeport.config.HealthCheckConfig;
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.config.LoadBalancing;
 import io.edgeport.config.PathRule;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import java.util.ArrayList;
@@ -25,6 +30,34 @@ class KubernetesViewTest {
         .addNewAddress().withType("InternalIP").withAddress("10.0.0." + name.charAt(name.length() - 1)).endAddress()
         .addNewAddress().withType("ExternalIP").withAddress("203.0.113." + name.charAt(name.length() - 1)).endAddress()
         .endStatus();
+  }
+
+  @Test
+  void loadBalancerServicesCarryTheirClassProtocolsAndAnnotations() {
+    var svc = new ServiceBuilder().withNewMetadata().withName("db")
+        .withNamespace("data").addToAnnotations("edgeport.io/proxy-protocol", "v2")
+        .addToAnnotations("edgeport.io/load-balancing", "least-connections").endMetadata().withNewSpec()
+        .withType("LoadBalancer").withLoadBalancerClass("edgeport.io/lb").addNewPort().withPort(5432).withNodePort(31000)
+        .endPort().addNewPort().withName("dns").withProtocol("UDP").withPort(53).withNodePort(31053).endPort()
+        .endSpec().build();
+    ServiceInfo info = KubernetesView.service(svc);
+    assertEquals("edgeport.io/lb", info.loadBalancerClass());
+    assertEquals(2, info.proxyProtocol());
+    assertEquals(LoadBalancing.LEAST_REQUEST, info.loadBalancing());
+    assertEquals(List.of("TCP", "UDP"), info.ports().stream().map(ServiceInfo.Port::protocol).toList(),
+        "TCP when not given");
+    var lb = new KubernetesConfig.LoadBalancerClass("edgeport.io/lb", List.of("203.0.113.10"), false,
+        HealthCheckConfig.DEFAULT);
+    var ports = LoadBalancerPorts.of(Map.of("data/db", info), lb);
+    assertEquals(List.of("data/db:5432", "data/db:53"), ports.stream().map(p -> p.name()).toList());
+    assertNull(ports.get(1).backend(), "UDP is not relayed");
+    assertEquals(2, ports.get(0).backend().proxyProtocol());
+    var other = new ServiceBuilder(svc).editSpec().withLoadBalancerClass(null)
+        .endSpec().build();
+    assertEquals(List.of(), LoadBalancerPorts.of(Map.of("data/db", KubernetesView.service(other)),
+        lb), "no class, and the class is not the default");
+    assertEquals(2, LoadBalancerPorts.of(Map.of("data/db", KubernetesView.service(other)),
+        new KubernetesConfig.LoadBalancerClass("edgeport.io/lb", List.of(), true, lb.healthCheck())).size());
   }
 
   @Test
