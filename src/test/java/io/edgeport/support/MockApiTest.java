@@ -49,7 +49,16 @@ public abstract class MockApiTest extends LiveNodesTest {
       gateway = null;
     }
     kube.close();
-    api.destroy();
+    try {
+      api.destroy();
+    } catch (IllegalStateException e) {
+      // The mock's own deadlock, after the test: when a watch closes while the mock is sending it an event, its
+      // WatchEventsListener.onClosed waits (up to a minute) on the event loop that the sending task needs. The
+      // test's assertions are done and no edgeport code runs here; a real API server has no such wait.
+      if (!String.valueOf(e.getMessage()).contains("Unable to close MockWebServer")) {
+        throw e;
+      }
+    }
     kubeProxy.close();
   }
 
