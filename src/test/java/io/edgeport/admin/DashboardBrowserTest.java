@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.health.NodeHealth;
 import io.edgeport.support.Await;
+import io.edgeport.support.Browser;
 import io.edgeport.support.Configs;
 import io.edgeport.support.LiveNodesTest;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestCertificates;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,30 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardBrowserTest extends LiveNodesTest {
 
-  static Path chromium() {
-    for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return Path.of(candidate);
-      }
-    }
-    throw new AssertionError("headless Chromium is needed (apt-get install chromium; .ci/run installs it)");
-  }
-
-  /** The page's DOM once its script has run (virtual time lets its first fetch and render finish). */
   String renderedDom(int adminPort) throws Exception {
-    Path profile = Files.createTempDirectory(dir, "chromium");
-    List<String> cmd = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=3000", "--dump-dom",
-        "http://127.0.0.1:" + adminPort + "/"));
-    Path out = dir.resolve("dom-" + System.nanoTime() + ".html");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish within 60 s");
-    }
-    return Files.readString(out, StandardCharsets.UTF_8);
+    return Browser.renderedDom(dir, adminPort);
   }
 
   /** The dashboard's table, or the start of whatever page came instead (a browser error page is long). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.admin.AdminServer;
 import io.edgeport.support.Await;
+import io.edgeport.support.Browser;
 import io.edgeport.support.Curl;
 import io.edgeport.support.Configs;
 import io.edgeport.support.MockApiTest;
@@ -363,6 +364,11 @@ class LoadBalancerEndToEndTest extends MockApiTest {
       assertEquals(List.of(LB + ":" + free), byService.get("default/fine").getJsonArray("listening").getList());
       assertEquals(3, byService.get("default/fine").getJsonArray("nodes").size());
       assertTrue(byService.get("default/dns").getString("notServed").startsWith("UDP is not relayed"));
+      String dom = Browser.renderedDom(dir, admin);
+      int row = dom.indexOf("data-service=\"default/busy:" + busy + "\"");
+      assertTrue(row > 0 && dom.indexOf("cannot listen on " + LB + ":" + busy, row) > 0,
+          "the dashboard shows the port it cannot listen on");
+      assertTrue(dom.contains("UDP is not relayed"), "and the UDP port");
       String metrics = Curl.run("http://127.0.0.1:" + admin + "/metrics").body();
       assertTrue(metrics.contains("edgeport_tcp_connections_total{service=\"default/fine:" + free + "\"}"), metrics);
     }
