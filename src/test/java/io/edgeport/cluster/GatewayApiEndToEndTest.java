@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeport.admin.AdminServer;
 import io.edgeport.support.Await;
+import io.edgeport.support.Browser;
+import io.edgeport.support.Configs;
 import io.edgeport.support.Curl;
 import io.edgeport.support.MockApiTest;
 import io.edgeport.support.RawHttp;
@@ -85,8 +88,8 @@ class GatewayApiEndToEndTest extends MockApiTest {
   }
 
   /** @param more more of the config (domains of the file) */
-  void startGateway(String more) throws Exception {
-    startOnApi("gatewayClass: edgeport\npublishAddress: 203.0.113.10", more);
+  void startGateway(String more, io.edgeport.Gateway.Extension... extensions) throws Exception {
+    startOnApi("gatewayClass: edgeport\npublishAddress: 203.0.113.10", more, extensions);
   }
 
   static Listener listener(String name, String protocol, int port, String hostname) {
@@ -437,12 +440,15 @@ class GatewayApiEndToEndTest extends MockApiTest {
   void aConfigFileHostWinsOverARouteAndTheConflictIsShown() throws Exception {
     gateway("default", "edge", listener("http", "HTTP", 80, null));
     route("default", "api", List.of("api.example.com"), "default/edge", to("api-canary", prefix("/")));
-    route("default", "www", List.of("www.example.com"), "default/edge", to("api-canary", prefix("/")));
+    route("default", "www", List.of("www.example.com"), "default/edge",
+        rule(List.of(prefix("/")), List.of(), "api-canary", 90, "api-service", 10));
+    int admin = Configs.freePort();
     startGateway("""
+        admin: "127.0.0.1:%d"
         domains:
           - host: api.example.com
             nodePort: %d
-        """.formatted(nodes.port()));
+        """.formatted(admin, nodes.port()), new AdminServer(vertx, "test"));
     Await.until(gateway, serves("www.example.com"), WAIT);
     assertEquals(nodes.port(), ask("api.example.com", "/").getInteger("port"), "the config file's host wins");
     assertEquals(canary.port(), ask("www.example.com", "/").getInteger("port"));
@@ -450,6 +456,13 @@ class GatewayApiEndToEndTest extends MockApiTest {
     String conflict = gateway.view().conflicts().get(0);
     assertTrue(conflict.startsWith("api.example.com: httproute default/api is not served; the config file ("),
         conflict);
+
+    // the dashboard shows the route with its source object, its weights and the conflict
+    String dom = Browser.renderedDom(dir, admin);
+    int row = dom.indexOf("data-domain=\"www.example.com\"");
+    assertTrue(row > 0 && dom.indexOf("httproute default/www", row) > 0, "the route's source object");
+    assertTrue(dom.indexOf("default/api-canary:80 · weight 90", row) > 0, "its weights");
+    assertTrue(dom.contains("host conflict: api.example.com: httproute default/api is not served"), "the conflict");
   }
 
   @Test
@@ -466,7 +479,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
         .withNewTls().withMode("Terminate").addNewCertificateRef().withName("shop-tls").withNamespace("certs")
         .endCertificateRef().endTls().endListener().endSpec().build()).create();
     route("default", "shop", List.of(), "default/edge", to("api-service", prefix("/")));
-    int httpsPort = io.edgeport.support.Configs.freePort();
+    int httpsPort = Configs.freePort();
     startGateway("""
         listen:
           http: "127.0.0.1:0"
