@@ -16,7 +16,6 @@ import io.edgeport.support.TestNodes;
 import io.edgeport.support.TlsProbe;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
@@ -470,9 +469,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
     kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("certs").endMetadata().build()).create();
     TestCertificates ca = TestCertificates.create(dir);
     TestCertificates.Leaf shop = ca.issue(TestCertificates.KeyFormat.PKCS1_RSA, "shop.example.com");
-    kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("shop-tls").withNamespace("certs")
-        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(shop.cert()))
-        .addToData("tls.key", base64(shop.key())).build()).create();
+    tlsSecret("certs", "shop-tls", shop);
     kube.resources(Gateway.class).inNamespace("default").resource(new GatewayBuilder().withNewMetadata()
         .withName("edge").withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("edgeport")
         .addNewListener().withName("https").withProtocol("HTTPS").withPort(443).withHostname("shop.example.com")
@@ -480,15 +477,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
         .endCertificateRef().endTls().endListener().endSpec().build()).create();
     route("default", "shop", List.of(), "default/edge", to("api-service", prefix("/")));
     int httpsPort = Configs.freePort();
-    startGateway("""
-        listen:
-          http: "127.0.0.1:0"
-          https: "127.0.0.1:%d"
-        kubernetes:
-          kubeconfig: %s
-          kubeProxyHealthPort: %d
-          gatewayClass: edgeport
-        """.formatted(httpsPort, kubeconfig(), kubeProxy.port()), 2);
+    startOnApi(httpsPort, "gatewayClass: edgeport", "");
     Gateway denied = gatewayStatus("default", "edge", g -> has(listenerStatus(g, "https").getConditions(),
         "ResolvedRefs", "False", "RefNotPermitted"));
     assertTrue(has(listenerStatus(denied, "https").getConditions(), "Programmed", "False", "Invalid"),
@@ -511,9 +500,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
 
     // a listener without a hostname serves its certificate for the names the certificate holds
     TestCertificates.Leaf blog = ca.issue(TestCertificates.KeyFormat.PKCS1_RSA, "blog.example.com");
-    kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("blog-tls").withNamespace("default")
-        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(blog.cert()))
-        .addToData("tls.key", base64(blog.key())).build()).create();
+    tlsSecret("default", "blog-tls", blog);
     retryOnConflict(() -> kube.resources(Gateway.class).inNamespace("default").withName("edge").edit(g -> {
       g.getSpec().getListeners().add(new ListenerBuilder().withName("any").withProtocol("HTTPS").withPort(443)
           .withNewTls().addNewCertificateRef().withName("blog-tls").endCertificateRef().endTls().build());
@@ -525,10 +512,6 @@ class GatewayApiEndToEndTest extends MockApiTest {
         + ":127.0.0.1", "https://blog.example.com:" + httpsPort + "/");
     assertEquals("200 2", b.writeOut(), b.stderr());
     assertTrue(TlsProbe.handshake(httpsPort, "blog.example.com", null).names().contains("blog.example.com"));
-  }
-
-  private static String base64(java.nio.file.Path file) throws Exception {
-    return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(file));
   }
 
   @Test

@@ -15,7 +15,6 @@ import io.edgeport.support.TestCertificates;
 import io.edgeport.support.TestNodes;
 import io.edgeport.support.TlsProbe;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -273,9 +272,7 @@ class KubernetesEndToEndTest extends MockApiTest {
     kube.services().resource(nodePortService("web", nodes.port())).create();
     TestCertificates ca = TestCertificates.create(dir);
     TestCertificates.Leaf shop = ca.issue(TestCertificates.KeyFormat.PKCS1_RSA, "shop.example.com");
-    kube.secrets().resource(new SecretBuilder().withNewMetadata().withName("shop-tls").withNamespace("default")
-        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", base64(shop.cert()))
-        .addToData("tls.key", base64(shop.key())).build()).create();
+    tlsSecret("default", "shop-tls", shop);
     for (String host : new String[] {"shop.example.com", "blog.example.com"}) {
       String name = host.substring(0, host.indexOf('.'));
       kube.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withName(name)
@@ -286,17 +283,7 @@ class KubernetesEndToEndTest extends MockApiTest {
           .endBackend().endPath().endHttp().endRule().endSpec().build()).create();
     }
     int httpsPort = io.edgeport.support.Configs.freePort();
-    startGateway("""
-        listen:
-          http: "127.0.0.1:0"
-          https: "127.0.0.1:%d"
-        kubernetes:
-          kubeconfig: %s
-          kubeProxyHealthPort: %d
-          ingressClass: edgeport
-        domains:
-        %s
-        """.formatted(httpsPort, kubeconfig(), kubeProxy.port(), API_DOMAIN.indent(2)), 2);
+    startOnApi(httpsPort, "ingressClass: edgeport", "domains:\n" + API_DOMAIN.indent(2));
     Await.until(gateway, g -> g.cluster().discoveredDomains().size() == 2
         && g.generation().certificates().all().size() == 1, WAIT);
     assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
@@ -305,10 +292,6 @@ class KubernetesEndToEndTest extends MockApiTest {
     assertEquals("200 2", r.writeOut(), r.stderr());
     // blog's Secret does not exist: its host is served over plain HTTP only, and nothing else breaks
     assertEquals(200, RawHttp.get(gateway.port(), "blog.example.com", "/").status());
-  }
-
-  private static String base64(Path file) throws Exception {
-    return java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
   }
 
   @Test

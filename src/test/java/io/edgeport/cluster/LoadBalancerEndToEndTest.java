@@ -12,6 +12,7 @@ import io.edgeport.support.Configs;
 import io.edgeport.support.MockApiTest;
 import io.edgeport.support.Poll;
 import io.edgeport.support.RawTcpNode;
+import io.edgeport.support.TcpClients;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -138,18 +139,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
   }
 
   static Socket connect(int port) throws Exception {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(LB, port), 5000);
-    s.setSoTimeout(20_000);
-    return s;
-  }
-
-  static String greeting(Socket s) throws Exception {
-    StringBuilder line = new StringBuilder();
-    for (int c = s.getInputStream().read(); c != '\n'; c = s.getInputStream().read()) {
-      line.append((char) c);
-    }
-    return line.toString();
+    return TcpClients.connect(LB, port);
   }
 
   @Test
@@ -158,35 +148,9 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     kube.services().resource(loadBalancer("db", "edgeport.io/lb", port, "TCP")).create();
     startLoadBalancer();
     Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
-    byte[] chunk = new byte[1 << 20];
-    new java.util.Random(11).nextBytes(chunk);
     try (Socket s = connect(port)) {
-      String node = greeting(s);
-      java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
-      Thread writer = new Thread(() -> {
-        try {
-          for (int i = 0; i < 64; i++) {
-            s.getOutputStream().write(chunk);
-            sent.update(chunk);
-          }
-          s.shutdownOutput();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      writer.start();
-      java.security.MessageDigest received = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[65536];
-      long want = 64L << 20;
-      for (long got = 0; got < want; ) {
-        int n = s.getInputStream().read(buf, 0, (int) Math.min(buf.length, want - got));
-        assertTrue(n > 0, "the echo ended after " + got + " bytes");
-        received.update(buf, 0, n);
-        got += n;
-      }
-      writer.join(30_000);
-      assertTrue(java.util.Arrays.equals(sent.digest(), received.digest()), "64 MiB there and back, byte for byte");
-      assertEquals(node + " read " + want, new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII),
+      String node = TcpClients.greeting(s);
+      assertEquals(node + " read " + (64L << 20), TcpClients.echoThenHalfClose(s, 64),
           "the node saw the client's half-close and could still answer");
     }
   }
@@ -203,7 +167,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
       for (int i = 0; i < 6 && byNode.size() < 3; i++) {
         Socket s = connect(port);
         open.add(s);
-        byNode.putIfAbsent(greeting(s), s);
+        byNode.putIfAbsent(TcpClients.greeting(s), s);
       }
       assertEquals(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), byNode.keySet());
       tcpNodes.get(1).close(); // 127.0.0.3 dies
@@ -248,7 +212,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
       insider.bind(new InetSocketAddress("127.0.0.50", 0));
       insider.connect(new InetSocketAddress(LB, port), 5000);
       insider.setSoTimeout(20_000);
-      assertTrue(greeting(insider).startsWith("127.0.0."), "an allowed client is served");
+      assertTrue(TcpClients.greeting(insider).startsWith("127.0.0."), "an allowed client is served");
     }
     try (Socket client = new Socket()) {
       client.bind(new InetSocketAddress("127.0.0.77", 0));
@@ -277,7 +241,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
           s.bind(new InetSocketAddress("127.0.0." + client, 0));
           s.connect(new InetSocketAddress(LB, port), 5000);
           s.setSoTimeout(20_000);
-          perClient.add(greeting(s));
+          perClient.add(TcpClients.greeting(s));
         }
       }
       assertEquals(1, perClient.size(), "client 127.0.0." + client + " stays on one node: " + perClient);

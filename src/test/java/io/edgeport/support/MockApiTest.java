@@ -71,16 +71,33 @@ public abstract class MockApiTest extends LiveNodesTest {
    */
   protected void startOnApi(String extraKubernetes, String rest, io.edgeport.Gateway.Extension... extensions)
       throws Exception {
+    startOnApi(0, extraKubernetes, rest, extensions);
+  }
+
+  /** @param httpsPort the HTTPS listener's port, or 0 for none */
+  protected void startOnApi(int httpsPort, String extraKubernetes, String rest,
+      io.edgeport.Gateway.Extension... extensions) throws Exception {
     startGateway("""
         listen:
           http: "127.0.0.1:0"
+        %s
         timeouts:
           connect: 1s
         kubernetes:
           kubeconfig: %s
           kubeProxyHealthPort: %d
         %s
-        %s""".formatted(kubeconfig(), kubeProxy.port(), extraKubernetes.indent(2), rest), 2, extensions);
+        %s""".formatted(httpsPort == 0 ? "" : "  https: \"127.0.0.1:" + httpsPort + "\"", kubeconfig(), kubeProxy.port(),
+        extraKubernetes.indent(2), rest), 2, extensions);
+  }
+
+  /** A {@code kubernetes.io/tls} Secret holding {@code leaf}'s certificate and key. */
+  protected void tlsSecret(String namespace, String name, TestCertificates.Leaf leaf) throws Exception {
+    kube.secrets().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name)
+        .withNamespace(namespace).endMetadata().withType("kubernetes.io/tls")
+        .addToData("tls.crt", java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(leaf.cert())))
+        .addToData("tls.key", java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(leaf.key()))).build())
+        .create();
   }
 
   /**

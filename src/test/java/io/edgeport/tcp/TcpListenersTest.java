@@ -1,6 +1,5 @@
 package io.edgeport.tcp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,23 +12,19 @@ import io.edgeport.routing.Backend;
 import io.edgeport.support.Configs;
 import io.edgeport.support.Poll;
 import io.edgeport.support.RawTcpNode;
+import io.edgeport.support.TcpClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,14 +78,11 @@ class TcpListenersTest {
   }
 
   static Socket connect(int port) throws Exception {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(LB, port), 5000);
-    s.setSoTimeout(20_000);
-    return s;
+    return TcpClients.connect(LB, port);
   }
 
   static String readAll(Socket s) throws Exception {
-    return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    return TcpClients.readAll(s);
   }
 
   @Test
@@ -99,38 +91,9 @@ class TcpListenersTest {
     int port = Configs.freePort();
     apply(Map.of(new TcpListeners.Bind(LB, port), target(nodePort, List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"),
         List.of(), 0)));
-    byte[] chunk = new byte[1 << 20];
-    new Random(7).nextBytes(chunk);
     try (Socket s = connect(port)) {
-      MessageDigest sent = MessageDigest.getInstance("SHA-256");
-      Thread writer = new Thread(() -> {
-        try {
-          OutputStream out = s.getOutputStream();
-          for (int i = 0; i < 64; i++) {
-            out.write(chunk);
-            sent.update(chunk);
-          }
-          s.shutdownOutput(); // half-close: the node sees the end and still answers
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      writer.start();
-      MessageDigest received = MessageDigest.getInstance("SHA-256");
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[65536];
-      long echoed = 0;
-      long want = 64L << 20;
-      while (echoed < want) {
-        int n = in.read(buf, 0, (int) Math.min(buf.length, want - echoed));
-        assertTrue(n > 0, "the echo ended after " + echoed + " bytes");
-        received.update(buf, 0, n);
-        echoed += n;
-      }
-      writer.join(30_000);
-      assertArrayEquals(sent.digest(), received.digest(), "64 MiB there and back, byte for byte");
-      String tail = readAll(s);
-      assertTrue(tail.endsWith(" read " + want), "the node saw the client's half-close, then answered: " + tail);
+      String tail = TcpClients.echoThenHalfClose(s, 64);
+      assertTrue(tail.endsWith(" read " + (64L << 20)), "the node saw the client's half-close, then answered: " + tail);
     }
     var totals = listeners.counters().snapshot().get("default/db:5432");
     Poll.until(() -> listeners.counters().snapshot().get("default/db:5432").open() == 0, 10, "the connection closed");
@@ -158,13 +121,8 @@ class TcpListenersTest {
         .getOrDefault("127.0.0.3:" + nodePort, 0L) > 0);
   }
 
-  /** The greeting line of a GREET node: which node the connection reached. */
   static String greeting(Socket s) throws Exception {
-    StringBuilder line = new StringBuilder();
-    for (int c = s.getInputStream().read(); c != '\n'; c = s.getInputStream().read()) {
-      line.append((char) c);
-    }
-    return line.toString();
+    return TcpClients.greeting(s);
   }
 
   @Test
