@@ -2,6 +2,7 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.Cidr;
 import io.edgeport.config.LimitsConfig;
+import io.edgeport.config.RouteFilters;
 import io.edgeport.config.Timeouts;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,8 @@ public final class Forwarding {
   final Duration websocketIdle;
   /** Where {@code redirectHttps} sends clients: the HTTPS listener's port, or 0 without one. */
   final int httpsPort;
+  /** {@code redirectHttps} as a redirect filter: the same URL, scheme https, on the HTTPS listener (308). */
+  final RouteFilters.Redirect toHttps;
   /** What a client may hold; a connection keeps those of the generation it was accepted in. */
   final LimitsConfig limits;
 
@@ -27,6 +30,7 @@ public final class Forwarding {
     this.forwarded = forwarded;
     this.websocketIdle = websocketIdle;
     this.httpsPort = httpsPort;
+    this.toHttps = new RouteFilters.Redirect("https", null, httpsPort, null, 308);
     this.limits = limits;
   }
 

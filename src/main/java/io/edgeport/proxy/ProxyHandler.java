@@ -1,5 +1,6 @@
 package io.edgeport.proxy;
 
+import io.edgeport.config.RouteFilters;
 import io.edgeport.limit.DomainGate;
 import io.edgeport.net.HostNames;
 import io.edgeport.routing.Backend;
@@ -52,14 +53,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     if (route.gate() != null && !admitted(request, route, generation, start)) {
       return;
     }
-    if (route.redirectHttps() && !ctx.tls() && !arrivedOverHttps(request, generation.forwarding())) {
-      Reports.redirect(ctx, generation.accessLog(), request, route.domain(), 308,
-          HttpsRedirect.location(target, generation.forwarding().httpsPort), start);
-      return;
-    }
-    if (route.filters() != null && route.filters().redirect() != null) {
-      Reports.redirect(ctx, generation.accessLog(), request, route.domain(), route.filters().redirect().statusCode(),
-          RuleEdits.location(route.filters().redirect(), target, route, ctx.tls()), start);
+    RouteFilters.Redirect redirect = route.redirectHttps() && !ctx.tls()
+        && !arrivedOverHttps(request, generation.forwarding()) ? generation.forwarding().toHttps
+        : route.filters() != null ? route.filters().redirect() : null;
+    if (redirect != null) {
+      Reports.redirect(ctx, generation.accessLog(), request, route.domain(), redirect.statusCode(),
+          RuleEdits.location(redirect, target, route, ctx.tls()), start);
       return;
     }
     Backend backend = route.backends().pick();

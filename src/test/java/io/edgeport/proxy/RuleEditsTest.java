@@ -53,6 +53,9 @@ class RuleEditsTest {
             "api.example.com", "/old/x", false));
     assertEquals("https://api.example.com/",
         location(new Redirect(null, null, 443, new PathReplacement(true, "/"), 301), "api.example.com", "/old", true));
+    assertEquals("https://[::1]:8443/old/x?q",
+        location(new Redirect("https", null, 8443, null, 308), "[::1]:8080", "/old/x?q", false),
+        "redirectHttps: the same URL on the HTTPS listener's port");
   }
 
   @Test
