@@ -207,9 +207,9 @@ public final class KubernetesSource {
             config.publishAddress());
       }
       if (config.loadBalancer() != null) {
-        status.services(services.getStore().list().stream()
-            .filter(s -> LoadBalancerPorts.serves(KubernetesView.service(s), config.loadBalancer())).toList(),
-            config.loadBalancer().addresses());
+        status.services(services.getStore().list().stream() // the snapshot's Services, already read
+            .filter(s -> LoadBalancerPorts.serves(next.services().get(GatewayApiView.key(s)), config.loadBalancer()))
+            .toList(), config.loadBalancer().addresses());
       }
       if (gateways != null) {
         status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
