@@ -114,7 +114,11 @@ final class Http1Scanner implements ByteProcessor {
         remaining -= skip;
         i += (int) skip;
         if (remaining == 0) {
-          state = state == LENGTH ? START : CHUNK_DATA_CR;
+          if (state == LENGTH) {
+            endRequest();
+          } else {
+            state = CHUNK_DATA_CR;
+          }
         }
         continue;
       }
@@ -458,15 +462,21 @@ final class Http1Scanner implements ByteProcessor {
       state = OPAQUE; // a WebSocket from here on (or a refused upgrade, whose connection is then closed)
       return false;
     }
-    state = START;
-    count = 0;
-    return true;
+    return endRequest();
   }
 
   private boolean endMessage() {
     trailers = false;
-    state = START;
+    return endRequest();
+  }
+
+  /**
+   * The request's last byte, whatever its framing: the empty lines a client may send before the next request
+   * (RFC 9112 §2.2, a CRLF after a body, say) are counted from here.
+   */
+  private boolean endRequest() {
     count = 0;
+    state = START;
     return true;
   }
 

@@ -76,6 +76,17 @@ class Http1ScannerTest {
   }
 
   @Test
+  void emptyLinesBeforeARequestAreIgnoredAfterAnyBody() {
+    String get = "GET / HTTP/1.1\r\n" + H + "\r\n";
+    assertEverywhere("POST / HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc\r\n" + get, -2);
+    assertEverywhere("POST / HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc\r\n\r\n\n" + get, -2);
+    assertEverywhere("POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n\r\n" + get, -2);
+    assertEverywhere(get + "\r\n" + get, -2);
+    // a few of them: five are too many
+    assertEverywhere("POST / HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc" + "\r\n".repeat(5) + get, 400);
+  }
+
+  @Test
   void anUpgradeEndsTheHttpPartOfTheStream() {
     Http1Scanner s = new Http1Scanner(1024, 256);
     String upgrade = "GET /ws HTTP/1.1\r\n" + H + "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n";

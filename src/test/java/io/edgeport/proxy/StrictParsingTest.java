@@ -106,6 +106,28 @@ class StrictParsingTest extends LiveNodesTest {
   }
 
   @Test
+  void anEmptyLineAfterABodyIsIgnored() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    try (RawHttp client = new RawHttp(port)) {
+      // RFC 9112 §2.2: a CRLF after a body (as some clients send) is an empty line before the next request
+      client.write(("POST /a HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response first = client.read(false);
+      assertEquals(200, first.status());
+      assertTrue(first.text().contains("\"bodyBytes\":5"), first.text());
+      client.write(("\r\nGET /b HTTP/1.1\r\n" + HOST + "\r\n"
+          + "PUT /c HTTP/1.1\r\n" + HOST + "Content-Length: 2\r\n\r\nab\r\n"
+          + "GET /d HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      for (String path : new String[] {"/b", "/c", "/d"}) {
+        RawHttp.Response r = client.read(false);
+        assertEquals(200, r.status(), path);
+        assertTrue(r.text().contains("\"uri\":\"" + path + "\""), r.text());
+      }
+    }
+    assertEquals(0L, gateway.traffic().snapshot().refused().get(400));
+  }
+
+  @Test
   void aRefusedRequestAfterAGoodPipelinedOneDoesNotCorruptItsResponse() throws Exception {
     int port = Configs.freePort();
     startGateway(Configs.apiOn(port, nodes), 1);
