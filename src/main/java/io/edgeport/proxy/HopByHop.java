@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Copies the end-to-end headers of a message: hop-by-hop ones (RFC 9110 §7.6.1) and every header
- * that the message's own {@code Connection} header names are left behind, in both directions.
+ * that the message's own {@code Connection} header names are left behind, in both directions. A
+ * framing header is never hop-by-hop by being named: {@code Connection: content-length} must not
+ * separate a body from its length (Host and Transfer-Encoding are set by this proxy itself anyway).
  */
 final class HopByHop {
   private HopByHop() {}
@@ -39,8 +41,8 @@ final class HopByHop {
     List<String> connectionNames = from.contains("connection") ? from.getAll("connection") : List.of();
     // forEach, not the entry iterator: Vert.x's iterator allocates a wrapper per header
     from.forEach((name, value) -> {
-      if (!isHopByHop(name) && (skip == null || !skip.skip(name))
-          && (connectionNames.isEmpty() || !namedIn(connectionNames, name))) {
+      if (!isHopByHop(name) && (skip == null || !skip.skip(name)) && (connectionNames.isEmpty()
+          || !namedIn(connectionNames, name) || name.equalsIgnoreCase("content-length"))) {
         to.add(name, value);
       }
     });

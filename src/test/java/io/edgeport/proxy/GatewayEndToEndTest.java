@@ -269,6 +269,24 @@ class GatewayEndToEndTest {
     assertEquals("hop", r.text());
   }
 
+  @Test
+  void aConnectionHeaderNamingAFramingHeaderDoesNotDropIt() throws Exception {
+    try (RawHttp c = new RawHttp(gateway.port())) {
+      JsonObject e = echo(c.send("POST /named HTTP/1.1\r\nHost: api.example.com\r\n"
+          + "Connection: content-length, host, transfer-encoding\r\nContent-Length: 5", "hello".getBytes()).read(false));
+      assertEquals(5, e.getLong("bodyBytes"), "the node got the body");
+      assertEquals(List.of("5"), received(e).get("content-length"));
+      assertEquals(List.of("api.example.com"), received(e).get("host"));
+      e = echo(c.send("POST /named HTTP/1.1\r\nHost: api.example.com\r\nConnection: transfer-encoding\r\n"
+          + "Transfer-Encoding: chunked", "3\r\nabc\r\n0\r\n\r\n".getBytes()).read(false));
+      assertEquals(3, e.getLong("bodyBytes"), "and a chunked one");
+    }
+    Response r = get("api.example.com", "/named-length");
+    assertEquals("6", r.header("content-length"), "a node's Content-Length reaches the client");
+    assertNull(r.header("transfer-encoding"));
+    assertEquals("framed", r.text());
+  }
+
   // ------------------------------------------------------------------ bodies and connections
 
   @Test

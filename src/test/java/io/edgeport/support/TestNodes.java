@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /download?bytes=N}: N deterministic bytes ({@link #pattern}), streamed chunked</li>
  *   <li>{@code /slow?ms=N}: answers after N ms</li>
  *   <li>{@code /hop}: a response carrying hop-by-hop headers</li>
+ *   <li>{@code /named-length}: a response whose Connection header names its Content-Length</li>
  *   <li>{@code /healthz}: 200, or 503 after {@link #setHealthy}(i, false)</li>
  *   <li>{@code /switch}: a {@code 101 Switching Protocols} whatever the request asked for</li>
  *   <li>a WebSocket on {@code /ws-refused}: refused with 403</li>
@@ -205,6 +206,7 @@ public final class TestNodes implements AutoCloseable {
           .putHeader("trailer", "x-checksum")
           .putHeader("x-end-to-end", "kept")
           .end("hop");
+      case "/named-length" -> res.putHeader("connection", "content-length").end("framed");
       default -> {
         if (req.method() == HttpMethod.HEAD) {
           res.putHeader("content-length", "1234").end(); // the length a GET would have
