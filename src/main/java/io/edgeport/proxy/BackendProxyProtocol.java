@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,7 +37,9 @@ final class BackendProxyProtocol {
     if (mine == null) {
       mine = new HashMap<>();
       byClient.put(client, mine);
-      client.closeHandler(v -> closeAll(client));
+      // on the channels' close, here and below: a connection has a single closeHandler, not this class's to
+      // take, and Vert.x drops it when the connection becomes a WebSocket's socket
+      ((ConnectionBase) client).channel().closeFuture().addListener(closed -> closeAll(client));
     }
     Future<HttpClientConnection> existing = mine.get(node);
     if (existing != null && !existing.failed()) {
@@ -47,10 +50,11 @@ final class BackendProxyProtocol {
             .setConnectTimeout(connectTimeoutMillis))
         .map(c -> {
           // straight to the socket, ahead of the codec and of the first request
-          channelOf(c).pipeline().firstContext()
+          Channel channel = channelOf(c);
+          channel.pipeline().firstContext()
               .writeAndFlush(ProxyProtocolHeader.of(version, client.remoteAddress().hostAddress(),
                   client.remoteAddress().port(), client.localAddress().hostAddress(), client.localAddress().port()));
-          c.closeHandler(v -> owner.remove(node));
+          channel.closeFuture().addListener(closed -> owner.remove(node));
           return c;
         });
     mine.put(node, opened);
@@ -81,7 +85,8 @@ final class BackendProxyProtocol {
   private void closeAll(HttpConnection client) {
     Map<SocketAddress, Future<HttpClientConnection>> mine = byClient.remove(client);
     if (mine != null) {
-      mine.values().forEach(f -> f.onSuccess(HttpClientConnection::close));
+      // a copy: a node connection closed here leaves the map at once (its channel's close listener)
+      List.copyOf(mine.values()).forEach(f -> f.onSuccess(HttpClientConnection::close));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
@@ -105,9 +106,12 @@ final class ProxyVerticle extends VerticleBase {
             connection.close();
             return;
           }
-          Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_TARGET_BYTES, limits, loop);
+          Channel channel = ((ConnectionBase) connection).channel();
+          Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop);
           loop.connectionOpened();
-          connection.closeHandler(v -> {
+          // the channel's close, whatever the connection became: Vert.x drops a connection's closeHandler once
+          // it is a WebSocket's socket (toNetSocket), and the handler is a single one others may set
+          channel.closeFuture().addListener(closed -> {
             connections.release(counted);
             loop.connectionClosed();
           });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.edgeport.net.ProxyProtocolHeader;
 import io.edgeport.support.Configs;
 import io.edgeport.support.LiveNodesTest;
+import io.edgeport.support.Poll;
 import io.edgeport.support.RawHttp;
 import io.vertx.core.http.HttpServerOptions;
 import java.nio.charset.StandardCharsets;
@@ -59,5 +60,38 @@ class BackendProxyProtocolTest extends LiveNodesTest {
       gateway = null;
       node.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aClosedClientConnectionGivesItsSlotBack() throws Exception {
+    int nodePort = Configs.freePort();
+    vertx.createHttpServer(new HttpServerOptions().setUseProxyProtocol(true))
+        .requestHandler(req -> req.response().end(req.remoteAddress().hostAddress()))
+        .listen(nodePort, "127.0.0.5").await(10, TimeUnit.SECONDS);
+    int port = Configs.freePort();
+    startGateway("""
+        listen:
+          http: "127.0.0.1:%d"
+        nodes: [127.0.0.5]
+        domains:
+          - host: api.example.com
+            nodePort: %d
+            backendProxyProtocol: v1
+        limits:
+          maxConnectionsPerIp: 2
+        """.formatted(port, nodePort), 1);
+    for (int i = 0; i < 4; i++) { // more connections than the address may hold at once, one after the other
+      try (RawHttp client = new RawHttp(port, "127.0.0.42")) {
+        assertEquals("127.0.0.42", client.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).text());
+      }
+      int n = i;
+      Poll.until(() -> gateway.traffic().snapshot().openConnections() == 0, 10,
+          "client connection " + n + " is counted closed");
+    }
+    try (RawHttp client = new RawHttp(port, "127.0.0.42")) {
+      assertEquals(200, client.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status(),
+          "the address is not locked out");
+    }
+    assertEquals(0, gateway.traffic().snapshot().connectionsRefused());
   }
 }

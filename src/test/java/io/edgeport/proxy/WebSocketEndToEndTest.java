@@ -85,6 +85,25 @@ class WebSocketEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aClosedWebSocketGivesItsConnectionSlotBack() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes) + "limits:\n  maxConnectionsPerIp: 2\n", 1);
+    WebSocketClient client = client();
+    BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    for (int i = 0; i < 4; i++) { // more sessions than the address may hold at once, one after the other
+      WebSocket ws = connect(client, port, received);
+      assertNotNull(received.poll(10, TimeUnit.SECONDS), "the greeting of session " + i);
+      ws.close().await(10, TimeUnit.SECONDS);
+      assertNotNull(nodes.webSocketCloses().poll(10, TimeUnit.SECONDS));
+      int n = i;
+      Poll.until(() -> gateway.traffic().snapshot().openConnections() == 0, 10,
+          "the connection of session " + n + " is counted closed");
+    }
+    assertEquals(200, RawHttp.get(port, "api.example.com", "/").status(), "the address is not locked out");
+    assertEquals(0, gateway.traffic().snapshot().connectionsRefused());
+  }
+
+  @Test
   void aNodeThatDiesMidWebSocketClosesTheClientSide() throws Exception {
     try (NodeProcesses processes = new NodeProcesses(dir, 1)) {
       processes.start(0, "serve");
