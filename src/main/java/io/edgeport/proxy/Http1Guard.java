@@ -2,6 +2,7 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.LimitsConfig;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * the middle of an earlier pipelined response (then the connection just closes once that one is out),
  * and the last response a connection may carry says {@code Connection: close}.
  *
+ * <p>Bytes that follow a request with an {@code Upgrade} header are held until its response begins:
+ * after a {@code 101} they pass unread into the new protocol (as nginx passes what it read ahead into
+ * the tunnel), after any other answer they are the next request, scanned like the first.
+ *
  * <p>Timeouts cost nothing while requests arrive whole in one read: a timer is armed only when a
  * read ends inside a request head (slowloris) or inside a body.
  */
@@ -38,6 +43,8 @@ final class Http1Guard {
   private final long headerTimeoutNanos;
   private final long bodyTimeoutNanos;
   private final int maxRequests;
+  private final int maxHeldBytes;
+  private final Inbound inbound = new Inbound();
   /** Requests the codec got whose responses have not ended yet, and whether the newest one's has started. */
   private int open;
   private boolean responseStarted;
@@ -47,9 +54,12 @@ final class Http1Guard {
   private long headStarted;
   private long lastRead;
   private ScheduledFuture<?> timer;
+  /** What arrived after an upgrade request, until its response says what it is (null: nothing held). */
+  private CompositeByteBuf held;
 
-  private Http1Guard(Http1Scanner scanner, Traffic.Loop traffic, LimitsConfig limits) {
+  private Http1Guard(Http1Scanner scanner, int maxHeldBytes, Traffic.Loop traffic, LimitsConfig limits) {
     this.scanner = scanner;
+    this.maxHeldBytes = maxHeldBytes;
     this.traffic = traffic;
     this.headerTimeoutNanos = limits.headerTimeout().toNanos();
     this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
@@ -62,12 +72,19 @@ final class Http1Guard {
       return; // HTTP/2: its own framing, checked by its codec
     }
     int maxHead = (int) Math.min(Integer.MAX_VALUE, limits.maxHeaderBytes());
-    Http1Guard guard = new Http1Guard(new Http1Scanner(maxHead, maxTargetBytes), traffic, limits);
-    pipeline.addBefore("httpDecoder", "edgeport-guard", guard.new Inbound());
+    Http1Guard guard = new Http1Guard(new Http1Scanner(maxHead, maxTargetBytes), maxHead, traffic, limits);
+    pipeline.addBefore("httpDecoder", "edgeport-guard", guard.inbound);
     pipeline.addAfter("httpEncoder", "edgeport-responses", guard.new Outbound());
   }
 
   private final class Inbound extends ChannelInboundHandlerAdapter {
+    private ChannelHandlerContext context;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      context = ctx;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (!(msg instanceof ByteBuf buf)) {
@@ -78,19 +95,34 @@ final class Http1Guard {
         buf.release();
         return;
       }
+      if (held != null) {
+        hold(ctx, buf); // behind what is held already
+        return;
+      }
       int headsBefore = scanner.heads();
-      int bad = scanner.scan(buf);
+      int start = buf.readerIndex();
+      int stop = scanner.scan(buf);
       open += scanner.heads() - headsBefore;
-      if (bad < 0) {
+      if (stop < 0) {
         ctx.fireChannelRead(buf);
         watchTime(ctx, headsBefore);
         return;
       }
-      if (bad > buf.readerIndex()) {
-        ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), bad - buf.readerIndex()));
+      ByteBuf accepted = stop > start ? buf.retainedSlice(start, stop - start) : null;
+      boolean switching = scanner.switching();
+      if (switching) {
+        hold(ctx, buf.readerIndex(stop)); // first: the upgrade request may be answered as it reaches the codec
+      } else {
+        buf.release();
       }
-      buf.release();
-      refuse(ctx);
+      if (accepted != null) {
+        ctx.fireChannelRead(accepted);
+      }
+      if (switching) {
+        watchTime(ctx, headsBefore);
+      } else {
+        refuse(ctx);
+      }
     }
 
     @Override
@@ -98,6 +130,7 @@ final class Http1Guard {
       if (timer != null) {
         timer.cancel(false);
       }
+      dropHeld();
       ctx.fireChannelInactive();
     }
   }
@@ -153,11 +186,25 @@ final class Http1Guard {
   private final class Outbound extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      // 100 Continue is interim; after a 101 the connection is a tunnel, no longer counted in requests
-      if (msg instanceof HttpResponse r && r.status().code() != 100 && r.status().code() != 101) {
-        responseStarted = true;
-        if (answered + 1 >= maxRequests) {
-          r.headers().set("connection", "close"); // the connection's last: the client opens a new one
+      // 1xx are interim; after a 101 the connection is a tunnel, no longer counted in requests
+      if (msg instanceof HttpResponse r) {
+        int status = r.status().code();
+        if (status == 101) {
+          if (refused) {
+            ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+            return;
+          }
+          scanner.switched();
+          releaseHeld();
+        } else if (status >= 200) {
+          if (open == 1 && scanner.switching()) {
+            scanner.notSwitched(); // the answer to the upgrade request (those before it are answered)
+            releaseHeld();
+          }
+          responseStarted = true;
+          if (answered + 1 >= maxRequests) {
+            r.headers().set("connection", "close"); // the connection's last: the client opens a new one
+          }
         }
       }
       if (msg instanceof LastHttpContent && responseStarted) {
@@ -170,6 +217,47 @@ final class Http1Guard {
         }
       }
       ctx.write(msg, promise);
+    }
+  }
+
+  /** Holds bytes after an upgrade request, up to the head limit: a client must wait for the answer. */
+  private void hold(ChannelHandlerContext ctx, ByteBuf buf) {
+    if (held == null) {
+      held = ctx.alloc().compositeBuffer();
+    }
+    held.addComponent(true, buf);
+    if (scanner.switching() && held.readableBytes() > maxHeldBytes) {
+      dropHeld();
+      scanner.refuseNow(400, "over " + maxHeldBytes + " bytes sent before the upgrade request was answered");
+      refuse(ctx);
+    }
+  }
+
+  /**
+   * The upgrade request is answered: what is held goes on once this write is done (after a 101, Vert.x
+   * takes the HTTP codec out of the pipeline right after writing it), through {@link Inbound} as if just
+   * read.
+   */
+  private void releaseHeld() {
+    if (held == null) {
+      return;
+    }
+    ChannelHandlerContext ctx = inbound.context;
+    ctx.executor().execute(() -> {
+      CompositeByteBuf bytes = held;
+      if (bytes == null) {
+        return; // closed meanwhile
+      }
+      held = null;
+      inbound.channelRead(ctx, bytes);
+      ctx.fireChannelReadComplete(); // as after a read: Vert.x flushes what it wrote meanwhile
+    });
+  }
+
+  private void dropHeld() {
+    if (held != null) {
+      held.release();
+      held = null;
     }
   }
 

@@ -10,6 +10,10 @@ import io.netty.util.ByteProcessor;
  * (obs-fold lines, whitespace before a colon, control characters, a Content-Length beside a
  * Transfer-Encoding, a second Host, an HTTP/9.9 request line, a bad chunk extension) is refused here,
  * so a node only ever sees one unambiguous request. Payload bytes are skipped by counting.
+ *
+ * <p>After a request with an {@code Upgrade} header the scanner waits ({@link #switching}): only its
+ * response tells whether what follows is another protocol (a {@code 101}: {@link #switched}) or the
+ * next request ({@link #notSwitched}), read as strictly as the first.
  */
 final class Http1Scanner implements ByteProcessor {
   // request line
@@ -34,9 +38,11 @@ final class Http1Scanner implements ByteProcessor {
   private static final int CHUNK_DATA = 16;
   private static final int CHUNK_DATA_CR = 17;
   private static final int CHUNK_DATA_LF = 18;
-  /** After an upgrade request (WebSocket): not HTTP any more. */
-  private static final int OPAQUE = 19;
-  private static final int REFUSED = 20;
+  /** After a request that asked for an upgrade, until its response. */
+  private static final int SWITCHING = 19;
+  /** After a 101: not HTTP any more. */
+  private static final int OPAQUE = 20;
+  private static final int REFUSED = 21;
 
   private static final int MAX_LEADING_EMPTY_LINES = 4;
   private static final int MAX_CHUNK_EXT = 4096;
@@ -64,7 +70,6 @@ final class Http1Scanner implements ByteProcessor {
   private int headBytes;
   private int count; // bytes of the current token (method, target, version, chunk size, extension, empty lines)
   private final byte[] version = new byte[8];
-  private final byte[] method = new byte[8];
   private final byte[] name = new byte[24];
   private int nameLength;
   /** The header being read is one whose value matters here (0: none). */
@@ -97,7 +102,8 @@ final class Http1Scanner implements ByteProcessor {
   /**
    * Follows {@code buf}'s readable bytes.
    *
-   * @return the index of the first refused byte, or -1 when all of them are fine
+   * @return -1 when all of them are fine; else the index of the first byte refused, or of the first one after
+   *     an upgrade request, to hold until its response ({@link #switching})
    */
   int scan(ByteBuf buf) {
     if (state == OPAQUE) {
@@ -109,6 +115,9 @@ final class Http1Scanner implements ByteProcessor {
     int i = buf.readerIndex();
     int end = buf.writerIndex();
     while (i < end) {
+      if (state == SWITCHING) {
+        return i;
+      }
       if (state == LENGTH || state == CHUNK_DATA) {
         long skip = Math.min(remaining, end - i);
         remaining -= skip;
@@ -129,12 +138,28 @@ final class Http1Scanner implements ByteProcessor {
       if (state == REFUSED) {
         return stop;
       }
-      i = stop + 1; // stopped to skip a payload, or after an upgrade
-      if (state == OPAQUE) {
-        return -1;
-      }
+      i = stop + 1; // stopped to skip a payload, or after an upgrade request
     }
     return -1;
+  }
+
+  /** After a request with an {@code Upgrade} header, until {@link #switched} or {@link #notSwitched}. */
+  boolean switching() {
+    return state == SWITCHING;
+  }
+
+  /** A 101 was sent: the stream is another protocol from here on, passed unread. */
+  void switched() {
+    if (state != REFUSED) {
+      state = OPAQUE;
+    }
+  }
+
+  /** The upgrade request was answered without a 101: what follows it is the next request. */
+  void notSwitched() {
+    if (state == SWITCHING) {
+      state = START;
+    }
   }
 
   /** Within a request head (for the header timeout). */
@@ -329,9 +354,6 @@ final class Http1Scanner implements ByteProcessor {
     if (c >= 128 || !TCHAR[c]) {
       return refuse(400, "malformed request line");
     }
-    if (count < method.length) {
-      method[count] = (byte) c;
-    }
     count++;
     return count <= 32 || refuse(400, "a method over 32 characters");
   }
@@ -458,10 +480,6 @@ final class Http1Scanner implements ByteProcessor {
     if (contentLength == null) {
       heads++;
     }
-    if (upgrade && isGet()) {
-      state = OPAQUE; // a WebSocket from here on (or a refused upgrade, whose connection is then closed)
-      return false;
-    }
     return endRequest();
   }
 
@@ -472,12 +490,13 @@ final class Http1Scanner implements ByteProcessor {
 
   /**
    * The request's last byte, whatever its framing: the empty lines a client may send before the next request
-   * (RFC 9112 §2.2, a CRLF after a body, say) are counted from here.
+   * (RFC 9112 §2.2, a CRLF after a body, say) are counted from here. False (stop here) after an upgrade
+   * request, whose response says what follows.
    */
   private boolean endRequest() {
     count = 0;
-    state = START;
-    return true;
+    state = upgrade ? SWITCHING : START;
+    return !upgrade;
   }
 
   private boolean chunkSizeEnd(int c) {
@@ -493,10 +512,6 @@ final class Http1Scanner implements ByteProcessor {
     return refuse(400, "an invalid chunk size");
   }
 
-  private boolean isGet() {
-    return method[0] == 'G' && method[1] == 'E' && method[2] == 'T' && method[3] == 0;
-  }
-
   private void resetHead() {
     headBytes = 1;
     count = 0;
@@ -505,7 +520,6 @@ final class Http1Scanner implements ByteProcessor {
     transferEncoding = null;
     upgrade = false;
     http10 = false;
-    java.util.Arrays.fill(method, (byte) 0);
   }
 
   /** Is {@code chunked} the last of the comma-separated codings, and there only once? */

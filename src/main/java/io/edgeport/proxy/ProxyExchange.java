@@ -484,7 +484,7 @@ final class ProxyExchange implements PickContext {
     }
     if (request.version() == HttpVersion.HTTP_1_1) {
       // the gateway is stopping: the client should not send more here; or an upgrade the node refused: what
-      // the client sends next may be meant for the other protocol, and is not read as HTTP (Http1Scanner)
+      // the client sends next may be meant for the other protocol (frames sent ahead of the answer), not HTTP
       if (ctx.generations().get().draining() || upgrade) {
         out.putHeader("connection", "close");
       }

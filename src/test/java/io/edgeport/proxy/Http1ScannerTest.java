@@ -1,6 +1,7 @@
 package io.edgeport.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -86,11 +87,43 @@ class Http1ScannerTest {
     assertEverywhere("POST / HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc" + "\r\n".repeat(5) + get, 400);
   }
 
+  private static ByteBuf bytes(String text) {
+    return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+  }
+
   @Test
-  void anUpgradeEndsTheHttpPartOfTheStream() {
-    Http1Scanner s = new Http1Scanner(1024, 256);
+  void whatFollowsAnUpgradeRequestWaitsForItsAnswerAndIsOpaqueOnlyAfterA101() {
     String upgrade = "GET /ws HTTP/1.1\r\n" + H + "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
-    assertEquals(-1, s.scan(Unpooled.copiedBuffer(upgrade + "\u0081\u0000 not http", StandardCharsets.ISO_8859_1)));
-    assertEquals(-1, s.scan(Unpooled.copiedBuffer("\u0000\u0001 frames", StandardCharsets.ISO_8859_1)));
+    Http1Scanner s = new Http1Scanner(1024, 256);
+    assertEquals(upgrade.length(), s.scan(bytes(upgrade + "\u0081\u0000 not http")), "held from here");
+    assertTrue(s.switching());
+    assertEquals(1, s.heads());
+    assertEquals(0, s.scan(bytes("more")), "held whole while the answer is out");
+    s.switched();
+    assertFalse(s.switching());
+    assertEquals(-1, s.scan(bytes("\u0081\u0000 not http")));
+    assertEquals(-1, s.scan(bytes("\u0000\u0001 frames")));
+  }
+
+  @Test
+  void anUpgradeAnsweredWithoutA101LeavesTheNextRequestAsStrictlyRead() {
+    String obsFold = "GET / HTTP/1.1\r\n" + H + "X: a\r\n b\r\n\r\n";
+    for (String upgrade : new String[] {"GET / HTTP/1.1\r\n" + H + "Upgrade: foo\r\n\r\n",
+        "GET / HTTP/1.0\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+        "POST / HTTP/1.1\r\n" + H + "Upgrade: h2c\r\nContent-Length: 2\r\n\r\nab"}) {
+      Http1Scanner s = new Http1Scanner(1024, 256);
+      assertEquals(upgrade.length(), s.scan(bytes(upgrade + obsFold)), upgrade);
+      assertTrue(s.switching(), upgrade);
+      s.notSwitched();
+      assertEquals(obsFold.indexOf(" b"), s.scan(bytes(obsFold)), upgrade);
+      assertEquals(400, s.status());
+    }
+    Http1Scanner s = new Http1Scanner(1024, 256);
+    assertEquals(-1, s.scan(bytes("GET / HTTP/1.1\r\n" + H + "Upgrade: foo\r\n\r\n")), "nothing after it yet");
+    s.notSwitched();
+    assertEquals(-1, s.scan(bytes("GET / HTTP/1.1\r\n" + H + "\r\n")));
+    assertEquals(2, s.heads());
+    assertTrue(s.scan(bytes("GET / HTTP/1.1\r\n" + H + "X: " + "a".repeat(1100) + "\r\n\r\n")) >= 0);
+    assertEquals(431, s.status(), "the head limit holds after it too");
   }
 }

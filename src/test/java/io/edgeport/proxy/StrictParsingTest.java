@@ -106,6 +106,63 @@ class StrictParsingTest extends LiveNodesTest {
   }
 
   @Test
+  void anUpgradeAnsweredWithoutA101LeavesTheConnectionReadAsStrictly() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    String webSocket = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + "Sec-WebSocket-Version: 13\r\n\r\n";
+    // upgrade requests the gateway answers without switching: a node's 200 to an unknown upgrade, its own 404,
+    // and an HTTP/1.0 one (no WebSocket there) kept alive
+    Map<String, Integer> upgrades = new LinkedHashMap<>();
+    upgrades.put("GET /a HTTP/1.1\r\n" + HOST + "Upgrade: foo\r\n\r\n", 200);
+    upgrades.put("GET /a HTTP/1.1\r\nHost: unknown.example.com\r\n" + webSocket, 404);
+    upgrades.put("GET /a HTTP/1.0\r\n" + HOST + "Connection: keep-alive\r\nUpgrade: websocket\r\n\r\n", 200);
+    Map<String, Integer> refused = new LinkedHashMap<>();
+    refused.put("GET / HTTP/1.1\r\n" + HOST + "X-A: a\r\n b\r\n\r\n", 400);
+    refused.put("POST / HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+    refused.put("GET / HTTP/1.1\r\n" + HOST + "Host: evil.example.com\r\n\r\n", 400);
+    refused.put("GET / HTTP/1.1\r\n" + HOST + "X-A: " + "a".repeat(40_000) + "\r\n\r\n", 431);
+    for (Map.Entry<String, Integer> upgrade : upgrades.entrySet()) {
+      for (Map.Entry<String, Integer> bad : refused.entrySet()) {
+        for (boolean pipelined : new boolean[] {false, true}) {
+          String shown = (pipelined ? "pipelined: " : "") + (upgrade.getKey() + bad.getKey()).replace("\r\n", "|");
+          shown = shown.substring(0, Math.min(200, shown.length()));
+          try (RawHttp client = new RawHttp(port)) {
+            byte[] first = upgrade.getKey().getBytes(StandardCharsets.ISO_8859_1);
+            byte[] second = bad.getKey().getBytes(StandardCharsets.ISO_8859_1);
+            if (pipelined) {
+              client.write(java.nio.ByteBuffer.allocate(first.length + second.length).put(first).put(second).array());
+            } else {
+              client.write(first);
+            }
+            assertEquals((int) upgrade.getValue(), client.read(false).status(), shown);
+            if (upgrade.getValue() == 200) {
+              assertTrue(nodes.awaitRequest(10), shown);
+            }
+            if (!pipelined) {
+              client.write(second);
+              assertEquals((int) bad.getValue(), client.read(false).status(), shown);
+            } else {
+              try { // refused as the first is answered: after that answer, its status (when it is out) or a close
+                assertEquals((int) bad.getValue(), client.read(false).status(), shown);
+              } catch (java.io.IOException closed) {
+                // closed after the first answer
+              }
+            }
+            assertTrue(client.closedByServer(), shown);
+          }
+          assertFalse(nodes.awaitRequest(0), "a node saw: " + shown);
+        }
+      }
+    }
+    // every one refused, pipelined or not (a pipelined head over the limit may already be over the limit of what
+    // is held until the upgrade request is answered: a 400 then)
+    Map<Integer, Long> counted = gateway.traffic().snapshot().refused();
+    assertEquals(upgrades.size() * 2L * refused.size(), counted.get(400) + counted.get(431), counted.toString());
+    assertTrue(counted.get(431) >= upgrades.size(), counted.toString());
+  }
+
+  @Test
   void anEmptyLineAfterABodyIsIgnored() throws Exception {
     int port = Configs.freePort();
     startGateway(Configs.apiOn(port, nodes), 1);

@@ -16,6 +16,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +102,37 @@ class WebSocketEndToEndTest extends LiveNodesTest {
     }
     assertEquals(200, RawHttp.get(port, "api.example.com", "/").status(), "the address is not locked out");
     assertEquals(0, gateway.traffic().snapshot().connectionsRefused());
+  }
+
+  @Test
+  void aFrameSentWithTheHandshakeReachesTheNodeAfterThe101() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      byte[] mask = {1, 2, 3, 4};
+      byte[] frame = {(byte) 0x81, (byte) 0x82, mask[0], mask[1], mask[2], mask[3], (byte) ('h' ^ mask[0]),
+          (byte) ('i' ^ mask[1])}; // a masked text frame, "hi", in the same write as the handshake
+      byte[] handshake = ("GET /chat HTTP/1.1\r\nHost: api.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      socket.getOutputStream().write(java.nio.ByteBuffer.allocate(handshake.length + frame.length).put(handshake)
+          .put(frame).array());
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.readUnsignedByte());
+      }
+      assertTrue(head.toString().startsWith("HTTP/1.1 101 "), head.toString());
+      List<String> texts = new java.util.ArrayList<>();
+      while (!texts.contains("hi")) { // the node's greeting, then its echo of the frame (a read timeout fails)
+        assertEquals(0x81, in.readUnsignedByte(), "an unmasked text frame from the node: " + texts);
+        byte[] payload = new byte[in.readUnsignedByte()];
+        in.readFully(payload);
+        texts.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      assertTrue(texts.get(0).startsWith("hello from "), texts.toString());
+    }
   }
 
   @Test
