@@ -535,7 +535,7 @@ public final class Gateway {
     }
     Generation next = generation.get().next(
         RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget, this::gate),
-        Forwarding.of(config.timeouts(), config.trustedProxies(), httpsPort, config.limits()), accessLog, certificates);
+        Forwarding.of(config, httpsPort), accessLog, certificates);
     generation.set(next);
     applyLoadBalancers();
     budgets.keySet().retainAll(resolutions.byBackend().keySet());

@@ -14,7 +14,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -88,7 +87,7 @@ public final class ConfigLoader {
     r.checkKeys(map, "the config", ROOT_KEYS);
     ListenConfig listen = ListenSection.read(r, map.entries().get("listen"));
     Timeouts timeouts = TimeoutsSection.read(r, map.entries().get("timeouts"));
-    List<Cidr> trusted = readTrustedProxies(map.entries().get("trustedProxies"));
+    List<Cidr> trusted = r.cidrs(map.entries().get("trustedProxies"), "trustedProxies");
     Entry kubeEntry = map.entries().get("kubernetes");
     KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry);
     List<String> nodes = List.of();
@@ -143,18 +142,6 @@ public final class ConfigLoader {
         }
       }
     }
-  }
-
-  private List<Cidr> readTrustedProxies(Entry entry) {
-    List<Cidr> out = new ArrayList<>();
-    for (Scalar s : r.stringList(entry, "trustedProxies")) {
-      try {
-        out.add(Cidr.parse(s.text()));
-      } catch (IllegalArgumentException e) {
-        r.error(s, "trustedProxies: " + e.getMessage());
-      }
-    }
-    return out;
   }
 
   private List<String> readNodes(MapNode root, Entry entry) {

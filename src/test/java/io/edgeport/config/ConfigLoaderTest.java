@@ -584,4 +584,28 @@ class ConfigLoaderTest {
     List<String> errors = errors(NODES_AND_API + "    backendProxyProtocol: v3\n");
     assertTrue(errors.stream().anyMatch(e -> e.endsWith("backendProxyProtocol: 'v3' is not v1 or v2")), errors.toString());
   }
+
+  @Test
+  void proxyProtocolNeedsTheNetworksOfTheBalancersInFront() throws Exception {
+    ConfigLoader.Loaded loaded = ConfigLoader.parse("f.yaml", """
+        listen:
+          proxyProtocol: true
+          proxyProtocolFrom: ["10.0.0.0/8", "192.0.2.7", "fd00::/8"]
+        """ + NODES_AND_API);
+    assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.7"), Cidr.parse("fd00::/8")),
+        loaded.config().listen().proxyProtocolFrom());
+    assertEquals(List.of(), loaded.warnings());
+    assertEquals(List.of(), ConfigLoader.parse("f.yaml", NODES_AND_API).config().listen().proxyProtocolFrom());
+    assertEquals(List.of("f.yaml:2:3: listen.proxyProtocol needs listen.proxyProtocolFrom: the networks the balancers"
+            + " in front connect from (like [\"10.0.0.0/8\"]); connections from elsewhere are closed"),
+        errors("listen:\n  proxyProtocol: true\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:3:22: listen.proxyProtocolFrom is empty: every connection would be closed"),
+        errors("listen:\n  proxyProtocol: true\n  proxyProtocolFrom: []\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:3:23: listen.proxyProtocolFrom: '10.0.0.0/33': prefix length must be 0-32"),
+        errors("listen:\n  proxyProtocol: true\n  proxyProtocolFrom: [10.0.0.0/33]\n" + NODES_AND_API));
+    List<Problem> warnings = ConfigLoader.parse("f.yaml", "listen:\n  proxyProtocolFrom: [10.0.0.0/8]\n"
+        + NODES_AND_API).warnings();
+    assertEquals(List.of("f.yaml:2:22: warning: listen.proxyProtocolFrom is set but listen.proxyProtocol is not: no header is"
+        + " read"), warnings.stream().map(p -> p.format("f.yaml")).toList());
+  }
 }
