@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * YAML file → validated {@link EdgeportConfig}. Strict: unknown keys, wrong types and bad values
@@ -29,8 +31,10 @@ public final class ConfigLoader {
   /** A usable config and the warnings found on the way. */
   public record Loaded(EdgeportConfig config, List<Problem> warnings) {}
 
-  static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "kubernetes", "nodes", "domains",
-      "admin", "accessLog", "shutdown", "tls", "limits"};
+  static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "untrustedHeaders", "kubernetes", "nodes",
+      "domains", "admin", "accessLog", "shutdown", "tls", "limits"};
+  /** A header name: RFC 9110's token. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final ConfigReader r;
 
@@ -88,6 +92,7 @@ public final class ConfigLoader {
     ListenConfig listen = ListenSection.read(r, map.entries().get("listen"));
     Timeouts timeouts = TimeoutsSection.read(r, map.entries().get("timeouts"));
     List<Cidr> trusted = r.cidrs(map.entries().get("trustedProxies"), "trustedProxies");
+    List<String> untrustedHeaders = readUntrustedHeaders(map.entries().get("untrustedHeaders"));
     Entry kubeEntry = map.entries().get("kubernetes");
     KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry);
     List<String> nodes = List.of();
@@ -107,7 +112,7 @@ public final class ConfigLoader {
     }
     List<CertificateConfig> tls = TlsSection.read(r, map.entries().get("tls"), baseDir());
     checkHttps(map, listen, tls, domains, kubeEntry != null);
-    return new EdgeportConfig(listen, timeouts, trusted, nodes, domains, kubernetes,
+    return new EdgeportConfig(listen, timeouts, trusted, untrustedHeaders, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
         ShutdownSection.read(r, map.entries().get("shutdown")), tls,
@@ -142,6 +147,28 @@ public final class ConfigLoader {
         }
       }
     }
+  }
+
+  /**
+   * {@code untrustedHeaders: [X-Real-IP, ...]}, lower case; absent: {@link EdgeportConfig#UNTRUSTED_HEADERS}. Host and
+   * the framing headers make the request what it is: removing them is refused.
+   */
+  private List<String> readUntrustedHeaders(Entry entry) {
+    if (entry == null) {
+      return EdgeportConfig.UNTRUSTED_HEADERS;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Scalar s : r.stringList(entry, "untrustedHeaders")) {
+      String name = s.text().trim().toLowerCase(Locale.ROOT);
+      if (!HEADER_NAME.matcher(name).matches()) {
+        r.error(s, "untrustedHeaders: '" + s.text() + "' is not a header name");
+      } else if (name.equals("host") || name.equals("content-length") || name.equals("transfer-encoding")) {
+        r.error(s, "untrustedHeaders: " + s.text() + " cannot be removed: the request needs it");
+      } else if (!out.add(name)) {
+        r.error(s, "untrustedHeaders: '" + s.text() + "' is listed twice");
+      }
+    }
+    return List.copyOf(out);
   }
 
   private List<String> readNodes(MapNode root, Entry entry) {

@@ -39,8 +39,8 @@ public final class Forwarding {
 
   public static Forwarding of(EdgeportConfig config, int httpsPort) {
     return new Forwarding(config.timeouts().connect().toNanos(), config.timeouts().response().toMillis(),
-        new ForwardedHeaders(config.trustedProxies()), config.timeouts().websocketIdle(), httpsPort,
-        config.limits(), config.listen().proxyProtocolFrom());
+        new ForwardedHeaders(config.trustedProxies(), config.untrustedHeaders()), config.timeouts().websocketIdle(),
+        httpsPort, config.limits(), config.listen().proxyProtocolFrom());
   }
 
   public int httpsPort() {

@@ -608,4 +608,18 @@ class ConfigLoaderTest {
     assertEquals(List.of("f.yaml:2:22: warning: listen.proxyProtocolFrom is set but listen.proxyProtocol is not: no header is"
         + " read"), warnings.stream().map(p -> p.format("f.yaml")).toList());
   }
+
+  @Test
+  void untrustedHeadersHaveADefaultAndAreValidatedHeaderNames() throws Exception {
+    assertEquals(List.of("x-real-ip", "true-client-ip", "cf-connecting-ip", "x-original-url", "x-rewrite-url"),
+        ConfigLoader.parse("f.yaml", NODES_AND_API).config().untrustedHeaders());
+    assertEquals(List.of("x-client-cert", "x-real-ip"), ConfigLoader.parse("f.yaml",
+        "untrustedHeaders: [X-Client-Cert, x-real-ip]\n" + NODES_AND_API).config().untrustedHeaders());
+    assertEquals(List.of(), ConfigLoader.parse("f.yaml", "untrustedHeaders: []\n" + NODES_AND_API).config()
+        .untrustedHeaders(), "none beyond X-Forwarded-* and Forwarded");
+    assertEquals(List.of("f.yaml:1:20: untrustedHeaders: 'x real ip' is not a header name",
+            "f.yaml:1:31: untrustedHeaders: Content-Length cannot be removed: the request needs it",
+            "f.yaml:1:58: untrustedHeaders: 'X-REAL-IP' is listed twice"),
+        errors("untrustedHeaders: [x real ip, Content-Length, x-real-ip, X-REAL-IP]\n" + NODES_AND_API));
+  }
 }
