@@ -2,6 +2,7 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
+import io.edgeport.limit.ClientKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
@@ -107,7 +108,8 @@ final class ProxyVerticle extends VerticleBase {
             return;
           }
           LimitsConfig limits = forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits;
-          String counted = connections.admit(limits.maxConnectionsPerIp() > 0 ? connection.remoteAddress().hostAddress()
+          String counted = connections.admit(limits.maxConnectionsPerIp() > 0
+              ? ClientKey.text(connection.remoteAddress().hostAddress(), limits.ipv6Prefix())
               : null, limits.maxConnections(), limits.maxConnectionsPerIp());
           if (counted == null) {
             loop.connectionRefused();

@@ -537,7 +537,7 @@ class ConfigLoaderTest {
           bodyTimeout: 20s
           maxRequestsPerConnection: 100
         """ + NODES_AND_API).config();
-    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 50_000, 0),
+    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 50_000, 0, 64),
         c.limits());
     List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
     assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),
@@ -621,5 +621,18 @@ class ConfigLoaderTest {
             "f.yaml:1:31: untrustedHeaders: Content-Length cannot be removed: the request needs it",
             "f.yaml:1:58: untrustedHeaders: 'X-REAL-IP' is listed twice"),
         errors("untrustedHeaders: [x real ip, Content-Length, x-real-ip, X-REAL-IP]\n" + NODES_AND_API));
+  }
+
+  @Test
+  void anIpv6ClientIsASlash64UnlessLimitsSayOtherwise() throws Exception {
+    assertEquals(64, ConfigLoader.parse("f.yaml", NODES_AND_API).config().limits().ipv6Prefix());
+    assertEquals(56, ConfigLoader.parse("f.yaml", "limits: {ipv6Prefix: 56}\n" + NODES_AND_API).config().limits()
+        .ipv6Prefix());
+    assertEquals(128, ConfigLoader.parse("f.yaml", "limits: {ipv6Prefix: 128}\n" + NODES_AND_API).config().limits()
+        .ipv6Prefix(), "128: every address on its own");
+    assertEquals(List.of("f.yaml:1:22: limits.ipv6Prefix: 0 is outside 1-128"),
+        errors("limits: {ipv6Prefix: 0}\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:1:22: limits.ipv6Prefix: 129 is outside 1-128"),
+        errors("limits: {ipv6Prefix: 129}\n" + NODES_AND_API));
   }
 }
