@@ -131,7 +131,11 @@ public final class ClientKey {
   }
 
   private static int hex(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    char lower = (char) (c | 0x20);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1; // ASCII only: no other script's digits
   }
 
   /** The dotted IPv4 address in {@code s[from, to)} as a number, or -1. */

@@ -605,8 +605,8 @@ class ConfigLoaderTest {
         errors("listen:\n  proxyProtocol: true\n  proxyProtocolFrom: [10.0.0.0/33]\n" + NODES_AND_API));
     List<Problem> warnings = ConfigLoader.parse("f.yaml", "listen:\n  proxyProtocolFrom: [10.0.0.0/8]\n"
         + NODES_AND_API).warnings();
-    assertEquals(List.of("f.yaml:2:22: warning: listen.proxyProtocolFrom is set but listen.proxyProtocol is not: no header is"
-        + " read"), warnings.stream().map(p -> p.format("f.yaml")).toList());
+    assertEquals(List.of("f.yaml:2:22: warning: listen.proxyProtocolFrom is set but listen.proxyProtocol is not:"
+        + " no header is read"), warnings.stream().map(p -> p.format("f.yaml")).toList());
   }
 
   @Test

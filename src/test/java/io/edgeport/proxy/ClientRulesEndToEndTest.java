@@ -89,7 +89,7 @@ class ClientRulesEndToEndTest extends LiveNodesTest {
     }
   }
 
-  /** A request over a new connection to the gateway on [::1], as a trusted proxy on ::1 says it came from {@code client}. */
+  /** A request over a new connection to the gateway on [::1], from a trusted proxy on ::1 naming {@code client}. */
   private static int viaIpv6Proxy(int port, String client) throws Exception {
     try (RawHttp proxy = RawHttp.to("::1", port)) {
       return proxy.send("GET / HTTP/1.1\r\nHost: api.example.com\r\nX-Forwarded-For: " + client, null).read(false)
