@@ -535,7 +535,7 @@ public final class Gateway {
     }
     Generation next = generation.get().next(
         RouteTableBuilder.build(domains, cluster.nodes(), resolutions, health, this::budget, this::gate),
-        Forwarding.of(config.timeouts(), config.trustedProxies(), httpsPort, config.limits()), accessLog, certificates);
+        Forwarding.of(config, httpsPort), accessLog, certificates);
     generation.set(next);
     applyLoadBalancers();
     budgets.keySet().retainAll(resolutions.byBackend().keySet());
@@ -616,8 +616,9 @@ public final class Gateway {
     RateLimiter limiter = null;
     if (rules.rateLimit() != null) {
       limiter = rateLimiters.get(domain.host());
-      if (limiter == null || !limiter.limit().equals(rules.rateLimit())) {
-        limiter = new RateLimiter(rules.rateLimit());
+      int ipv6Prefix = config.limits().ipv6Prefix();
+      if (limiter == null || !limiter.limit().equals(rules.rateLimit()) || limiter.ipv6Prefix() != ipv6Prefix) {
+        limiter = new RateLimiter(rules.rateLimit(), ipv6Prefix);
         rateLimiters.put(domain.host(), limiter);
       }
     }

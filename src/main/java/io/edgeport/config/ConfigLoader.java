@@ -14,10 +14,11 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * YAML file → validated {@link EdgeportConfig}. Strict: unknown keys, wrong types and bad values
@@ -30,8 +31,10 @@ public final class ConfigLoader {
   /** A usable config and the warnings found on the way. */
   public record Loaded(EdgeportConfig config, List<Problem> warnings) {}
 
-  static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "kubernetes", "nodes", "domains",
-      "admin", "accessLog", "shutdown", "tls", "limits"};
+  static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "untrustedHeaders", "kubernetes", "nodes",
+      "domains", "admin", "accessLog", "shutdown", "tls", "limits"};
+  /** A header name: RFC 9110's token. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final ConfigReader r;
 
@@ -88,7 +91,8 @@ public final class ConfigLoader {
     r.checkKeys(map, "the config", ROOT_KEYS);
     ListenConfig listen = ListenSection.read(r, map.entries().get("listen"));
     Timeouts timeouts = TimeoutsSection.read(r, map.entries().get("timeouts"));
-    List<Cidr> trusted = readTrustedProxies(map.entries().get("trustedProxies"));
+    List<Cidr> trusted = r.cidrs(map.entries().get("trustedProxies"), "trustedProxies");
+    List<String> untrustedHeaders = readUntrustedHeaders(map.entries().get("untrustedHeaders"));
     Entry kubeEntry = map.entries().get("kubernetes");
     KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry);
     List<String> nodes = List.of();
@@ -108,7 +112,7 @@ public final class ConfigLoader {
     }
     List<CertificateConfig> tls = TlsSection.read(r, map.entries().get("tls"), baseDir());
     checkHttps(map, listen, tls, domains, kubeEntry != null);
-    return new EdgeportConfig(listen, timeouts, trusted, nodes, domains, kubernetes,
+    return new EdgeportConfig(listen, timeouts, trusted, untrustedHeaders, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
         ShutdownSection.read(r, map.entries().get("shutdown")), tls,
@@ -145,16 +149,26 @@ public final class ConfigLoader {
     }
   }
 
-  private List<Cidr> readTrustedProxies(Entry entry) {
-    List<Cidr> out = new ArrayList<>();
-    for (Scalar s : r.stringList(entry, "trustedProxies")) {
-      try {
-        out.add(Cidr.parse(s.text()));
-      } catch (IllegalArgumentException e) {
-        r.error(s, "trustedProxies: " + e.getMessage());
+  /**
+   * {@code untrustedHeaders: [X-Real-IP, ...]}, lower case; absent: {@link EdgeportConfig#UNTRUSTED_HEADERS}. Host and
+   * the framing headers make the request what it is: removing them is refused.
+   */
+  private List<String> readUntrustedHeaders(Entry entry) {
+    if (entry == null) {
+      return EdgeportConfig.UNTRUSTED_HEADERS;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Scalar s : r.stringList(entry, "untrustedHeaders")) {
+      String name = s.text().trim().toLowerCase(Locale.ROOT);
+      if (!HEADER_NAME.matcher(name).matches()) {
+        r.error(s, "untrustedHeaders: '" + s.text() + "' is not a header name");
+      } else if (name.equals("host") || name.equals("content-length") || name.equals("transfer-encoding")) {
+        r.error(s, "untrustedHeaders: " + s.text() + " cannot be removed: the request needs it");
+      } else if (!out.add(name)) {
+        r.error(s, "untrustedHeaders: '" + s.text() + "' is listed twice");
       }
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private List<String> readNodes(MapNode root, Entry entry) {

@@ -53,6 +53,19 @@ final class ConfigReader {
     return out;
   }
 
+  /** A list of networks ({@code ["10.0.0.0/8", "192.0.2.7"]}); an entry that is not one is an error. */
+  List<Cidr> cidrs(Entry entry, String what) {
+    List<Cidr> out = new ArrayList<>();
+    for (Scalar s : stringList(entry, what)) {
+      try {
+        out.add(Cidr.parse(s.text()));
+      } catch (IllegalArgumentException e) {
+        error(s, what + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
   MapNode asMap(Node n, String what) {
     if (n instanceof MapNode m) {
       return m;

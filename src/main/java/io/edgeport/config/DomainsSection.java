@@ -113,15 +113,7 @@ final class DomainsSection {
   }
 
   private List<Cidr> cidrs(MapNode map, String key) {
-    List<Cidr> out = new ArrayList<>();
-    for (Scalar s : r.stringList(map.entries().get(key), key)) {
-      try {
-        out.add(Cidr.parse(s.text()));
-      } catch (IllegalArgumentException e) {
-        r.error(s, key + ": " + e.getMessage());
-      }
-    }
-    return out;
+    return r.cidrs(map.entries().get(key), key);
   }
 
   /** {@code rateLimit: {requests: 100, per: 1s, burst: 200, by: client-ip}}, or null. */

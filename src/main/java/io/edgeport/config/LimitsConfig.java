@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param maxConnections      open client connections per listener; one more is closed at once (0: no limit)
  * @param maxConnectionsPerIp open client connections per client address (0: no limit; clients behind one NAT
  *                            share an address)
+ * @param ipv6Prefix          an IPv6 client is its network of this prefix length (1-128), for maxConnectionsPerIp
+ *                            and rate limits: one host or home has a whole /64 to pick addresses from
  */
 public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout,
-    int maxRequestsPerConnection, int maxConnections, int maxConnectionsPerIp) {
+    int maxRequestsPerConnection, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix) {
   public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
-      Duration.ofSeconds(30), 1000, 50_000, 0);
+      Duration.ofSeconds(30), 1000, 50_000, 0, 64);
 }

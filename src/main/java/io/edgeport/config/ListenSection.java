@@ -2,13 +2,15 @@ package io.edgeport.config;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.edgeport.config.YamlTree.Entry;
+import io.edgeport.config.YamlTree.ListNode;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Node;
 import io.edgeport.config.YamlTree.Scalar;
+import java.util.List;
 
 /**
- * {@code listen: {http: ":80", https: ":443", h2c: false, proxyProtocol: false}} and the address syntax other
- * sections share.
+ * {@code listen: {http: ":80", https: ":443", h2c: false, proxyProtocol: false, proxyProtocolFrom: [...]}} and the
+ * address syntax other sections share.
  */
 final class ListenSection {
   private ListenSection() {}
@@ -22,7 +24,7 @@ final class ListenSection {
     if (map == null) {
       return d;
     }
-    r.checkKeys(map, "listen", "http", "https", "h2c", "proxyProtocol");
+    r.checkKeys(map, "listen", "http", "https", "h2c", "proxyProtocol", "proxyProtocolFrom");
     Entry http = map.entries().get("http");
     ListenAddress plain = http == null ? null : address(r, http.value(), "listen.http");
     Entry https = map.entries().get("https");
@@ -31,8 +33,28 @@ final class ListenSection {
         && (plain.host().isEmpty() || tls.host().isEmpty() || plain.host().equals(tls.host()))) {
       r.error(https.value(), "listen.https: port " + tls.port() + " is already listen.http's");
     }
+    boolean proxyProtocol = r.flag(map, "proxyProtocol", "listen.proxyProtocol", false);
     return new ListenConfig(plain == null ? d.http() : plain, tls, r.flag(map, "h2c", "listen.h2c", false),
-        r.flag(map, "proxyProtocol", "listen.proxyProtocol", false));
+        proxyProtocol, proxyProtocolFrom(r, map, proxyProtocol));
+  }
+
+  /**
+   * Required with {@code proxyProtocol}: a header names the client only when it comes from a balancer of the user's,
+   * and there is no default that fits every network (a balancer on this host, in a private network, a cloud's
+   * public ranges), while trusting everyone would let any client pick its address.
+   */
+  private static List<Cidr> proxyProtocolFrom(ConfigReader r, MapNode map, boolean proxyProtocol) {
+    Entry from = map.entries().get("proxyProtocolFrom");
+    List<Cidr> networks = r.cidrs(from, "listen.proxyProtocolFrom");
+    if (proxyProtocol && from == null) {
+      r.error(map, "listen.proxyProtocol needs listen.proxyProtocolFrom: the networks the balancers in front connect"
+          + " from (like [\"10.0.0.0/8\"]); connections from elsewhere are closed");
+    } else if (proxyProtocol && from.value() instanceof ListNode list && list.items().isEmpty()) {
+      r.error(from.value(), "listen.proxyProtocolFrom is empty: every connection would be closed");
+    } else if (!proxyProtocol && from != null) {
+      r.warning(from.value(), "listen.proxyProtocolFrom is set but listen.proxyProtocol is not: no header is read");
+    }
+    return networks;
   }
 
   /** {@code "[host]:port"} or a port number; null after an error. */

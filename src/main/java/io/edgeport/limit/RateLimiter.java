@@ -6,32 +6,40 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A rate limit per client address in fixed memory: the generic cell rate algorithm (a token bucket
- * kept as one timestamp) over a table of {@link #SLOTS} cells, a client's cell picked by a salted hash
- * of its address. However many addresses an attacker rotates through, the table does not grow (128 KiB
- * per limited domain); the price is that two clients sharing a cell share a budget, and the salt (new
- * per process) keeps anyone from choosing whose cell they share. Lock-free: one CAS per request.
+ * A rate limit per client in fixed memory: the generic cell rate algorithm (a token bucket kept as one
+ * timestamp) over a table of {@link #SLOTS} cells, a client's cell picked by a salted hash of its
+ * {@link ClientKey} (an IPv6 client's network, so that the addresses of one /64 share a budget). However
+ * many addresses an attacker rotates through, the table does not grow (128 KiB per limited domain); the
+ * price is that two clients sharing a cell share a budget, and the salt (new per process) keeps anyone
+ * from choosing whose cell they share. Lock-free: one CAS per request.
  */
 public final class RateLimiter {
   static final int SLOTS = 16_384;
   private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
 
   private final RateLimit limit;
+  private final int ipv6Prefix;
   /** Nanoseconds between two requests at the sustained rate. */
   private final long interval;
   /** How far ahead of now a cell's schedule may run: the burst. */
   private final long tolerance;
   private final long[] cells = new long[SLOTS];
-  private final int salt = ThreadLocalRandom.current().nextInt();
+  private final long salt = ThreadLocalRandom.current().nextLong();
 
-  public RateLimiter(RateLimit limit) {
+  /** @param ipv6Prefix the prefix length that makes one IPv6 client ({@code limits.ipv6Prefix}) */
+  public RateLimiter(RateLimit limit, int ipv6Prefix) {
     this.limit = limit;
+    this.ipv6Prefix = ipv6Prefix;
     this.interval = Math.max(1, limit.per().toNanos() / limit.requests());
     this.tolerance = interval * (Math.max(limit.burst(), 1) - 1);
   }
 
   public RateLimit limit() {
     return limit;
+  }
+
+  public int ipv6Prefix() {
+    return ipv6Prefix;
   }
 
   /**
@@ -55,12 +63,6 @@ public final class RateLimiter {
   }
 
   int slot(String client) {
-    int h = client.hashCode() ^ salt;
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    return h & (SLOTS - 1);
+    return (int) ClientKey.hash(client, ipv6Prefix, salt) & (SLOTS - 1);
   }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * X-Forwarded-For/-Proto/-Host/-Port. A client inside {@code trustedProxies} (another proxy of the
- * user's) has its X-Forwarded-* kept and appended to; from anyone else they, and {@code Forwarded},
- * are dropped and set afresh, so a client cannot spoof its address.
+ * user's) has its X-Forwarded-* kept and appended to; from anyone else they, {@code Forwarded} and the
+ * {@code untrustedHeaders} (X-Real-IP, X-Original-URL, ...) are dropped and the X-Forwarded-* set afresh,
+ * so a client cannot spoof its address or have the application serve another URL.
  */
 final class ForwardedHeaders {
   static final String XFF = "x-forwarded-for";
@@ -16,15 +17,42 @@ final class ForwardedHeaders {
   static final String XFPORT = "x-forwarded-port";
 
   private final List<Cidr> trusted;
+  /** The configured untrusted header names, lower case. */
+  private final String[] untrusted;
+  /** Bit n set: one of them is n characters long (a header of another length is not compared at all). */
+  private final long untrustedLengths;
+  /** What an untrusted client's request loses, as {@link HopByHop#copyEndToEnd} asks: one instance, no allocation. */
+  final HopByHop.HeaderFilter fromUntrusted = this::dropsFromUntrusted;
 
-  ForwardedHeaders(List<Cidr> trusted) {
+  /** @param untrustedHeaders lower-case names, besides X-Forwarded-* and Forwarded */
+  ForwardedHeaders(List<Cidr> trusted, List<String> untrustedHeaders) {
     this.trusted = List.copyOf(trusted);
+    this.untrusted = untrustedHeaders.toArray(String[]::new);
+    long lengths = 0;
+    for (String name : untrusted) {
+      lengths |= name.length() < 64 ? 1L << name.length() : 0;
+    }
+    this.untrustedLengths = lengths;
   }
 
-  /** Header names that an untrusted client's request loses. */
-  static boolean isForwardingHeader(String name) {
+  /** X-Forwarded-* and Forwarded, which edgeport sets itself. */
+  private static boolean isForwardingHeader(String name) {
     return name.length() > 12 && name.regionMatches(true, 0, "x-forwarded-", 0, 12)
         || name.equalsIgnoreCase("forwarded");
+  }
+
+  private boolean dropsFromUntrusted(String name) {
+    int n = name.length();
+    return isForwardingHeader(name) || (n >= 64 || (untrustedLengths & 1L << n) != 0) && named(name);
+  }
+
+  private boolean named(String name) {
+    for (String u : untrusted) {
+      if (u.length() == name.length() && u.regionMatches(true, 0, name, 0, name.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean isTrusted(String address) {

@@ -1,9 +1,9 @@
 package io.edgeport.proxy;
 
 import io.edgeport.config.Cidr;
+import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.RouteFilters;
-import io.edgeport.config.Timeouts;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,9 +22,11 @@ public final class Forwarding {
   final RouteFilters.Redirect toHttps;
   /** What a client may hold; a connection keeps those of the generation it was accepted in. */
   final LimitsConfig limits;
+  /** With {@code listen.proxyProtocol}: where connections may come from (a reload applies to the next one). */
+  final List<Cidr> proxyProtocolFrom;
 
   private Forwarding(long connectTimeoutNanos, long responseTimeoutMillis, ForwardedHeaders forwarded,
-      Duration websocketIdle, int httpsPort, LimitsConfig limits) {
+      Duration websocketIdle, int httpsPort, LimitsConfig limits, List<Cidr> proxyProtocolFrom) {
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.responseTimeoutMillis = responseTimeoutMillis;
     this.forwarded = forwarded;
@@ -32,11 +34,13 @@ public final class Forwarding {
     this.httpsPort = httpsPort;
     this.toHttps = new RouteFilters.Redirect("https", null, httpsPort, null, 308);
     this.limits = limits;
+    this.proxyProtocolFrom = proxyProtocolFrom;
   }
 
-  public static Forwarding of(Timeouts timeouts, List<Cidr> trustedProxies, int httpsPort, LimitsConfig limits) {
-    return new Forwarding(timeouts.connect().toNanos(), timeouts.response().toMillis(),
-        new ForwardedHeaders(trustedProxies), timeouts.websocketIdle(), httpsPort, limits);
+  public static Forwarding of(EdgeportConfig config, int httpsPort) {
+    return new Forwarding(config.timeouts().connect().toNanos(), config.timeouts().response().toMillis(),
+        new ForwardedHeaders(config.trustedProxies(), config.untrustedHeaders()), config.timeouts().websocketIdle(),
+        httpsPort, config.limits(), config.listen().proxyProtocolFrom());
   }
 
   public int httpsPort() {

@@ -286,7 +286,7 @@ final class ProxyExchange implements PickContext {
     HttpClientRequest up = upstream;
     MultiMap in = request.headers();
     MultiMap out = up.headers();
-    HopByHop.copyEndToEnd(in, out, peerTrusted ? null : ForwardedHeaders::isForwardingHeader);
+    HopByHop.copyEndToEnd(in, out, peerTrusted ? null : forwarding.forwarded.fromUntrusted);
     if (h2c) {
       up.authority(HostAndPort.parseAuthority(upstreamAuthority, -1)); // HTTP/2's :authority, not a Host header
       if (HopByHop.namedIn(in.getAll("te"), "trailers")) {

@@ -2,10 +2,12 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
+import io.edgeport.limit.ClientKey;
 import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
@@ -16,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's share of the gateway: a listener on the shared port and its own pooled client,
@@ -28,6 +32,7 @@ final class ProxyVerticle extends VerticleBase {
   private static final int H2C_CONNECTIONS_PER_NODE = 4;
   private static final int MAX_TARGET_BYTES = 8192;
   private static final int MAX_HEADER_BYTES = 1024 * 1024;
+  private static final Logger REFUSED = LoggerFactory.getLogger("edgeport.refused");
 
   private final ListenerSettings settings;
   private final int port;
@@ -98,8 +103,14 @@ final class ProxyVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions)
         .connectionHandler(connection -> {
           Forwarding forwarding = generations.get().forwarding();
+          if (settings.proxyProtocol() && !fromProxy(connection, forwarding)) {
+            loop.connectionRefused();
+            connection.close();
+            return;
+          }
           LimitsConfig limits = forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits;
-          String counted = connections.admit(limits.maxConnectionsPerIp() > 0 ? connection.remoteAddress().hostAddress()
+          String counted = connections.admit(limits.maxConnectionsPerIp() > 0
+              ? ClientKey.text(connection.remoteAddress().hostAddress(), limits.ipv6Prefix())
               : null, limits.maxConnections(), limits.maxConnectionsPerIp());
           if (counted == null) {
             loop.connectionRefused();
@@ -118,6 +129,22 @@ final class ProxyVerticle extends VerticleBase {
         })
         .requestHandler(new ProxyHandler(vertx, ctx));
     return server.listen();
+  }
+
+  /**
+   * Is the peer (the balancer, not the client its PROXY header names) in {@code listen.proxyProtocolFrom}? Vert.x reads
+   * the header before it hands over the connection, so this runs after it, but before any request is read.
+   */
+  private static boolean fromProxy(HttpConnection connection, Forwarding forwarding) {
+    String peer = connection.remoteAddress(true).hostAddress();
+    if (forwarding != null && ForwardedHeaders.isIn(peer, forwarding.proxyProtocolFrom)) {
+      return true;
+    }
+    if (REFUSED.isDebugEnabled()) {
+      REFUSED.debug("connection from {} closed: not in listen.proxyProtocolFrom (its PROXY header said {})", peer,
+          connection.remoteAddress().hostAddress());
+    }
+    return false;
   }
 
   /** How long {@link #stop} lets requests in flight finish. */

@@ -41,11 +41,12 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
     return c != null && c.key().getAlgorithm().equals(keyType) ? c.alias() : null;
   }
 
-  private static String serverName(SSLSession handshake) {
-    if (handshake instanceof ExtendedSSLSession extended) {
+  /** The host name a client asked for by SNI in the handshake of {@code session}, or null. */
+  public static String serverName(SSLSession session) {
+    if (session instanceof ExtendedSSLSession extended) {
       List<SNIServerName> names = extended.getRequestedServerNames();
-      for (SNIServerName name : names) {
-        if (name instanceof SNIHostName host) {
+      for (int i = 0; i < names.size(); i++) { // no iterator: this runs for every HTTPS request
+        if (names.get(i) instanceof SNIHostName host) {
           return host.getAsciiName();
         }
       }

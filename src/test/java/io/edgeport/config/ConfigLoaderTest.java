@@ -537,7 +537,7 @@ class ConfigLoaderTest {
           bodyTimeout: 20s
           maxRequestsPerConnection: 100
         """ + NODES_AND_API).config();
-    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 50_000, 0),
+    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 50_000, 0, 64),
         c.limits());
     List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
     assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),
@@ -583,5 +583,56 @@ class ConfigLoaderTest {
     assertEquals(1, c.domains().get(0).paths().get(1).backend().proxyProtocol());
     List<String> errors = errors(NODES_AND_API + "    backendProxyProtocol: v3\n");
     assertTrue(errors.stream().anyMatch(e -> e.endsWith("backendProxyProtocol: 'v3' is not v1 or v2")), errors.toString());
+  }
+
+  @Test
+  void proxyProtocolNeedsTheNetworksOfTheBalancersInFront() throws Exception {
+    ConfigLoader.Loaded loaded = ConfigLoader.parse("f.yaml", """
+        listen:
+          proxyProtocol: true
+          proxyProtocolFrom: ["10.0.0.0/8", "192.0.2.7", "fd00::/8"]
+        """ + NODES_AND_API);
+    assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.7"), Cidr.parse("fd00::/8")),
+        loaded.config().listen().proxyProtocolFrom());
+    assertEquals(List.of(), loaded.warnings());
+    assertEquals(List.of(), ConfigLoader.parse("f.yaml", NODES_AND_API).config().listen().proxyProtocolFrom());
+    assertEquals(List.of("f.yaml:2:3: listen.proxyProtocol needs listen.proxyProtocolFrom: the networks the balancers"
+            + " in front connect from (like [\"10.0.0.0/8\"]); connections from elsewhere are closed"),
+        errors("listen:\n  proxyProtocol: true\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:3:22: listen.proxyProtocolFrom is empty: every connection would be closed"),
+        errors("listen:\n  proxyProtocol: true\n  proxyProtocolFrom: []\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:3:23: listen.proxyProtocolFrom: '10.0.0.0/33': prefix length must be 0-32"),
+        errors("listen:\n  proxyProtocol: true\n  proxyProtocolFrom: [10.0.0.0/33]\n" + NODES_AND_API));
+    List<Problem> warnings = ConfigLoader.parse("f.yaml", "listen:\n  proxyProtocolFrom: [10.0.0.0/8]\n"
+        + NODES_AND_API).warnings();
+    assertEquals(List.of("f.yaml:2:22: warning: listen.proxyProtocolFrom is set but listen.proxyProtocol is not:"
+        + " no header is read"), warnings.stream().map(p -> p.format("f.yaml")).toList());
+  }
+
+  @Test
+  void untrustedHeadersHaveADefaultAndAreValidatedHeaderNames() throws Exception {
+    assertEquals(List.of("x-real-ip", "true-client-ip", "cf-connecting-ip", "x-original-url", "x-rewrite-url"),
+        ConfigLoader.parse("f.yaml", NODES_AND_API).config().untrustedHeaders());
+    assertEquals(List.of("x-client-cert", "x-real-ip"), ConfigLoader.parse("f.yaml",
+        "untrustedHeaders: [X-Client-Cert, x-real-ip]\n" + NODES_AND_API).config().untrustedHeaders());
+    assertEquals(List.of(), ConfigLoader.parse("f.yaml", "untrustedHeaders: []\n" + NODES_AND_API).config()
+        .untrustedHeaders(), "none beyond X-Forwarded-* and Forwarded");
+    assertEquals(List.of("f.yaml:1:20: untrustedHeaders: 'x real ip' is not a header name",
+            "f.yaml:1:31: untrustedHeaders: Content-Length cannot be removed: the request needs it",
+            "f.yaml:1:58: untrustedHeaders: 'X-REAL-IP' is listed twice"),
+        errors("untrustedHeaders: [x real ip, Content-Length, x-real-ip, X-REAL-IP]\n" + NODES_AND_API));
+  }
+
+  @Test
+  void anIpv6ClientIsASlash64UnlessLimitsSayOtherwise() throws Exception {
+    assertEquals(64, ConfigLoader.parse("f.yaml", NODES_AND_API).config().limits().ipv6Prefix());
+    assertEquals(56, ConfigLoader.parse("f.yaml", "limits: {ipv6Prefix: 56}\n" + NODES_AND_API).config().limits()
+        .ipv6Prefix());
+    assertEquals(128, ConfigLoader.parse("f.yaml", "limits: {ipv6Prefix: 128}\n" + NODES_AND_API).config().limits()
+        .ipv6Prefix(), "128: every address on its own");
+    assertEquals(List.of("f.yaml:1:22: limits.ipv6Prefix: 0 is outside 1-128"),
+        errors("limits: {ipv6Prefix: 0}\n" + NODES_AND_API));
+    assertEquals(List.of("f.yaml:1:22: limits.ipv6Prefix: 129 is outside 1-128"),
+        errors("limits: {ipv6Prefix: 129}\n" + NODES_AND_API));
   }
 }

@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,6 +232,56 @@ class GatewayEndToEndTest {
     } finally {
       trusting.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void identityAndUrlOverrideHeadersAreKeptFromTrustedProxiesOnlyAndTheListIsConfigurable() throws Exception {
+    String config = """
+        listen:
+          http: "127.0.0.1:0"
+        trustedProxies: ["127.0.0.7/32"]
+        %s
+        %s
+        domains:
+          - host: api.example.com
+            nodePort: %d
+        """;
+    Gateway trusting = startGateway(config.formatted("", Configs.nodes(nodes), nodes.port()));
+    try {
+      String spoof = "GET / HTTP/1.1\r\nHost: api.example.com\r\nX-Real-IP: 203.0.113.9\r\n"
+          + "true-client-ip: 203.0.113.9\r\nCF-Connecting-IP: 203.0.113.9\r\nX-Original-URL: /admin\r\n"
+          + "X-REWRITE-URL: /admin\r\nX-Real-IP-Note: kept\r\nX-Client-Cert: abc";
+      Set<String> identity = Set.of("x-real-ip", "true-client-ip", "cf-connecting-ip", "x-original-url",
+          "x-rewrite-url");
+      try (RawHttp fromElsewhere = new RawHttp(trusting.port(), "127.0.0.8")) {
+        Map<String, List<String>> h = received(echo(fromElsewhere.send(spoof, null).read(false)));
+        assertEquals(Set.of(), intersection(h.keySet(), identity), h.toString());
+        assertEquals(List.of("kept"), h.get("x-real-ip-note"), "only the listed names, not their prefixes");
+        assertEquals(List.of("abc"), h.get("x-client-cert"));
+      }
+      try (RawHttp fromProxy = new RawHttp(trusting.port(), "127.0.0.7")) {
+        Map<String, List<String>> h = received(echo(fromProxy.send(spoof, null).read(false)));
+        assertEquals(identity, intersection(h.keySet(), identity), "a trusted proxy's are kept: " + h);
+        assertEquals(List.of("/admin"), h.get("x-original-url"));
+      }
+      // the list replaces the default one
+      trusting.reload(Configs.load(dir, config.formatted("untrustedHeaders: [X-Client-Cert]", Configs.nodes(nodes),
+          nodes.port())), "test").await(20, TimeUnit.SECONDS);
+      try (RawHttp fromElsewhere = new RawHttp(trusting.port(), "127.0.0.8")) {
+        Map<String, List<String>> h = received(echo(fromElsewhere.send(spoof, null).read(false)));
+        assertNull(h.get("x-client-cert"));
+        assertEquals(List.of("203.0.113.9"), h.get("x-real-ip"));
+        assertEquals(List.of("127.0.0.8"), h.get("x-forwarded-for"), "X-Forwarded-* are set afresh whatever the list");
+      }
+    } finally {
+      trusting.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Set<String> intersection(Set<String> a, Set<String> b) {
+    Set<String> out = new HashSet<>(a);
+    out.retainAll(b);
+    return out;
   }
 
   @Test

@@ -9,25 +9,39 @@ import io.edgeport.support.RawHttp;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** listen.proxyProtocol: the client address from a v1 or v2 header, and nothing without one. */
+/**
+ * listen.proxyProtocol: the client address from a v1 or v2 header of a balancer in listen.proxyProtocolFrom, and
+ * nothing without one or from elsewhere.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProxyProtocolTest extends LiveNodesTest {
   private static final byte[] GET = "GET / HTTP/1.1\r\nHost: api.example.com\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  /** A source outside proxyProtocolFrom (RawHttp connects from 127.0.0.1 unless told otherwise). */
+  private static final String OUTSIDER = "127.0.0.9";
 
   private int start() throws Exception {
     int port = Configs.freePort();
-    startGateway("""
+    startGateway(config(port, "[\"127.0.0.1\"]"), 1);
+    return port;
+  }
+
+  private String config(int port, String proxyProtocolFrom) {
+    return """
         listen:
           http: "127.0.0.1:%d"
           proxyProtocol: true
+          proxyProtocolFrom: %s
         %s
         domains:
           - host: api.example.com
             nodePort: %d
             deny: ["198.51.100.0/24"]
-        """.formatted(port, Configs.nodes(nodes), nodes.port()), 1);
-    return port;
+        """.formatted(port, proxyProtocolFrom, Configs.nodes(nodes), nodes.port());
   }
 
   static byte[] v1(String client) {
@@ -50,7 +64,11 @@ class ProxyProtocolTest extends LiveNodesTest {
   }
 
   private static RawHttp.Response send(int port, byte[] header) throws Exception {
-    try (RawHttp client = new RawHttp(port)) {
+    return send(port, null, header);
+  }
+
+  private static RawHttp.Response send(int port, String from, byte[] header) throws Exception {
+    try (RawHttp client = new RawHttp(port, from)) {
       client.write(header);
       client.write(GET);
       return client.read(false);
@@ -87,5 +105,27 @@ class ProxyProtocolTest extends LiveNodesTest {
       assertTrue(client.closedByServer());
     }
     assertEquals(false, nodes.awaitRequest(0));
+  }
+
+  @Test
+  void aHeaderFromOutsideProxyProtocolFromIsNotBelievedAndItsConnectionClosed() throws Exception {
+    int port = start();
+    for (byte[] header : List.of(v1("203.0.113.7"), v2(new int[] {192, 0, 2, 44}))) {
+      try (RawHttp client = new RawHttp(port, OUTSIDER)) {
+        client.write(header);
+        client.write(GET);
+        assertTrue(client.closedByServer(), "closed unanswered");
+      }
+    }
+    assertEquals(false, nodes.awaitRequest(0), "no node saw a request of theirs");
+    assertEquals(2L, gateway.traffic().snapshot().connectionsRefused());
+    assertEquals(200, send(port, v1("203.0.113.7")).status(), "the balancer in the list is served as before");
+
+    // a reload applies to the next connection: the listener and its socket stay
+    gateway.reload(Configs.load(dir, config(port, "[\"127.0.0.1\", \"" + OUTSIDER + "/32\"]")), "test")
+        .await(20, TimeUnit.SECONDS);
+    RawHttp.Response admitted = send(port, OUTSIDER, v1("203.0.113.8"));
+    assertEquals(200, admitted.status());
+    assertEquals("203.0.113.8", forwardedFor(admitted));
   }
 }

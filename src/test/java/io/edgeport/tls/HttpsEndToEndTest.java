@@ -246,6 +246,54 @@ class HttpsEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aHostServedByAnotherCertificateThanTheSnisGets421OverHttp11AndHttp2() throws Exception {
+    startGateway(config(""), 1);
+    for (String version : new String[] {"--http1.1", "--http2"}) {
+      // SNI api.example.com, verified for it, then a request for shop.example.com: another certificate serves it
+      Curl.Result fronted = curl("api.example.com", "/", version, "-H", "Host: shop.example.com");
+      assertEquals("421 " + (version.equals("--http2") ? "2" : "1.1"), fronted.writeOut(), fronted.stderr());
+      assertTrue(fronted.body().startsWith("421 Misdirected Request"), "the gateway's own answer: " + fronted.body());
+      // a name the same certificate covers may share the connection (as HTTP/2 coalescing does)
+      Curl.Result covered = curl("api.example.com", "/", version, "-H", "Host: a.apps.example.com");
+      assertTrue(covered.writeOut().startsWith("200 "), covered.writeOut() + covered.stderr());
+      Curl.Result own = curl("shop.example.com", "/", version, "-H", "Host: SHOP.example.com.");
+      assertTrue(own.writeOut().startsWith("200 "), own.writeOut() + own.stderr());
+    }
+    // an unknown SNI name gets the default certificate: a host with its own is not served on it
+    Curl.Result unknownSni = Curl.run("-k", "--http2", "--resolve", "unknown.example.org:" + httpsPort + ":127.0.0.1",
+        "-H", "Host: shop.example.com", "https://unknown.example.org:" + httpsPort + "/");
+    assertTrue(unknownSni.writeOut().startsWith("421 "), unknownSni.writeOut() + unknownSni.stderr());
+    // without SNI (an IP literal) the Host routes as on port 80
+    Curl.Result noSni = Curl.run("-k", "-H", "Host: shop.example.com", "https://127.0.0.1:" + httpsPort + "/");
+    assertTrue(noSni.writeOut().startsWith("200 "), noSni.writeOut() + noSni.stderr());
+  }
+
+  @Test
+  void aTls12ClientCannotRenegotiate() throws Exception {
+    startGateway(config(""), 1);
+    // s_client reads its input only once the handshake is done; "R" alone on a line asks for a renegotiation.
+    // Refused, the server ends the connection with an alert and s_client exits; granted, it would wait for more.
+    Path output = dir.resolve("s_client.out");
+    Process p = new ProcessBuilder("openssl", "s_client", "-tls1_2", "-connect", "127.0.0.1:" + httpsPort,
+        "-servername", "api.example.com", "-CAfile", ca.caCert().toString())
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    try {
+      p.getOutputStream().write("R\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      p.getOutputStream().flush();
+      boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+      String out = Files.readString(output, java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(ended, "the connection is still open after the renegotiation request: " + out);
+      assertTrue(out.contains("Verify return code: 0 (ok)") && out.contains("RENEGOTIATING"), out);
+      assertTrue(out.contains("alert handshake failure"), out);
+    } finally {
+      p.destroyForcibly();
+    }
+    // the listener serves on
+    Curl.Result after = curl("api.example.com", "/", "--tlsv1.2", "--tls-max", "1.2");
+    assertEquals("200 2", after.writeOut(), after.stderr());
+  }
+
+  @Test
   void aWebSocketOverTlsReachesItsNode() throws Exception {
     startGateway(config(""), 1);
     io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
