@@ -1,5 +1,7 @@
 package io.edgeport.proxy;
 
+import io.edgeport.routing.PathNormalizer;
+
 /**
  * The parts of a request line's target that routing needs. Origin form ({@code /path?q}) takes its
  * authority from the Host header; absolute form ({@code http://host/path?q}) carries its own, which
@@ -11,10 +13,13 @@ package io.edgeport.proxy;
  */
 record RequestTarget(String authority, String target, String path) {
 
-  /** @return null when the target is neither origin nor absolute form */
+  /**
+   * @return null when the target is neither origin nor absolute form, or its path is one that servers read in
+   *     different ways ({@link PathNormalizer}): a 400 either way
+   */
   static RequestTarget parse(String uri, String hostHeader) {
     if (uri.startsWith("/")) {
-      return new RequestTarget(hostHeader, uri, pathOf(uri));
+      return checked(new RequestTarget(hostHeader, uri, pathOf(uri)));
     }
     int schemeEnd;
     if (uri.regionMatches(true, 0, "http://", 0, 7)) {
@@ -34,7 +39,11 @@ record RequestTarget(String authority, String target, String path) {
     }
     String rest = uri.substring(end);
     String target = rest.isEmpty() ? "/" : rest.charAt(0) == '/' ? rest : "/" + rest;
-    return new RequestTarget(authority, target, pathOf(target));
+    return checked(new RequestTarget(authority, target, pathOf(target)));
+  }
+
+  private static RequestTarget checked(RequestTarget t) {
+    return PathNormalizer.forMatching(t.path) == null ? null : t;
   }
 
   private static String pathOf(String target) {

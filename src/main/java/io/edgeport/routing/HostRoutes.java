@@ -49,6 +49,9 @@ final class HostRoutes {
       return everything;
     }
     String path = PathNormalizer.forMatching(rawPath);
+    if (path == null) {
+      return null; // a path servers read in different ways: refused (the proxy answers it 400 before routing)
+    }
     for (Route rule : rules) {
       if (rule.matches(path) && rule.accepts(method, headers, target, tls)) {
         return rule;

@@ -91,6 +91,41 @@ class RouteTableTest {
   }
 
   @Test
+  void pathParametersAndBackslashesAreMatchedAsServletContainersAndIisReadThem() {
+    assertEquals("/admin", PathNormalizer.forMatching("/admin;x"));
+    assertEquals("/admin/users", PathNormalizer.forMatching("/admin;jsessionid=1/users;v=2"));
+    assertEquals("/admin", PathNormalizer.forMatching("/admin%3bx"));
+    assertEquals("/a%3bb", PathNormalizer.forMatching("/a%253bb"), "decoded once, not twice");
+    assertEquals("/admin/x", PathNormalizer.forMatching("/admin\\x"));
+    assertEquals("/admin/x", PathNormalizer.forMatching("/admin%5cx"));
+    assertEquals("/admin/x", PathNormalizer.forMatching("/admin%2Fx"));
+    assertEquals("/a/", PathNormalizer.forMatching("/a/;x"));
+    assertEquals("/.well-known/x", PathNormalizer.forMatching("/.well-known/x"));
+    assertEquals("/a/...", PathNormalizer.forMatching("/a/..."));
+    assertEquals("/b", PathNormalizer.forMatching("/a;x/../b"), "the parameters of a segment that '..' removes");
+  }
+
+  @Test
+  void pathsThatServersReadDifferentlyAreRefused() {
+    for (String ambiguous : List.of("/api/..;/actuator", "/api/..;x/admin", "/api/.;/admin", "/api/%2e%2e/admin",
+        "/api/.%2E/admin", "/api/%2e/admin", "/api\\..\\admin", "/api/..\\admin", "/api%2f..%2fadmin",
+        "/api/..%2fadmin", "/api%5c..%5cadmin", "/a\\b/../c", "/a%2fb/../c", "/api//../admin", "//../admin",
+        "/admin#/../api", "/admin#x")) {
+      assertNull(PathNormalizer.forMatching(ambiguous), ambiguous);
+    }
+    RouteTable t = build(List.of(new DomainConfig("shop.example.com", List.of(
+        new PathRule(PathMatch.PREFIX, "/", port(30001)),
+        new PathRule(PathMatch.PREFIX, "/api", port(30002)),
+        new PathRule(PathMatch.PREFIX, "/admin", port(30003))))));
+    assertNull(nodePort(t, "shop.example.com", "/api/..;/admin"), "matches no rule at all");
+    assertEquals(":30003", nodePort(t, "shop.example.com", "/admin;x"), "not the catch-all");
+    assertEquals(":30003", nodePort(t, "shop.example.com", "/admin;x/secret"));
+    assertEquals(":30003", nodePort(t, "shop.example.com", "/api/../admin"), "plain dot-segments still resolve");
+    assertEquals(":30002", nodePort(t, "shop.example.com", "/api;v=2/users"));
+    assertEquals(":30001", nodePort(t, "shop.example.com", "/administrator;x"));
+  }
+
+  @Test
   void backendsAreSharedPerNodePortAndPolicy() {
     RouteTable t = build(List.of(domain("a.example.com", 30001), domain("b.example.com", 30001)));
     assertSame(t.route("a.example.com", "/").backend(), t.route("b.example.com", "/").backend());

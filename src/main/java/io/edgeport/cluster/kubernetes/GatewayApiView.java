@@ -52,6 +52,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -73,7 +74,8 @@ import java.util.TreeSet;
  *       HTTPS one. edgeport's ports may differ from the Gateway's where a NAT or port mapping sits between.</li>
  *   <li>A route that uses anything edgeport does not implement (a RegularExpression match, a filter other than
  *       the four core ones, filters on a backendRef) is not served at all, with Accepted False
- *       (UnsupportedValue), rather than served partly.</li>
+ *       (UnsupportedValue), rather than served partly. So is a header filter that names a framing, Host,
+ *       hop-by-hop or pseudo-header, or a header name or value that is not one.</li>
  *   <li>A backendRef that cannot be used (another kind, not permitted, no port) takes its share of requests and
  *       answers them 500; a Service that does not exist (or has no nodePort) answers 503, like an Ingress
  *       backend, and its ResolvedRefs is False (BackendNotFound).</li>
@@ -554,8 +556,19 @@ final class GatewayApiView {
     for (HTTPRouteFilter f : Objects.requireNonNullElse(rule.getFilters(), List.<HTTPRouteFilter>of())) {
       String type = Objects.requireNonNullElse(f.getType(), "");
       switch (type) {
-        case "RequestHeaderModifier" -> request = edits(f.getRequestHeaderModifier());
-        case "ResponseHeaderModifier" -> response = edits(f.getResponseHeaderModifier());
+        case "RequestHeaderModifier", "ResponseHeaderModifier" -> {
+          boolean onRequest = type.equals("RequestHeaderModifier");
+          HTTPHeaderFilter h = onRequest ? f.getRequestHeaderModifier() : f.getResponseHeaderModifier();
+          String refused = refusedHeaderEdit(h);
+          if (refused != null) {
+            return new FilterResult(null, type + " " + refused, false);
+          }
+          if (onRequest) {
+            request = edits(h);
+          } else {
+            response = edits(h);
+          }
+        }
         case "RequestRedirect" -> {
           var r = f.getRequestRedirect();
           if (r == null) {
@@ -593,6 +606,43 @@ final class GatewayApiView {
     }
     return "ReplacePrefixMatch".equals(m.getType()) ? new PathReplacement(false, m.getReplacePrefixMatch())
         : new PathReplacement(true, m.getReplaceFullPath());
+  }
+
+  /**
+   * Headers that no filter may set, add or remove: the framing of the message, its Host, and what belongs to one
+   * hop. edgeport sets them itself; one set by a filter would make the two sides read the message differently
+   * (Envoy refuses to let header mutations touch them, for the same reason).
+   */
+  private static final Set<String> PROTECTED_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
+      "host", "upgrade", "te", "trailer", "keep-alive", "proxy-connection");
+
+  /** Why a header filter cannot be served (what it names, and why), or null. */
+  private static String refusedHeaderEdit(HTTPHeaderFilter f) {
+    if (f == null) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    List<HTTPHeader> values = new ArrayList<>();
+    values.addAll(Objects.requireNonNullElse(f.getSet(), List.of()));
+    values.addAll(Objects.requireNonNullElse(f.getAdd(), List.of()));
+    values.forEach(h -> names.add(h.getName()));
+    names.addAll(Objects.requireNonNullElse(f.getRemove(), List.of()));
+    for (String name : names) {
+      String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith(":") || PROTECTED_HEADERS.contains(lower)) {
+        return "cannot change " + lower + ": edgeport sets the framing, Host, hop-by-hop and pseudo-headers itself";
+      }
+      if (lower.isEmpty() || HttpHeaderValidationUtil.validateToken(lower) >= 0) {
+        return "names '" + lower + "', which is not a header name";
+      }
+    }
+    for (HTTPHeader h : values) {
+      if (h.getValue() == null || HttpHeaderValidationUtil.validateValidHeaderValue(h.getValue()) >= 0) {
+        return "gives " + h.getName().toLowerCase(Locale.ROOT) + " a value that is not a header value"
+            + " (a control character, or none)";
+      }
+    }
+    return null;
   }
 
   private static HeaderEdits edits(HTTPHeaderFilter f) {
