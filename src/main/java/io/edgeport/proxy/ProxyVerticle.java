@@ -2,6 +2,7 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
+import io.edgeport.limit.ConnectionLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
