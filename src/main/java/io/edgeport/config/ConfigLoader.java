@@ -89,8 +89,9 @@ public final class ConfigLoader {
     ListenConfig listen = ListenSection.read(r, map.entries().get("listen"));
     Timeouts timeouts = TimeoutsSection.read(r, map.entries().get("timeouts"));
     List<Cidr> trusted = readTrustedProxies(map.entries().get("trustedProxies"));
+    LimitsConfig limits = LimitsSection.read(r, map.entries().get("limits"));
     Entry kubeEntry = map.entries().get("kubernetes");
-    KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry);
+    KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry, limits);
     List<String> nodes = List.of();
     Entry nodesEntry = map.entries().get("nodes");
     if (kubeEntry != null && nodesEntry != null) {
@@ -111,8 +112,7 @@ public final class ConfigLoader {
     return new EdgeportConfig(listen, timeouts, trusted, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
-        ShutdownSection.read(r, map.entries().get("shutdown")), tls,
-        LimitsSection.read(r, map.entries().get("limits")));
+        ShutdownSection.read(r, map.entries().get("shutdown")), tls, limits);
   }
 
   /** The config file's directory, which relative certificate paths start from. */

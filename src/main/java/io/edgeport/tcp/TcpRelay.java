@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One client connection of a LoadBalancer Service port: picks a node, connects (a failed connect moves on to the
- * next node, within the connect timeout), then relays bytes both ways. Back-pressure: a side whose peer cannot
+ * One client connection of a LoadBalancer Service port: closed at once when outside the Service's source ranges or
+ * over the port's connection limits; else it picks a node, connects (a failed connect moves on to the next node,
+ * within the connect timeout), then relays bytes both ways. Back-pressure: a side whose peer cannot
  * take more stops being read until the peer drains. A half-close passes through (the client's FIN becomes one
  * toward the node and the other way round); the connection closes when both directions have ended, when either
  * side resets, or when it is idle both ways. Everything runs on the client connection's event loop.
@@ -50,6 +51,8 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
   private boolean clientEnded;
   private boolean nodeEnded;
   private boolean closed;
+  /** The client's slot in the port's connections, or null while it has none. */
+  private String slot;
   /** What the client sent before its node was connected, or null. */
   private CompositeByteBuf held;
 
@@ -72,6 +75,13 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
     List<Cidr> allowed = target.backend().allowedSources();
     if (!allowed.isEmpty() && !allowedIn(allowed)) {
       counts.refused.increment();
+      client.close();
+      return;
+    }
+    int perIp = target.maxConnectionsPerIp();
+    slot = counts.connections.admit(perIp > 0 ? clientAddress() : null, target.maxConnections(), perIp);
+    if (slot == null) {
+      counts.overLimits.increment();
       client.close();
       return;
     }
@@ -229,6 +239,9 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
   private void ended() {
     if (!closed) {
       closed = true;
+      if (slot != null) {
+        counts.connections.release(slot);
+      }
       if (held != null) {
         held.release();
         held = null;

@@ -100,7 +100,7 @@ class TcpListenersTest {
     List<Endpoint> endpoints = hosts.stream().map(h -> new Endpoint(h, nodePort)).toList();
     Backend backend = new Backend("default/db:5432", SelectionStrategy.of(LoadBalancing.ROUND_ROBIN).create(endpoints),
         allowed, null, RetryPolicy.DEFAULT, null, false, proxyProtocol);
-    return new TcpTarget("default/db:5432", backend, 2000, idleMillis);
+    return new TcpTarget("default/db:5432", backend, 2000, idleMillis, 0, 0);
   }
 
   @Test
@@ -250,6 +250,44 @@ class TcpListenersTest {
       assertEquals(-1, s.getInputStream().read(), "then closed after 300 ms of silence (the read waits up to 20 s)");
     }
     Poll.until(() -> nodes.get(0).accepted.get(0).isClosed(), 10, "the node's side closed too");
+  }
+
+  @Test
+  void connectionsOverTheLimitsCloseAtOnceAreCountedAndEveryWayAConnectionEndsGivesItsSlotBack() throws Exception {
+    int nodePort = startNodes(RawTcpNode.Mode.GREET);
+    int port = Configs.freePort();
+    for (int round = 0; round < 2; round++) { // the second round, retargeted: the slots of the first came back
+      String node = round == 0 ? "127.0.0.2" : "127.0.0.3";
+      TcpTarget t = target(nodePort, List.of(node), List.of(), 0);
+      apply(Map.of(new TcpListeners.Bind(LB, port), new TcpTarget(t.name(), t.backend(), t.connectTimeoutMillis(),
+          t.idleMillis(), 3, 2))); // 3 in all, 2 per client address
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (String from : List.of("127.0.0.60", "127.0.0.60", "127.0.0.61")) {
+          held.add(TcpClients.connect(from, LB, port));
+          assertEquals(node, greeting(held.get(held.size() - 1)), "round " + round + ": served");
+        }
+        try (Socket third = TcpClients.connect("127.0.0.60", LB, port)) {
+          assertEquals(-1, third.getInputStream().read(), "a third from one address is closed at once");
+        }
+        try (Socket fourth = TcpClients.connect("127.0.0.62", LB, port)) {
+          assertEquals(-1, fourth.getInputStream().read(), "a fourth in all is closed at once");
+        }
+        assertEquals(2L * (round + 1), listeners.counters().snapshot().get("default/db:5432").overLimits());
+        if (round == 0) { // each way a relayed connection ends
+          held.get(0).shutdownOutput(); // both directions end: the node answers the FIN and closes
+          assertTrue(readAll(held.get(0)).endsWith("127.0.0.2 read 0"));
+          held.get(1).setSoLinger(true, 0); // the client resets
+          nodes.get(0).close(); // the node dies under the third
+          assertEquals(-1, held.get(2).getInputStream().read());
+        }
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+      Poll.until(() -> listeners.counters().snapshot().get("default/db:5432").open() == 0, 10, "all closed");
+    }
   }
 
   @Test
