@@ -155,7 +155,8 @@ final class Metrics {
       CounterSnapshot.Builder bytes = CounterSnapshot.builder().name("edgeport_tcp_bytes")
           .help("Bytes relayed, by direction: in (client to node) and out (node to client)");
       CounterSnapshot.Builder refused = CounterSnapshot.builder().name("edgeport_tcp_connections_refused")
-          .help("TCP connections closed at once: not in loadBalancerSourceRanges");
+          .help("TCP connections closed at once, by reason: not in loadBalancerSourceRanges (source-ranges), over"
+              + " maxConnections or maxConnectionsPerIp (limits)");
       CounterSnapshot.Builder perNode = CounterSnapshot.builder().name("edgeport_tcp_node_connections")
           .help("TCP connections relayed to each node");
       CounterSnapshot.Builder failures = CounterSnapshot.builder().name("edgeport_tcp_connect_failures")
@@ -169,7 +170,10 @@ final class Metrics {
             .labels(Labels.of("service", service, "direction", "in")).value(t.bytesIn()).build());
         bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
             .labels(Labels.of("service", service, "direction", "out")).value(t.bytesOut()).build());
-        refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(by).value(t.refused()).build());
+        refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+            .labels(Labels.of("service", service, "reason", "source-ranges")).value(t.refused()).build());
+        refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+            .labels(Labels.of("service", service, "reason", "limits")).value(t.overLimits()).build());
         t.connectedByNode().forEach((node, n) -> perNode.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
             .labels(Labels.of("service", service, "node", node)).value(n).build()));
         t.connectFailuresByNode().forEach((node, n) -> failures.dataPoint(

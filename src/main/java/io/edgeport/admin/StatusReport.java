@@ -128,9 +128,11 @@ final class StatusReport {
         }
         o.put("nodePort", r.nodePort()).put("loadBalancing", r.loadBalancing().configName()).put("nodes", nodes);
       }
+      o.put("maxConnections", lb.maxConnections()).put("maxConnectionsPerIp", lb.maxConnectionsPerIp());
       TcpCounters.Totals t = counts.get(p.name());
       if (t != null) {
         o.put("open", t.open()).put("connections", t.connections()).put("refused", t.refused())
+            .put("overLimits", t.overLimits())
             .put("bytesIn", t.bytesIn()).put("bytesOut", t.bytesOut())
             .put("connectFailures", new JsonObject(new java.util.LinkedHashMap<>(t.connectFailuresByNode())));
       }

@@ -93,8 +93,9 @@ public final class ConfigLoader {
     Timeouts timeouts = TimeoutsSection.read(r, map.entries().get("timeouts"));
     List<Cidr> trusted = r.cidrs(map.entries().get("trustedProxies"), "trustedProxies");
     List<String> untrustedHeaders = readUntrustedHeaders(map.entries().get("untrustedHeaders"));
+    LimitsConfig limits = LimitsSection.read(r, map.entries().get("limits"));
     Entry kubeEntry = map.entries().get("kubernetes");
-    KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry);
+    KubernetesConfig kubernetes = kubeEntry == null ? null : KubernetesSection.read(r, kubeEntry, limits);
     List<String> nodes = List.of();
     Entry nodesEntry = map.entries().get("nodes");
     if (kubeEntry != null && nodesEntry != null) {
@@ -115,8 +116,7 @@ public final class ConfigLoader {
     return new EdgeportConfig(listen, timeouts, trusted, untrustedHeaders, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
-        ShutdownSection.read(r, map.entries().get("shutdown")), tls,
-        LimitsSection.read(r, map.entries().get("limits")));
+        ShutdownSection.read(r, map.entries().get("shutdown")), tls, limits);
   }
 
   /** The config file's directory, which relative certificate paths start from. */

@@ -31,9 +31,11 @@ public record KubernetesConfig(String kubeconfig, String context, List<String> n
    * @param isDefault also serve LoadBalancer Services without a class
    * @param healthCheck intervals and thresholds of the nodes' checks (what is checked follows the Service, as for
    *                  domains: kube-proxy's health, or its healthCheckNodePort for externalTrafficPolicy Local)
+   * @param maxConnections      open connections per Service port, at all addresses together (0: no limit)
+   * @param maxConnectionsPerIp open connections of one client address per Service port (0: no limit)
    */
   public record LoadBalancerClass(String name, List<String> addresses, boolean isDefault,
-      HealthCheckConfig healthCheck) {
+      HealthCheckConfig healthCheck, int maxConnections, int maxConnectionsPerIp) {
     public LoadBalancerClass {
       addresses = List.copyOf(addresses);
     }

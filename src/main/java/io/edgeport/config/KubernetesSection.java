@@ -14,7 +14,8 @@ import java.util.Map;
 final class KubernetesSection {
   private KubernetesSection() {}
 
-  static KubernetesConfig read(ConfigReader r, Entry entry) {
+  /** @param limits the listeners' limits: what LoadBalancer Service ports take unless they set their own */
+  static KubernetesConfig read(ConfigReader r, Entry entry, LimitsConfig limits) {
     MapNode map = r.asMap(entry.value(), "kubernetes");
     if (map == null) {
       return null;
@@ -37,15 +38,16 @@ final class KubernetesSection {
         r.optionalString(map, "publishAddress", "kubernetes.publishAddress"), nodeHealth,
         kubeProxyPort == null ? KubernetesConfig.KUBE_PROXY_HEALTH_PORT : kubeProxyPort,
         r.optionalString(map, "gatewayClass", "kubernetes.gatewayClass"), leaderElection(r, map.entries().get("leaderElection")),
-        loadBalancer(r, map.entries().get("loadBalancer")));
+        loadBalancer(r, map.entries().get("loadBalancer"), limits));
   }
 
-  private static KubernetesConfig.LoadBalancerClass loadBalancer(ConfigReader r, Entry entry) {
+  private static KubernetesConfig.LoadBalancerClass loadBalancer(ConfigReader r, Entry entry, LimitsConfig limits) {
     MapNode map = entry == null ? null : r.asMap(entry.value(), "kubernetes.loadBalancer");
     if (map == null) {
       return null;
     }
-    r.checkKeys(map, "kubernetes.loadBalancer", "class", "addresses", "default", "healthCheck");
+    r.checkKeys(map, "kubernetes.loadBalancer", "class", "addresses", "default", "healthCheck", "maxConnections",
+        "maxConnectionsPerIp");
     String name = r.optionalString(map, "class", "kubernetes.loadBalancer.class");
     if (name == null) {
       r.error(map, "kubernetes.loadBalancer: 'class' is missing (the spec.loadBalancerClass it serves, like"
@@ -65,7 +67,9 @@ final class KubernetesSection {
     }
     return new KubernetesConfig.LoadBalancerClass(name, addresses,
         r.flag(map, "default", "kubernetes.loadBalancer.default", false),
-        HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT));
+        HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT),
+        r.count(map, "maxConnections", "kubernetes.loadBalancer.", 0, 10_000_000, limits.maxConnections()),
+        r.count(map, "maxConnectionsPerIp", "kubernetes.loadBalancer.", 0, 10_000_000, limits.maxConnectionsPerIp()));
   }
 
   private static KubernetesConfig.LeaderElection leaderElection(ConfigReader r, Entry entry) {

@@ -1,5 +1,6 @@
 package io.edgeport.proxy;
 
+import io.edgeport.limit.ConnectionLimiter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

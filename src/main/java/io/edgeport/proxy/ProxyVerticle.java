@@ -3,6 +3,7 @@ package io.edgeport.proxy;
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
 import io.edgeport.limit.ClientKey;
+import io.edgeport.limit.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -6,6 +6,7 @@ import io.edgeport.config.Cidr;
 import io.edgeport.net.ProxyProtocolHeader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -24,11 +25,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One client connection of a LoadBalancer Service port: picks a node, connects (a failed connect moves on to the
- * next node, within the connect timeout), then relays bytes both ways. Back-pressure: a side whose peer cannot
+ * One client connection of a LoadBalancer Service port: closed at once when outside the Service's source ranges or
+ * over the port's connection limits; else it picks a node, connects (a failed connect moves on to the next node,
+ * within the connect timeout), then relays bytes both ways. Back-pressure: a side whose peer cannot
  * take more stops being read until the peer drains. A half-close passes through (the client's FIN becomes one
  * toward the node and the other way round); the connection closes when both directions have ended, when either
  * side resets, or when it is idle both ways. Everything runs on the client connection's event loop.
+ *
+ * <p>The client is not read until its node is connected, but the native transports (io_uring, epoll) read a
+ * connection whose FIN has arrived whatever its autoRead: a client that sends and half-closes at once has its
+ * bytes and its end read while the node connect is still in progress. They are held here, bounded by what the
+ * kernel had buffered (the client can send nothing after its FIN), and go to the node first, in order.
  */
 final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext {
   private final TcpTarget target;
@@ -44,6 +51,10 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
   private boolean clientEnded;
   private boolean nodeEnded;
   private boolean closed;
+  /** The client's slot in the port's connections, or null while it has none. */
+  private String slot;
+  /** What the client sent before its node was connected, or null. */
+  private CompositeByteBuf held;
 
   TcpRelay(TcpTarget target, ChannelFactory<? extends Channel> channels, TcpCounters.PortCounts counts) {
     this.target = target;
@@ -64,6 +75,13 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
     List<Cidr> allowed = target.backend().allowedSources();
     if (!allowed.isEmpty() && !allowedIn(allowed)) {
       counts.refused.increment();
+      client.close();
+      return;
+    }
+    int perIp = target.maxConnectionsPerIp();
+    slot = counts.connections.admit(perIp > 0 ? clientAddress() : null, target.maxConnections(), perIp);
+    if (slot == null) {
+      counts.overLimits.increment();
       client.close();
       return;
     }
@@ -123,7 +141,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
     node = f.channel();
     trying.requestStarted(); // least-connections counts open connections
     counts.connectedByNode.computeIfAbsent(trying.toString(), k -> new LongAdder()).increment();
-    node.closeFuture().addListener(x -> client.close());
+    node.closeFuture().addListener(x -> closeWhenWritten(client));
     int proxyProtocol = target.backend().proxyProtocol();
     if (proxyProtocol > 0) {
       InetSocketAddress from = (InetSocketAddress) client.remoteAddress();
@@ -131,12 +149,45 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
       node.writeAndFlush(ProxyProtocolHeader.of(proxyProtocol, from.getAddress().getHostAddress(), from.getPort(),
           to.getAddress().getHostAddress(), to.getPort()));
     }
+    if (held != null) {
+      node.writeAndFlush(held);
+      held = null;
+    }
     long idle = target.idleMillis();
     client.pipeline().addFirst("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
     node.pipeline().addFirst("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
     client.pipeline().addLast(new Side(true));
-    client.config().setAutoRead(true);
+    if (clientEnded) {
+      halfClose(node, nodeEnded); // the client's FIN came while connecting: it follows its bytes
+    } else {
+      client.config().setAutoRead(true);
+    }
     node.config().setAutoRead(true);
+  }
+
+  /** The client's bytes before its node is connected are held; after, its {@link Side} relays them. */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (node != null) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    ByteBuf bytes = (ByteBuf) msg;
+    counts.bytesIn.add(bytes.readableBytes());
+    if (held == null) {
+      held = ctx.alloc().compositeBuffer();
+    }
+    held.addComponent(true, bytes);
+  }
+
+  /** The client's FIN before its node is connected is remembered, and passed on once it is. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (node == null && evt instanceof ChannelInputShutdownEvent) {
+      clientEnded = true;
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
   }
 
   @Override
@@ -156,7 +207,8 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
   /** One direction ended: pass the FIN on, and close once the other direction has ended too. */
   private void halfClose(Channel toward, boolean otherEnded) {
     if (otherEnded) {
-      closeBoth();
+      closeWhenWritten(client);
+      closeWhenWritten(node);
     } else if (toward instanceof DuplexChannel duplex) {
       // after what is queued: Netty's shutdownOutput drops writes still pending
       toward.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
@@ -165,6 +217,16 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
     }
   }
 
+  /**
+   * Closes {@code ch} once what is queued toward it is written; a close drops what is queued. When both
+   * directions end, the node's last bytes toward a client that half-closed first can still be queued: io_uring
+   * reports the node's FIN before the read complete that flushes them, and a slow reader has not taken them all.
+   */
+  private static void closeWhenWritten(Channel ch) {
+    ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** A reset or idle both ways: both close now. */
   private void closeBoth() {
     if (node != null) {
       node.flush();
@@ -177,8 +239,15 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
   private void ended() {
     if (!closed) {
       closed = true;
+      if (slot != null) {
+        counts.connections.release(slot);
+      }
+      if (held != null) {
+        held.release();
+        held = null;
+      }
       if (node != null) {
-        node.close();
+        closeWhenWritten(node);
         endpoint.requestEnded();
       }
       counts.closed.increment();

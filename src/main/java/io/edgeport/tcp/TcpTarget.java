@@ -9,5 +9,8 @@ import io.edgeport.routing.Backend;
  * @param backend              its balancer (the nodes that take connections), allowed sources and PROXY protocol
  * @param connectTimeoutMillis for all tries of one connection together
  * @param idleMillis           a connection silent both ways for this long is closed
+ * @param maxConnections       open connections of the Service port, at all its addresses (0: no limit)
+ * @param maxConnectionsPerIp  open connections of one client address to the Service port (0: no limit)
  */
-public record TcpTarget(String name, Backend backend, long connectTimeoutMillis, long idleMillis) {}
+public record TcpTarget(String name, Backend backend, long connectTimeoutMillis, long idleMillis, int maxConnections,
+    int maxConnectionsPerIp) {}

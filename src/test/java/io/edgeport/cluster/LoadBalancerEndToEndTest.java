@@ -11,6 +11,7 @@ import io.edgeport.support.Curl;
 import io.edgeport.support.Configs;
 import io.edgeport.support.MockApiTest;
 import io.edgeport.support.Poll;
+import io.edgeport.support.PrometheusText;
 import io.edgeport.support.RawTcpNode;
 import io.edgeport.support.TcpClients;
 import io.fabric8.kubernetes.api.model.Event;
@@ -223,6 +224,38 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     }
     for (var p : parsers) {
       p.close();
+    }
+  }
+
+  @Test
+  void aServicePortTakesTheConnectionLimitsAndShowsWhatTheyRefused() throws Exception {
+    int port = Configs.freePort();
+    kube.services().resource(loadBalancer("db", "edgeport.io/lb", port, "TCP")).create();
+    int admin = Configs.freePort();
+    startLoadBalancer("""
+        admin: "127.0.0.1:%d"
+        limits: {maxConnectionsPerIp: 1}
+        """.formatted(admin), new AdminServer(vertx, "test"));
+    Poll.until(() -> canConnect(port), WAIT, "the port listens");
+    try (Socket held = TcpClients.connect("127.0.0.60", LB, port)) {
+      assertTrue(TcpClients.greeting(held).startsWith("127.0.0."), "served");
+      try (Socket second = TcpClients.connect("127.0.0.60", LB, port)) {
+        assertEquals(-1, second.getInputStream().read(), "a second from the same address: closed at once");
+      }
+      try (Socket other = TcpClients.connect("127.0.0.61", LB, port)) {
+        assertTrue(TcpClients.greeting(other).startsWith("127.0.0."), "another address is served");
+      }
+      String service = "default/db:" + port;
+      List<PrometheusText.Sample> metrics = PrometheusText.parse(
+          Curl.run("http://127.0.0.1:" + admin + "/metrics").body());
+      assertEquals(1.0, PrometheusText.sum(metrics, "edgeport_tcp_connections_refused_total",
+          Map.of("service", service, "reason", "limits")));
+      assertEquals(0.0, PrometheusText.sum(metrics, "edgeport_tcp_connections_refused_total",
+          Map.of("service", service, "reason", "source-ranges")));
+      JsonObject status = new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body())
+          .getJsonArray("loadBalancers").getJsonObject(0);
+      assertEquals(List.of(1L, 50_000L, 1L), List.of(status.getLong("overLimits"), status.getLong("maxConnections"),
+          status.getLong("maxConnectionsPerIp")), "the port's refusals and its limits: " + status);
     }
   }
 

@@ -364,6 +364,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loadBalancerPortsTakeTheConnectionLimitsOfLimitsUnlessTheyHaveTheirOwn() throws Exception {
+    String lb = "kubernetes:\n  loadBalancer: {class: edgeport.io/lb, addresses: [203.0.113.10]%s}\n";
+    KubernetesConfig.LoadBalancerClass defaults = ConfigLoader.parse("f.yaml", lb.formatted("")).config()
+        .kubernetes().loadBalancer();
+    assertEquals(LimitsConfig.DEFAULTS.maxConnections(), defaults.maxConnections());
+    assertEquals(LimitsConfig.DEFAULTS.maxConnectionsPerIp(), defaults.maxConnectionsPerIp());
+    KubernetesConfig.LoadBalancerClass inherited = ConfigLoader.parse("f.yaml",
+        "limits: {maxConnections: 800, maxConnectionsPerIp: 8}\n" + lb.formatted("")).config().kubernetes()
+        .loadBalancer();
+    assertEquals(List.of(800, 8), List.of(inherited.maxConnections(), inherited.maxConnectionsPerIp()));
+    KubernetesConfig.LoadBalancerClass own = ConfigLoader.parse("f.yaml", "limits: {maxConnectionsPerIp: 8}\n"
+        + lb.formatted(", maxConnections: 0, maxConnectionsPerIp: 20")).config().kubernetes().loadBalancer();
+    assertEquals(List.of(0, 20), List.of(own.maxConnections(), own.maxConnectionsPerIp()));
+    assertEquals(List.of("f.yaml:2:84: kubernetes.loadBalancer.maxConnections: -1 is outside 0-10000000",
+        "f.yaml:2:109: kubernetes.loadBalancer.maxConnectionsPerIp must be a whole number, not a string"),
+        errors(lb.formatted(", maxConnections: -1, maxConnectionsPerIp: many")));
+  }
+
+  @Test
   void kubernetesMistakesAreLocated() {
     assertEquals(List.of(
         "f.yaml:3:3: unknown key 'ingresClass' in kubernetes (did you mean 'ingressClass'?)",

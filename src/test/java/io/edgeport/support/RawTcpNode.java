@@ -13,9 +13,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RawTcpNode implements AutoCloseable {
   /**
    * ECHO sends back what it reads; COUNT reads to the end (the client's FIN), then answers how many bytes it read
-   * and who it is, and closes; GREET names itself in a line first, then echoes.
+   * and who it is, and closes; BULK is COUNT with {@link #BULK_BYTES} bytes of {@code x} before that answer;
+   * GREET names itself in a line first, then echoes.
    */
-  public enum Mode { ECHO, COUNT, GREET }
+  public enum Mode { ECHO, COUNT, BULK, GREET }
+
+  /** What a {@link Mode#BULK} node sends before its answer: more than a client with a small window takes unread. */
+  public static final int BULK_BYTES = 200_000;
 
   final ServerSocket server;
   final String address;
@@ -43,7 +47,7 @@ public final class RawTcpNode implements AutoCloseable {
 
   void serve(Socket s, Mode mode) {
     try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-      boolean echo = mode != Mode.COUNT;
+      boolean echo = mode == Mode.ECHO || mode == Mode.GREET;
       if (mode == Mode.GREET) {
         out.write((address + "\n").getBytes(StandardCharsets.US_ASCII));
       }
@@ -54,6 +58,9 @@ public final class RawTcpNode implements AutoCloseable {
         if (echo) {
           out.write(buf, 0, n);
         }
+      }
+      if (mode == Mode.BULK) {
+        out.write("x".repeat(BULK_BYTES).getBytes(StandardCharsets.US_ASCII));
       }
       out.write((address + " read " + total).getBytes(StandardCharsets.US_ASCII));
     } catch (Exception e) {

@@ -21,6 +21,15 @@ public final class TcpClients {
     return s;
   }
 
+  /** A connection from the local address {@code from} (127.0.0.x: another client) to {@code address:port}. */
+  public static Socket connect(String from, String address, int port) throws Exception {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(from, 0));
+    s.connect(new InetSocketAddress(address, port), 5000);
+    s.setSoTimeout(20_000);
+    return s;
+  }
+
   /** The first line a {@link RawTcpNode.Mode#GREET} node sends: which node the connection reached. */
   public static String greeting(Socket s) throws Exception {
     StringBuilder line = new StringBuilder();

@@ -47,7 +47,7 @@ class KubernetesViewTest {
     assertEquals(List.of("TCP", "UDP"), info.ports().stream().map(ServiceInfo.Port::protocol).toList(),
         "TCP when not given");
     var lb = new KubernetesConfig.LoadBalancerClass("edgeport.io/lb", List.of("203.0.113.10"), false,
-        HealthCheckConfig.DEFAULT);
+        HealthCheckConfig.DEFAULT, 0, 0);
     var ports = LoadBalancerPorts.of(Map.of("data/db", info), lb);
     assertEquals(List.of("data/db:5432", "data/db:53"), ports.stream().map(p -> p.name()).toList());
     assertNull(ports.get(1).backend(), "UDP is not relayed");
@@ -57,7 +57,7 @@ class KubernetesViewTest {
     assertEquals(List.of(), LoadBalancerPorts.of(Map.of("data/db", KubernetesView.service(other)),
         lb), "no class, and the class is not the default");
     assertEquals(2, LoadBalancerPorts.of(Map.of("data/db", KubernetesView.service(other)),
-        new KubernetesConfig.LoadBalancerClass("edgeport.io/lb", List.of(), true, lb.healthCheck())).size());
+        new KubernetesConfig.LoadBalancerClass("edgeport.io/lb", List.of(), true, lb.healthCheck(), 0, 0)).size());
   }
 
   @Test

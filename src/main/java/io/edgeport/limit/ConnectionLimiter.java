@@ -1,14 +1,14 @@
-package io.edgeport.proxy;
+package io.edgeport.limit;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Open client connections of one listener, in all and per client address, against
- * {@code limits.maxConnections} and {@code limits.maxConnectionsPerIp}. The per-address table holds
- * only addresses with open connections, so it is bounded by the connections themselves.
+ * Open client connections of one listener (or one LoadBalancer Service port), in all and per client address,
+ * against {@code maxConnections} and {@code maxConnectionsPerIp}. The per-address table holds only addresses with
+ * open connections, so it is bounded by the connections themselves.
  */
-final class ConnectionLimiter {
+public final class ConnectionLimiter {
   /** What {@link #admit} counted, to give back on close. */
   static final String NO_ADDRESS = "";
 
@@ -20,7 +20,7 @@ final class ConnectionLimiter {
    * @param perAddress connections of one client address (0: no limit)
    * @return the key to {@link #release} with, or null when the connection is one too many
    */
-  String admit(String address, int max, int maxPerAddress) {
+  public String admit(String address, int max, int maxPerAddress) {
     if (max > 0 && open.incrementAndGet() > max) {
       open.decrementAndGet();
       return null;
@@ -47,7 +47,7 @@ final class ConnectionLimiter {
     return address;
   }
 
-  void release(String key) {
+  public void release(String key) {
     open.decrementAndGet();
     if (key != NO_ADDRESS) {
       perAddress.computeIfPresent(key, (a, c) -> c.decrementAndGet() == 0 ? null : c);
