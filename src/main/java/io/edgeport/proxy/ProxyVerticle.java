@@ -2,14 +2,12 @@ package io.edgeport.proxy;
 
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.config.ShutdownConfig;
-import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.HashSet;
@@ -95,18 +93,17 @@ final class ProxyVerticle extends VerticleBase {
       serverOptions.setUseProxyProtocol(true).setProxyProtocolTimeout(settings.headerTimeout().toMillis())
           .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
     }
-    server = vertx.createHttpServer(serverOptions)
-        .connectionHandler(connection -> {
+    // every connection as it opens: on an h2c listener Vert.x's connectionHandler comes only after a first request
+    server = AcceptingServer.create(vertx, serverOptions, (channel, client) -> {
           Forwarding forwarding = generations.get().forwarding();
           LimitsConfig limits = forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits;
-          String counted = connections.admit(limits.maxConnectionsPerIp() > 0 ? connection.remoteAddress().hostAddress()
+          String counted = connections.admit(limits.maxConnectionsPerIp() > 0 ? client.hostAddress()
               : null, limits.maxConnections(), limits.maxConnectionsPerIp());
           if (counted == null) {
             loop.connectionRefused();
-            connection.close();
+            channel.close();
             return;
           }
-          Channel channel = ((ConnectionBase) connection).channel();
           Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop);
           loop.connectionOpened();
           // the channel's close, whatever the connection became: Vert.x drops a connection's closeHandler once
