@@ -13,6 +13,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.vertx.core.http.impl.Http1xOrH2CHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +67,36 @@ final class Http1Guard {
     this.maxRequests = limits.maxRequestsPerConnection();
   }
 
-  /** Puts a guard into an HTTP/1.x server pipeline (one that has Vert.x's {@code httpDecoder}). */
+  /**
+   * Puts a guard into a server pipeline Vert.x has just set up, before any byte is read. An HTTP/1.x one (it has
+   * Vert.x's {@code httpDecoder}) gets it at once. On a listener that also takes HTTP/2 with prior knowledge, what a
+   * connection speaks is known at its first bytes: then the guard goes in right behind Vert.x's detection and ahead
+   * of the codec the detection sets up, before those bytes reach it (and before a 101 to an h2c upgrade is written,
+   * so it stops reading there). HTTP/2 has its own framing, checked by its codec.
+   */
   static void install(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
-    if (pipeline.get("httpDecoder") == null) {
-      return; // HTTP/2: its own framing, checked by its codec
+    if (pipeline.get("httpDecoder") != null) {
+      add(pipeline, maxTargetBytes, limits, traffic);
+      return;
     }
+    ChannelHandlerContext detection = pipeline.context(Http1xOrH2CHandler.class);
+    if (detection == null) {
+      return;
+    }
+    pipeline.addAfter(detection.name(), "edgeport-h1-or-h2", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // the detection is done and gone: this read carries the connection's first bytes
+        if (ctx.pipeline().get("httpDecoder") != null) {
+          add(ctx.pipeline(), maxTargetBytes, limits, traffic); // right behind this handler
+        }
+        ctx.pipeline().remove(this);
+        ctx.fireChannelRead(msg);
+      }
+    });
+  }
+
+  private static void add(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
     int maxHead = (int) Math.min(Integer.MAX_VALUE, limits.maxHeaderBytes());
     Http1Guard guard = new Http1Guard(new Http1Scanner(maxHead, maxTargetBytes), maxHead, traffic, limits);
     pipeline.addBefore("httpDecoder", "edgeport-guard", guard.inbound);

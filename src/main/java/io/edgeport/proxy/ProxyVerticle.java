@@ -8,12 +8,12 @@ import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -101,33 +101,32 @@ final class ProxyVerticle extends VerticleBase {
       serverOptions.setUseProxyProtocol(true).setProxyProtocolTimeout(settings.headerTimeout().toMillis())
           .setProxyProtocolTimeoutUnit(TimeUnit.MILLISECONDS);
     }
-    server = vertx.createHttpServer(serverOptions)
-        .connectionHandler(connection -> {
-          Forwarding forwarding = generations.get().forwarding();
-          if (settings.proxyProtocol() && !fromProxy(connection, forwarding)) {
-            loop.connectionRefused();
-            connection.close();
-            return;
-          }
-          LimitsConfig limits = forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits;
-          String counted = connections.admit(limits.maxConnectionsPerIp() > 0
-              ? ClientKey.text(connection.remoteAddress().hostAddress(), limits.ipv6Prefix())
-              : null, limits.maxConnections(), limits.maxConnectionsPerIp());
-          if (counted == null) {
-            loop.connectionRefused();
-            connection.close();
-            return;
-          }
-          Channel channel = ((ConnectionBase) connection).channel();
-          Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop);
-          loop.connectionOpened();
-          // the channel's close, whatever the connection became: Vert.x drops a connection's closeHandler once
-          // it is a WebSocket's socket (toNetSocket), and the handler is a single one others may set
-          channel.closeFuture().addListener(closed -> {
-            connections.release(counted);
-            loop.connectionClosed();
-          });
-        })
+    // every connection as it opens: on an h2c listener Vert.x's connectionHandler comes only after a first request
+    server = AcceptingServer.create(vertx, serverOptions, (channel, client) -> {
+      Forwarding forwarding = generations.get().forwarding();
+      if (settings.proxyProtocol() && !fromProxy(channel, client, forwarding)) {
+        loop.connectionRefused();
+        channel.close();
+        return;
+      }
+      LimitsConfig limits = forwarding == null ? LimitsConfig.DEFAULTS : forwarding.limits;
+      String counted = connections.admit(limits.maxConnectionsPerIp() > 0
+          ? ClientKey.text(client.hostAddress(), limits.ipv6Prefix())
+          : null, limits.maxConnections(), limits.maxConnectionsPerIp());
+      if (counted == null) {
+        loop.connectionRefused();
+        channel.close();
+        return;
+      }
+      Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop);
+      loop.connectionOpened();
+      // the channel's close, whatever the connection became: Vert.x drops a connection's closeHandler once
+      // it is a WebSocket's socket (toNetSocket), and the handler is a single one others may set
+      channel.closeFuture().addListener(closed -> {
+        connections.release(counted);
+        loop.connectionClosed();
+      });
+    })
         .requestHandler(new ProxyHandler(vertx, ctx));
     return server.listen();
   }
@@ -136,14 +135,14 @@ final class ProxyVerticle extends VerticleBase {
    * Is the peer (the balancer, not the client its PROXY header names) in {@code listen.proxyProtocolFrom}? Vert.x reads
    * the header before it hands over the connection, so this runs after it, but before any request is read.
    */
-  private static boolean fromProxy(HttpConnection connection, Forwarding forwarding) {
-    String peer = connection.remoteAddress(true).hostAddress();
+  private static boolean fromProxy(Channel channel, SocketAddress client, Forwarding forwarding) {
+    String peer = ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
     if (forwarding != null && ForwardedHeaders.isIn(peer, forwarding.proxyProtocolFrom)) {
       return true;
     }
     if (REFUSED.isDebugEnabled()) {
       REFUSED.debug("connection from {} closed: not in listen.proxyProtocolFrom (its PROXY header said {})", peer,
-          connection.remoteAddress().hostAddress());
+          client.hostAddress());
     }
     return false;
   }
