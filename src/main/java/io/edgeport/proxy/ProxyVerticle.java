@@ -32,6 +32,11 @@ final class ProxyVerticle extends VerticleBase {
   /** Cleartext HTTP/2 connections per node and event loop, each with the node's limit of concurrent streams. */
   private static final int H2C_CONNECTIONS_PER_NODE = 4;
   private static final int MAX_TARGET_BYTES = 8192;
+  /**
+   * The codec's request-line bound stays above the longest line {@link Http1Scanner} lets through (a 32-byte method,
+   * the target, the version and two spaces), so that the strict reader alone answers 414, with its limit.
+   */
+  private static final int MAX_LINE_BYTES = MAX_TARGET_BYTES + 64;
   private static final int MAX_HEADER_BYTES = 1024 * 1024;
   private static final Logger REFUSED = LoggerFactory.getLogger("edgeport.refused");
 
@@ -91,7 +96,7 @@ final class ProxyVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(settings.h2c())
         .setCompressionSupported(false)
         .setDecompressionSupported(false)
-        .setMaxInitialLineLength(MAX_TARGET_BYTES)
+        .setMaxInitialLineLength(MAX_LINE_BYTES)
         .setMaxHeaderSize(MAX_HEADER_BYTES); // the configured limit (up to this) is enforced by Http1Guard
     if (settings.tls()) {
       Tls.configure(serverOptions, generations);

@@ -84,6 +84,26 @@ class StrictParsingTest extends LiveNodesTest {
   }
 
   @Test
+  void aTargetOfExactlyTheLimitIsServedAndOneByteMoreGets414FromTheStrictReader() throws Exception {
+    int port = Configs.freePort();
+    startGateway(Configs.apiOn(port, nodes), 1);
+    String target = "/" + "a".repeat(8191); // 8 KiB: the limit, not over it
+    for (String method : new String[] {"GET", "OPTIONS"}) { // the whole line is longer than the target
+      try (RawHttp client = new RawHttp(port)) {
+        client.write((method + " " + target + " HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Response r = client.read(false);
+        assertEquals(200, r.status(), method + ": " + r.text());
+      }
+    }
+    try (RawHttp client = new RawHttp(port)) {
+      client.write(("GET " + target + "a HTTP/1.1\r\n" + HOST + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response r = client.read(false);
+      assertEquals(414, r.status());
+      assertTrue(r.text().startsWith("414 "), "the strict reader's answer, not the codec's empty one: " + r.text());
+    }
+  }
+
+  @Test
   void validTrafficStillFlowsChunkedPipelinedAndKeptAlive() throws Exception {
     int port = Configs.freePort();
     startGateway(Configs.apiOn(port, nodes), 1);

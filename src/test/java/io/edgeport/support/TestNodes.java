@@ -124,7 +124,8 @@ public final class TestNodes implements AutoCloseable {
 
   public void start(int index) throws Exception {
     String node = addresses.get(index);
-    servers[index] = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_MESSAGE))
+    servers[index] = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_MESSAGE)
+        .setMaxInitialLineLength(16 * 1024))
         .webSocketHandshakeHandler(handshake -> {
           if (handshake.path().equals("/ws-refused")) {
             handshake.reject(403);
