@@ -564,7 +564,8 @@ public final class Gateway {
         Backend backend = RouteTableBuilder.backend(p.backend(), resolutions.get(p.backend()), cluster.nodes(), health,
             budget(p.backend()));
         TcpTarget target = new TcpTarget(p.name(), backend, config.timeouts().connect().toMillis(),
-            config.timeouts().tcpIdle().toMillis(), lb.maxConnections(), lb.maxConnectionsPerIp());
+            config.timeouts().tcpIdle().toMillis(), lb.maxConnections(), lb.maxConnectionsPerIp(),
+            config.limits().ipv6Prefix());
         for (String address : lb.addresses()) {
           TcpListeners.Bind bind = new TcpListeners.Bind(address, p.port());
           wanted.put(bind, target);

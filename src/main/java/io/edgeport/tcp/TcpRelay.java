@@ -3,6 +3,7 @@ package io.edgeport.tcp;
 import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.PickContext;
 import io.edgeport.config.Cidr;
+import io.edgeport.limit.ClientKey;
 import io.edgeport.net.ProxyProtocolHeader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -79,7 +80,8 @@ final class TcpRelay extends ChannelInboundHandlerAdapter implements PickContext
       return;
     }
     int perIp = target.maxConnectionsPerIp();
-    slot = counts.connections.admit(perIp > 0 ? clientAddress() : null, target.maxConnections(), perIp);
+    slot = counts.connections.admit(perIp > 0 ? ClientKey.text(clientAddress(), target.ipv6Prefix()) : null,
+        target.maxConnections(), perIp);
     if (slot == null) {
       counts.overLimits.increment();
       client.close();

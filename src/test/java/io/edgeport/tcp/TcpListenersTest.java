@@ -100,7 +100,7 @@ class TcpListenersTest {
     List<Endpoint> endpoints = hosts.stream().map(h -> new Endpoint(h, nodePort)).toList();
     Backend backend = new Backend("default/db:5432", SelectionStrategy.of(LoadBalancing.ROUND_ROBIN).create(endpoints),
         allowed, null, RetryPolicy.DEFAULT, null, false, proxyProtocol);
-    return new TcpTarget("default/db:5432", backend, 2000, idleMillis, 0, 0);
+    return new TcpTarget("default/db:5432", backend, 2000, idleMillis, 0, 0, 64);
   }
 
   @Test
@@ -260,7 +260,7 @@ class TcpListenersTest {
       String node = round == 0 ? "127.0.0.2" : "127.0.0.3";
       TcpTarget t = target(nodePort, List.of(node), List.of(), 0);
       apply(Map.of(new TcpListeners.Bind(LB, port), new TcpTarget(t.name(), t.backend(), t.connectTimeoutMillis(),
-          t.idleMillis(), 3, 2))); // 3 in all, 2 per client address
+          t.idleMillis(), 3, 2, 64))); // 3 in all, 2 per client address
       List<Socket> held = new ArrayList<>();
       try {
         for (String from : List.of("127.0.0.60", "127.0.0.60", "127.0.0.61")) {
