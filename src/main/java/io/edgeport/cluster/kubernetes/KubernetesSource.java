@@ -68,7 +68,8 @@ public final class KubernetesSource {
   private SharedIndexInformer<HTTPRoute> httpRoutes;
   private SharedIndexInformer<ReferenceGrant> referenceGrants;
   private SharedIndexInformer<Namespace> namespaces;
-  private final GatewayApiView.EdgeListeners edge;
+  /** edgeport's listeners: which Gateway listener ports map to them. */
+  private GatewayApiView.EdgeListeners edge;
   /** Null when there is nothing to write (no publishAddress, no gateway class). */
   private final StatusWriter status;
   private GatewayApiView.Result gatewayApi = GatewayApiView.Result.EMPTY;
@@ -96,14 +97,13 @@ public final class KubernetesSource {
 
   /**
    * @param httpPort       edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
-   *                       ports it serves besides 80 and 443
+   *                       ports it serves besides 80 and 443, until {@link #listeningOn} names the bound ones
    * @param debounceMillis how long after the first event of a burst the snapshot is rebuilt
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
       int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis) {
     this.vertx = vertx;
     this.edge = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
-
     this.context = context;
     this.config = config;
     this.client = client;
@@ -173,6 +173,21 @@ public final class KubernetesSource {
         });
   }
 
+  /**
+   * edgeport's listener ports as bound now (a reload moved a listener, or port 0 picked one; {@code httpsPort} 0: no
+   * HTTPS listener): the Gateway listeners are checked against them from now on. On the context.
+   *
+   * @return the snapshot for them, rebuilt at once when they changed; the caller applies it (it is not published)
+   */
+  public ClusterSnapshot listeningOn(int httpPort, int httpsPort) {
+    GatewayApiView.EdgeListeners bound = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
+    if (!bound.equals(edge)) {
+      edge = bound;
+      refresh();
+    }
+    return last;
+  }
+
   private static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
@@ -186,7 +201,18 @@ public final class KubernetesSource {
     context.runOnContext(v -> rebuilds.request());
   }
 
+  /** Rebuilds the view and publishes it when it changed. */
   private void rebuild() {
+    ClusterSnapshot before = last;
+    refresh();
+    if (last != before) {
+      publish.accept(last);
+    }
+    afterRebuild.run();
+  }
+
+  /** Builds the view from the caches (the new one in {@link #last} when it differs) and writes what it reports. */
+  private void refresh() {
     gatewayApi = gatewayApiView();
     Set<String> wanted = wantedSecrets();
     if (!wanted.equals(secretsRead)) {
@@ -199,7 +225,6 @@ public final class KubernetesSource {
     logExclusions(next.excludedNodes());
     if (!next.equals(last)) {
       last = next;
-      publish.accept(next);
     }
     if (status != null) {
       if (ingresses != null && config.publishAddress() != null) {
@@ -216,7 +241,6 @@ public final class KubernetesSource {
             httpRoutes.getStore().list());
       }
     }
-    afterRebuild.run();
   }
 
   private GatewayApiView.Result gatewayApiView() {
