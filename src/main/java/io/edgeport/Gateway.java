@@ -735,6 +735,15 @@ public final class Gateway {
     return k == null ? "static" : k.apiState();
   }
 
+  /**
+   * The Gateway API kinds the cluster does not serve (with {@code kubernetes.gatewayClass}: their CRDs are not
+   * installed, so no Gateway API route is served); empty otherwise.
+   */
+  public List<String> missingGatewayApi() {
+    KubernetesSource k = kubernetes;
+    return k == null ? List.of() : k.missingGatewayApi();
+  }
+
   /** Does this replica write status into the Kubernetes API now (it holds the Lease)? */
   public boolean writesStatus() {
     KubernetesSource k = kubernetes;
