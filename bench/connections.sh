@@ -22,6 +22,8 @@ trap cleanup EXIT
 cat > "$work/edgeport.yaml" <<EOF
 listen:
   http: "127.0.0.1:18290"
+limits:
+  maxConnections: $((HOLD + 1000))   # past the default (2,000): the point is to hold them
 nodes: [127.0.0.2, 127.0.0.3, 127.0.0.4]
 domains:
   - host: api.example.com

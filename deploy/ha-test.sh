@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The keepalived example, run for real: two edgeport hosts and a client, each in a network namespace this script
 # creates, and a cluster node in a fourth, joined by a bridge in a fifth. Host A runs
-# deploy/keepalived/keepalived.conf as shipped, host B the same file with the edits its header tells the backup
-# host to make; both run edgeport with the config that file asks for (shutdown.keepAccepting). It checks that
+# deploy/keepalived/keepalived.conf as shipped (the hosts have the addresses it names), host B the same file with
+# the edits its header tells the backup host to make; both run edgeport with the config that file asks for
+# (shutdown.keepAccepting). It checks that
 #   - the virtual IP 192.0.2.10 is on A, and the client is served through it;
+#   - the hosts' VRRP adverts are unicast to each other (none is multicast), without authentication;
 #   - when A's edgeport is stopped (SIGTERM: /ready turns 503, it still serves for keepAccepting, then drains),
 #     the address moves to B while A still serves; a client sending requests all along loses at most the few in
 #     flight at the instant the address moves (VRRP moves an address, not connections);
@@ -29,6 +31,7 @@ missing=()
 command -v keepalived >/dev/null || missing+=(keepalived)
 command -v ip >/dev/null || missing+=(iproute2)
 command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
 install_missing ${missing[@]+"${missing[@]}"}
 [ -f target/edgeport.jar ] || mvn -B -q -DskipTests package
 
@@ -48,7 +51,7 @@ trap cleanup EXIT
 
 # The LAN: a bridge in its own namespace; each host's eth0 is one end of a veth pair whose other end is on it.
 ip netns add "$ns-lan"
-ip -n "$ns-lan" link add br0 type bridge mcast_snooping 0
+ip -n "$ns-lan" link add br0 type bridge
 ip -n "$ns-lan" link set br0 up
 host() { # host NAME ADDRESS
   ip netns add "$ns-$1"
@@ -58,15 +61,14 @@ host() { # host NAME ADDRESS
   ip -n "$ns-$1" addr add "$2/24" dev eth0
   ip -n "$ns-$1" link set eth0 up
 }
-host a 10.99.0.1
-host b 10.99.0.2
-host node 10.99.0.50
-host client 10.99.0.100
-ip -n "$ns-client" route add 192.0.2.0/24 dev eth0 # the virtual IP's subnet is on the LAN
+host a 192.0.2.11 # the addresses keepalived.conf names
+host b 192.0.2.12
+host node 192.0.2.50
+host client 192.0.2.100
 
 # The cluster node serves the nodePort; each host runs edgeport in front of it (admin on 127.0.0.1:9901, which the
 # vrrp_script asks) and keepalived with the example config.
-ip netns exec "$ns-node" java -Xmx32m -jar target/edgeport.jar demo-node --name node1 --address 10.99.0.50 \
+ip netns exec "$ns-node" java -Xmx32m -jar target/edgeport.jar demo-node --name node1 --address 192.0.2.50 \
   >"$work/node.log" 2>&1 &
 pids+=($!)
 edgeport_config() { # edgeport_config KEEP_ACCEPTING
@@ -77,7 +79,7 @@ admin: "127.0.0.1:9901"
 shutdown:
   keepAccepting: $1   # 3s: keepalived's check (interval 1, fall 2) sees /ready fail and moves the address first
   drain: 10s
-nodes: [10.99.0.50]
+nodes: [192.0.2.50]
 domains:
   - host: api.example.com
     nodePort: 30005
@@ -85,6 +87,7 @@ YAML
 }
 edgeport_config 3s >"$work/edgeport.yaml"
 sed -e 's/state MASTER/state BACKUP/' -e 's/priority 150/priority 100/' -e 's/router_id edgeport-a/router_id edgeport-b/' \
+  -e 's/192\.0\.2\.11/PEER/g' -e 's/192\.0\.2\.12/192.0.2.11/g' -e 's/PEER/192.0.2.12/g' \
   deploy/keepalived/keepalived.conf >"$work/b.conf"
 cp deploy/keepalived/keepalived.conf "$work/a.conf"
 start_edgeport() { # start_edgeport HOST CONFIG
@@ -108,6 +111,31 @@ within 20 "host A holds $vip" has_vip a
 ! has_vip b || fail "both hosts hold $vip"
 within 20 "the client is served through $vip" served
 log "$vip is on host A (MASTER, its edgeport ready) and serves the client"
+
+vrrp_seen() { # vrrp_seen HOST SECONDS: the VRRP packets on HOST's eth0 for that long, one "SOURCE DESTINATION AUTH" each
+  ip netns exec "$ns-$1" timeout $(($2 + 10)) python3 - "$2" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind(("eth0", 0))
+s.settimeout(0.2)
+end = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    try:
+        frame = s.recv(2048)
+    except socket.timeout:
+        continue
+    ip = frame[14:]
+    if ip[9] == 112:  # VRRP; its header's fifth byte is the authentication type (0: none)
+        print(socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20]), ip[(ip[0] & 15) * 4 + 4])
+PY
+}
+seen_b=$(vrrp_seen b 3)
+[ -n "$seen_b" ] || fail "host B sees no VRRP advert from host A"
+! grep -qv '^192\.0\.2\.11 192\.0\.2\.12 0$' <<<"$seen_b" \
+  || fail "host B sees other VRRP adverts than host A's, unicast and without authentication: $(sort -u <<<"$seen_b")"
+seen_client=$(vrrp_seen client 3)
+! grep -q ' 224\.' <<<"$seen_client" || fail "VRRP adverts are multicast to the whole segment: $(sort -u <<<"$seen_client")"
+log "host A's adverts reach host B unicast, without authentication ($(wc -l <<<"$seen_b") in 3 s); none is multicast"
 
 # The client sends requests, each on a new connection, all along (bounded in count and time).
 (for _ in $(seq 20000); do

@@ -49,6 +49,11 @@ function render(s) {
   if (s.cluster && s.cluster.state.startsWith("disconnected")) {
     notices.append(el("div", {class: "notice"}, `Kubernetes API ${s.cluster.state}: serving the last known state.`));
   }
+  const gatewayApi = s.cluster && s.cluster.gatewayApi;
+  if (gatewayApi && !gatewayApi.installed) {
+    notices.append(el("div", {class: "notice", "data-notice": "gateway-api-missing"},
+      `The cluster does not serve the Gateway API (${gatewayApi.missing.join(", ")} not found: its CRDs are not installed): gatewayClass ${gatewayApi.gatewayClass} is not served, the other sources are. CRDs installed later are followed without a restart.`));
+  }
 
   const body = document.querySelector("#domains tbody");
   body.replaceChildren();
@@ -90,6 +95,10 @@ function render(s) {
     if (c.source === "kubernetes") {
       cluster.append(el("div", {}, c.writesStatus ? "this replica writes status (it holds the lease)"
         : "status is written by the replica that holds the lease"));
+    }
+    if (c.gatewayApi) {
+      cluster.append(el("div", {}, c.gatewayApi.installed ? `Gateway API: following gatewayClass ${c.gatewayApi.gatewayClass}`
+        : `Gateway API: not installed in the cluster (missing ${c.gatewayApi.missing.join(", ")})`));
     }
     for (const conflict of c.conflicts || []) cluster.append(el("div", {class: "why"}, `host conflict: ${conflict}`));
   }

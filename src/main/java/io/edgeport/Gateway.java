@@ -351,7 +351,9 @@ public final class Gateway {
       }
       kubernetes = nextSource;
     }
-    ClusterSnapshot snapshot = kubernetes != null ? kubernetes.current() : StaticCluster.from(next);
+    // a reload's listeners are bound already: Gateway listeners are checked against their ports (the start's, below)
+    ClusterSnapshot snapshot = kubernetes == null ? StaticCluster.from(next)
+        : previous == null ? kubernetes.current() : listeningOn(nextHttp, nextHttps);
     clusterChanged(snapshot);
     return health.firstResults(FIRST_CHECKS_MAX_MILLIS + longestCheckTimeout(domains)).compose(known -> {
       rebuild();
@@ -366,6 +368,12 @@ public final class Gateway {
                     rebuild(); // redirects name its actual port (a config's port 0 picks one)
                     return null;
                   });
+            }).map(v -> {
+              ClusterSnapshot bound = kubernetes == null ? cluster : listeningOn(proxy, httpsProxy);
+              if (bound != cluster) {
+                clusterChanged(bound); // a port 0 picked a port that a Gateway listener names
+              }
+              return null;
             });
       }
       proxy = swap(proxy, nextHttp, previous);
@@ -373,6 +381,11 @@ public final class Gateway {
       rebuild();
       return Future.succeededFuture();
     });
+  }
+
+  /** The cluster as the Kubernetes source sees it with these listeners: their ports are the Gateway listeners'. */
+  private ClusterSnapshot listeningOn(ProxyServer http, ProxyServer https) {
+    return kubernetes.listeningOn(http.port(), https == null ? 0 : https.port());
   }
 
   /** The listener {@code next} takes over from {@code old} (which drains), or the same one. */
@@ -722,6 +735,15 @@ public final class Gateway {
   public String clusterSourceState() {
     KubernetesSource k = kubernetes;
     return k == null ? "static" : k.apiState();
+  }
+
+  /**
+   * The Gateway API kinds the cluster does not serve (with {@code kubernetes.gatewayClass}: their CRDs are not
+   * installed, so no Gateway API route is served); empty otherwise.
+   */
+  public List<String> missingGatewayApi() {
+    KubernetesSource k = kubernetes;
+    return k == null ? List.of() : k.missingGatewayApi();
   }
 
   /** Does this replica write status into the Kubernetes API now (it holds the Lease)? */

@@ -73,8 +73,14 @@ final class StatusReport {
     }
     out.put("listen", view.config().listen().toString());
     out.put("certificates", certificates(generation.certificates()));
-    out.put("cluster", cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState())
-        .put("writesStatus", gateway.writesStatus()).put("conflicts", new JsonArray(view.conflicts())));
+    JsonObject cluster = cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState())
+        .put("writesStatus", gateway.writesStatus()).put("conflicts", new JsonArray(view.conflicts()));
+    if (view.config().kubernetes() != null && view.config().kubernetes().gatewayClass() != null) {
+      List<String> missing = gateway.missingGatewayApi();
+      cluster.put("gatewayApi", new JsonObject().put("gatewayClass", view.config().kubernetes().gatewayClass())
+          .put("installed", missing.isEmpty()).put("missing", new JsonArray(missing)));
+    }
+    out.put("cluster", cluster);
     Map<CheckKey, NodeReport> health = gateway.health().reports();
     JsonArray domains = new JsonArray();
     for (DomainConfig d : view.domains()) {

@@ -59,6 +59,12 @@ final class StatusCommand implements Callable<Integer> {
         + " · " + (s.getBoolean("draining", false) ? "DRAINING" : s.getBoolean("ready", false) ? "ready" : "NOT READY")
         + " · listening on " + s.getString("listen", "?")
         + " · nodes from " + cluster.getString("source", "?") + " (" + cluster.getString("state", "?") + ")");
+    JsonObject gatewayApi = cluster.getJsonObject("gatewayApi");
+    if (gatewayApi != null && !gatewayApi.getBoolean("installed")) {
+      out.println("! the cluster does not serve the Gateway API (" + String.join(", ",
+          gatewayApi.getJsonArray("missing").stream().map(String::valueOf).toList()) + " not found): gatewayClass "
+          + gatewayApi.getString("gatewayClass") + " is not served");
+    }
     JsonObject traffic = s.getJsonObject("traffic");
     out.println(traffic.getDouble("requestsPerSecond", 0.0) + " req/s, " + traffic.getDouble("errors5xxPerSecond", 0.0)
         + " 5xx/s (last 10 s) · requests " + traffic.getLong("requests") + " · 5xx " + traffic.getLong("errors5xx")

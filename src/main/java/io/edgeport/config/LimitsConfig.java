@@ -10,7 +10,10 @@ import java.time.Duration;
  * @param bodyTimeout         a client sending a body may pause this long between two reads, then its connection
  *                            closes (408 if nothing was answered yet)
  * @param maxRequestsPerConnection then the response says {@code Connection: close}
- * @param maxConnections      open client connections per listener; one more is closed at once (0: no limit)
+ * @param maxConnections      open client connections per listener; one more is closed at once (0: no limit). The
+ *                            default fits the shipped JVM options (bench/RESULTS.md, "connection limits"): both
+ *                            listeners full take about half the old generation, and one listener of maximal
+ *                            request heads stays within the direct memory
  * @param maxConnectionsPerIp open client connections per client address (0: no limit; clients behind one NAT
  *                            share an address)
  * @param ipv6Prefix          an IPv6 client is its network of this prefix length (1-128), for maxConnectionsPerIp
@@ -19,5 +22,5 @@ import java.time.Duration;
 public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout,
     int maxRequestsPerConnection, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix) {
   public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
-      Duration.ofSeconds(30), 1000, 50_000, 0, 64);
+      Duration.ofSeconds(30), 1000, 2_000, 0, 64);
 }

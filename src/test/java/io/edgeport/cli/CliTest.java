@@ -2,6 +2,7 @@ package io.edgeport.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as users run it: real processes, real exit codes and output. */
@@ -193,6 +195,53 @@ class CliTest {
       assertEquals(Set.of("Hello from node-1 (127.0.0.2:" + nodePort + ")", "Hello from node-2 (127.0.0.3:" + nodePort + ")",
           "Hello from node-3 (127.0.0.4:" + nodePort + ")"), pages);
     }
+  }
+
+  /**
+   * The README's first command where port 80 is not allowed: root without CAP_NET_BIND_SERVICE (what makes port 80
+   * fail for any other user), in a network namespace of its own so that the demo's own ports (8080, 9901, 30005) are
+   * free whatever else runs on this machine. Requests reach it from inside that namespace (nsenter).
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void theDemoListensOn8080WhenItMayNotListenOnPort80() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "a network namespace needs root");
+    List<String> withoutPort80 = List.of("unshare", "--net", "sh", "-c",
+        "ip link set lo up && exec setpriv --bounding-set=-net_bind_service --inh-caps=-net_bind_service \"$@\"",
+        "sh");
+    try (JavaProcess p = JavaProcess.startUnder(withoutPort80, dir, "demo", "--workers", "1")) {
+      assertEquals("edgeport demo: cannot listen on port 80 (ports below 1024 need root or CAP_NET_BIND_SERVICE):"
+          + " listening on 8080 instead (as root the demo takes port 80; --port picks another)",
+          p.awaitLine("cannot listen on port 80", 60));
+      assertTrue(p.awaitLine("edgeport listening on", 60).contains("on http://0.0.0.0:8080 "), p.output().toString());
+      assertTrue(p.stdout().contains("  curl -H 'Host: api.example.com' http://127.0.0.1:8080/        # run it a few"
+          + " times: node-1, node-2, node-3"), p.stdout().toString());
+      for (String node : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+        p.awaitLine("node " + node + " on :30005 UP", 30);
+      }
+      String page = "";
+      for (int i = 0; i < 50 && !page.startsWith("Hello from node-"); i++) { // bounded: until routing has the nodes
+        page = curlIn(p.pid(), "-H", "Host: api.example.com", "http://127.0.0.1:8080/");
+      }
+      assertTrue(page.startsWith("Hello from node-"), page);
+    }
+    try (JavaProcess explicit = JavaProcess.startUnder(withoutPort80, dir, "demo", "--port", "80", "--workers", "1")) {
+      String why = explicit.awaitLine("cannot start", 60);
+      assertTrue(why.contains("permission denied") && why.contains("--port 8080"), why);
+      assertEquals(1, explicit.awaitExit(30), "a port asked for with --port is not moved");
+      assertTrue(explicit.output().stream().noneMatch(l -> l.contains("instead")), explicit.output().toString());
+    }
+  }
+
+  /** curl in the network namespace of process {@code pid}: the body, or the error. */
+  static String curlIn(long pid, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "--target", String.valueOf(pid), "--net", "curl",
+        "-sS", "--max-time", "10"));
+    cmd.addAll(List.of(args));
+    Process curl = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl finished");
+    return out;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.admin.AdminServer;
+import io.edgeport.config.LimitsConfig;
 import io.edgeport.support.Await;
 import io.edgeport.support.Browser;
 import io.edgeport.support.Curl;
@@ -254,7 +255,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
           Map.of("service", service, "reason", "source-ranges")));
       JsonObject status = new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body())
           .getJsonArray("loadBalancers").getJsonObject(0);
-      assertEquals(List.of(1L, 50_000L, 1L), List.of(status.getLong("overLimits"), status.getLong("maxConnections"),
+      assertEquals(List.of(1L, (long) LimitsConfig.DEFAULTS.maxConnections(), 1L), List.of(status.getLong("overLimits"), status.getLong("maxConnections"),
           status.getLong("maxConnectionsPerIp")), "the port's refusals and its limits: " + status);
     }
   }

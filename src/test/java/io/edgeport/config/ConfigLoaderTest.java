@@ -556,7 +556,7 @@ class ConfigLoaderTest {
           bodyTimeout: 20s
           maxRequestsPerConnection: 100
         """ + NODES_AND_API).config();
-    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 50_000, 0, 64),
+    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 2_000, 0, 64),
         c.limits());
     List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
     assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),

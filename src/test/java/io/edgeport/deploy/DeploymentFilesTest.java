@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
+import io.edgeport.config.LimitsConfig;
+import io.edgeport.support.Configs;
+import io.edgeport.support.JavaProcess;
+import io.edgeport.support.RawHttp;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,13 +33,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The files users deploy from: every Kubernetes manifest parses and fits together, every README config is valid. */
 class DeploymentFilesTest {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  @TempDir
+  Path dir;
 
   static List<HasMetadata> manifests(String file) throws Exception {
     List<HasMetadata> out = new ArrayList<>();
@@ -212,11 +223,16 @@ class DeploymentFilesTest {
         "the image's HEALTHCHECK asks this admin port");
   }
 
-  @Test
-  void everyDocumentedWayOfRunningItUsesTheLaunchersJvmOptions() throws Exception {
+  /** bin/edgeport's JVM options, which the image, the unit and the DaemonSet repeat. */
+  static String launcherOptions() throws Exception {
     Matcher defaults = Pattern.compile("(?m)^DEFAULT_JAVA_OPTS=\"([^\"]+)\"").matcher(Files.readString(Path.of("bin/edgeport")));
     assertTrue(defaults.find(), "bin/edgeport names its defaults");
-    String options = defaults.group(1);
+    return defaults.group(1);
+  }
+
+  @Test
+  void everyDocumentedWayOfRunningItUsesTheLaunchersJvmOptions() throws Exception {
+    String options = launcherOptions();
     assertTrue(options.contains("-XX:+UseSerialGC") && options.contains("-Xmx"), options);
     assertTrue(Files.readString(Path.of("Dockerfile")).contains("ENV JAVA_OPTS=\"" + options + "\""), "Dockerfile");
     assertTrue(Files.readString(Path.of("deploy/systemd/edgeport.service")).contains("\"JAVA_OPTS=" + options + "\""),
@@ -225,6 +241,117 @@ class DeploymentFilesTest {
     assertEquals(options, c.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS")).findFirst().orElseThrow()
         .getValue(), "the DaemonSet");
     assertTrue(Files.readString(Path.of("README.md")).contains("bin/edgeport demo"), "the README's quick start");
+  }
+
+  /**
+   * What one held connection costs was measured with these options (bench/RESULTS.md, "connection limits sized to
+   * the shipped JVM options"): the default limit keeps both listeners full of idle connections within half the old
+   * generation, and one listener of unfinished request heads within the direct memory.
+   */
+  @Test
+  void theDefaultConnectionLimitFitsTheShippedHeapAndDirectMemory() throws Exception {
+    String options = launcherOptions();
+    double heap = megabytes(options, "-Xmx(\\d+)m");
+    double young = megabytes(options, "-Xmn(\\d+)m");
+    double direct = megabytes(options, "-XX:MaxDirectMemorySize=(\\d+)m");
+    int limit = LimitsConfig.DEFAULTS.maxConnections();
+    double baseline = 16;
+    double idlePlain = 8.7 / 1024;
+    double idleTls = 15.2 / 1024;
+    double unfinishedHead = 60.0 / 1024; // under io_uring: the head so far and the read buffer posted beside it
+    assertTrue(limit > 0, "a default limit");
+    assertTrue(baseline + limit * (idlePlain + idleTls) <= (heap - young) / 2, limit + " idle connections on each"
+        + " listener fit in half the old generation of " + options);
+    assertTrue(limit * unfinishedHead <= direct, limit + " unfinished heads fit in the direct memory of " + options);
+  }
+
+  static double megabytes(String options, String pattern) {
+    Matcher m = Pattern.compile(pattern).matcher(options);
+    assertTrue(m.find(), pattern + " in " + options);
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void theDaemonSetFiltersSystemCallsAndItsRootFilesystemIsReadOnly() throws Exception {
+    var pod = only(manifests("edgeport.yaml"), DaemonSet.class).getSpec().getTemplate().getSpec();
+    assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+    Container c = pod.getContainers().get(0);
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertTrue(c.getSecurityContext().getRunAsNonRoot());
+    assertEquals(List.of("/tmp"), writablePaths(pod), "the JVM's, Netty's and Vert.x's temporary files");
+    assertTrue(pod.getVolumes().stream().filter(v -> v.getEmptyDir() != null)
+        .allMatch(v -> v.getEmptyDir().getSizeLimit() != null), "bounded");
+  }
+
+  /** Where the DaemonSet's container may write: its emptyDir mounts. */
+  static List<String> writablePaths(io.fabric8.kubernetes.api.model.PodSpec pod) {
+    List<String> emptyDirs = pod.getVolumes().stream().filter(v -> v.getEmptyDir() != null)
+        .map(io.fabric8.kubernetes.api.model.Volume::getName).toList();
+    return pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> emptyDirs.contains(m.getName()))
+        .map(io.fabric8.kubernetes.api.model.VolumeMount::getMountPath).toList();
+  }
+
+  /**
+   * edgeport on the DaemonSet's filesystem, for real: a mount namespace whose root is read-only and where only the
+   * DaemonSet's emptyDir mounts are writable (tmpfs). It serves, with its native transport; without them it does
+   * not start, and says why.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void edgeportRunsWhereOnlyTheDaemonSetsEmptyDirsAreWritable() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "a mount namespace needs root");
+    var pod = only(manifests("edgeport.yaml"), DaemonSet.class).getSpec().getTemplate().getSpec();
+    StringBuilder writable = new StringBuilder();
+    writablePaths(pod).forEach(path -> writable.append("mount -t tmpfs -o size=64m tmpfs ").append(path).append(" && "));
+    int port = Configs.freePort();
+    int admin = Configs.freePort();
+    int nodePort = Configs.freePort();
+    String[] demo = {"demo", "--port", String.valueOf(port), "--admin", "127.0.0.1:" + admin, "--node-port",
+        String.valueOf(nodePort), "--workers", "1"};
+    try (JavaProcess p = JavaProcess.startUnder(readOnlyRoot(writable.toString()), dir, demo)) {
+      String transport = p.awaitLine("network transport: ", 60);
+      assertFalse(transport.endsWith("nio"), "Netty unpacked its native transport: " + transport);
+      p.awaitLine("edgeport listening on", 60);
+      for (String node : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+        p.awaitLine("node " + node + " on :" + nodePort + " UP", 30);
+      }
+      int status = 0;
+      for (int i = 0; i < 50 && status != 200; i++) { // bounded: until routing has the nodes
+        status = RawHttp.get(port, "api.example.com", "/").status();
+      }
+      assertEquals(200, status);
+      assertEquals(200, RawHttp.get(admin, "localhost", "/").status(), "the dashboard, from the jar");
+      assertTrue(p.output().stream().noneMatch(l -> l.contains("Read-only file system")), p.output().toString());
+    }
+    try (JavaProcess p = JavaProcess.startUnder(readOnlyRoot(""), dir, demo)) {
+      assertTrue(p.awaitLine("cannot start", 60).contains("/tmp/vertx-cache"), p.output().toString());
+      assertEquals(1, p.awaitExit(30), "without a writable /tmp");
+    }
+  }
+
+  /** A wrapper that runs its command in a private mount namespace with a read-only root, after {@code mounts}. */
+  static List<String> readOnlyRoot(String mounts) {
+    return List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+        "mount -o remount,bind,ro / && " + mounts + "cd / && exec \"$@\"", "sh");
+  }
+
+  @Test
+  void theKeepalivedPairTalksUnicastToEachOtherWithoutAPassword() throws Exception {
+    String file = Files.readString(Path.of("deploy/keepalived/keepalived.conf"));
+    String config = file.lines().map(l -> l.replaceFirst("#.*", "")).collect(java.util.stream.Collectors.joining("\n"));
+    for (String word : List.of("authentication", "auth_type", "auth_pass")) {
+      assertFalse(config.contains(word), "no VRRP password: " + word);
+    }
+    Matcher self = Pattern.compile("unicast_src_ip (\\S+)").matcher(config);
+    Matcher peer = Pattern.compile("unicast_peer \\{\\s*(\\S+)\\s*}").matcher(config);
+    assertTrue(self.find() && peer.find(), config);
+    assertFalse(self.group(1).equals(peer.group(1)));
+    assertTrue(config.contains("check_unicast_src"), "adverts from others are ignored");
+    assertTrue(file.contains("swaps the two host addresses (" + self.group(1) + " and " + peer.group(1) + ")"),
+        "the header tells the backup host what to change");
+    String haTest = Files.readString(Path.of("deploy/ha-test.sh"));
+    assertTrue(haTest.contains("host a " + self.group(1)) && haTest.contains("host b " + peer.group(1)),
+        "ha-test.sh runs the file as shipped: its hosts have the file's addresses");
   }
 
   @Test

@@ -41,7 +41,20 @@ public final class JavaProcess implements AutoCloseable {
   /** Any main class of the test class path (a node process, say) as a real process. */
   public static JavaProcess startMain(Path workDir, List<String> jvmOptions, String mainClass, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return startUnder(List.of(), workDir, jvmOptions, mainClass, args);
+  }
+
+  /**
+   * The CLI started by {@code wrapper} (as {@code unshare …}, {@code setpriv …}), which must exec the JVM command it
+   * is given last, so that this process is the JVM itself.
+   */
+  public static JavaProcess startUnder(List<String> wrapper, Path workDir, String... args) throws IOException {
+    return startUnder(wrapper, workDir, List.of(), "io.edgeport.cli.Main", args);
+  }
+
+  private static JavaProcess startUnder(List<String> wrapper, Path workDir, List<String> jvmOptions, String mainClass,
+      String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));

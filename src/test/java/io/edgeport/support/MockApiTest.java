@@ -31,9 +31,14 @@ public abstract class MockApiTest extends LiveNodesTest {
   @BeforeEach
   void startApi() throws Exception {
     kubeProxy = TestNodes.start(vertx, 3);
-    dispatcher = new KubernetesCrudDispatcher();
+    dispatcher = newDispatcher();
     startApi(0);
     kube = api.createClient();
+  }
+
+  /** The mock's dispatcher: CRUD mode, every kind served. */
+  protected KubernetesCrudDispatcher newDispatcher() {
+    return new KubernetesCrudDispatcher();
   }
 
   protected void startApi(int port) {

@@ -3,8 +3,11 @@ package io.edgeport.cluster.kubernetes;
 import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.cluster.Coalescer;
 import io.edgeport.cluster.LoadBalancerPorts;
+import io.edgeport.config.Durations;
 import io.edgeport.config.KubernetesConfig;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -14,11 +17,14 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.HttpURLConnection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * the caches keep the last known state (fabric8 reconnects with back-off and re-lists), and
  * "kubernetes: disconnected since …" is logged and kept for the status view.
  *
+ * <p>A cluster without the Gateway API CRDs (most clusters) is followed all the same: Nodes, Services and Ingresses
+ * are served, what is missing is logged once and shown in status, and every {@link #GATEWAY_API_CHECK_MILLIS} the
+ * kinds are looked for again, so that CRDs installed later are followed without a restart.
+ *
  * <p>Everything but the informers' own threads runs on one Vert.x context; API writes (status, by the
  * {@link StatusWriter}, when this replica holds its Lease) run on worker threads.
  */
@@ -52,6 +62,11 @@ public final class KubernetesSource {
    * watched, so RBAC can grant {@code get} on just those names instead of every Secret of the cluster.
    */
   static final long SECRET_REFRESH_MILLIS = 60_000;
+  /** How often a cluster without the Gateway API kinds is asked again whether it serves them now. */
+  static final long GATEWAY_API_CHECK_MILLIS = 30_000;
+  /** The Gateway API kinds edgeport reads, looked for before their informers start. */
+  private static final List<Class<? extends HasMetadata>> GATEWAY_API_KINDS = List.of(GatewayClass.class,
+      io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class, HTTPRoute.class, ReferenceGrant.class);
 
   private final Vertx vertx;
   private final Context context;
@@ -59,7 +74,9 @@ public final class KubernetesSource {
   private final KubernetesClient client;
   private final Consumer<ClusterSnapshot> publish;
   private final Runnable connectionChanged;
+  /** Every informer started (close stops them), and those whose first list and watch are done (on the context). */
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final List<SharedIndexInformer<?>> started = new ArrayList<>();
   private SharedIndexInformer<Node> nodes;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<Ingress> ingresses;
@@ -68,7 +85,12 @@ public final class KubernetesSource {
   private SharedIndexInformer<HTTPRoute> httpRoutes;
   private SharedIndexInformer<ReferenceGrant> referenceGrants;
   private SharedIndexInformer<Namespace> namespaces;
-  private final GatewayApiView.EdgeListeners edge;
+  /** The Gateway API kinds the cluster does not serve (its CRDs are not installed); empty once it serves them. */
+  private volatile List<String> missingGatewayApi = List.of();
+  private final long gatewayApiCheckMillis;
+  private long gatewayApiTimer = -1;
+  /** edgeport's listeners: which Gateway listener ports map to them. */
+  private GatewayApiView.EdgeListeners edge;
   /** Null when there is nothing to write (no publishAddress, no gateway class). */
   private final StatusWriter status;
   private GatewayApiView.Result gatewayApi = GatewayApiView.Result.EMPTY;
@@ -79,85 +101,84 @@ public final class KubernetesSource {
   private volatile Instant disconnectedSince;
   private long connectionTimer = -1;
   private long secretTimer = -1;
+  private boolean closed;
   /** The Ingress TLS Secrets as last read, by "namespace/name"; and which names that read was for. */
   private Map<String, Secret> secrets = Map.of();
   private Set<String> secretsRead = Set.of();
   private boolean readingSecrets;
   private volatile Runnable afterRebuild = () -> { };
+  /** Every informer's events: coalesced into one rebuild. */
+  private final ResourceEventHandler<Object> onEvent = new ResourceEventHandler<>() {
+    @Override
+    public void onAdd(Object obj) {
+      changed();
+    }
+
+    @Override
+    public void onUpdate(Object oldObj, Object newObj) {
+      changed();
+    }
+
+    @Override
+    public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
+      changed();
+    }
+  };
 
   /**
+   * @param httpPort          edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
+   *                          ports it serves besides 80 and 443, until {@link #listeningOn} names the bound ones
    * @param publish           receives each new snapshot, on the context
-   * @param connectionChanged runs, on the context, when the API connection is lost or back
+   * @param connectionChanged runs, on the context, when the API connection is lost or back, and when the Gateway API
+   *                          kinds appear
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
       int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged) {
-    this(vertx, context, config, client, httpPort, httpsPort, publish, connectionChanged, DEBOUNCE_MILLIS);
+    this(vertx, context, config, client, httpPort, httpsPort, publish, connectionChanged, DEBOUNCE_MILLIS,
+        GATEWAY_API_CHECK_MILLIS);
   }
 
   /**
-   * @param httpPort       edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
-   *                       ports it serves besides 80 and 443
-   * @param debounceMillis how long after the first event of a burst the snapshot is rebuilt
+   * @param debounceMillis        how long after the first event of a burst the snapshot is rebuilt
+   * @param gatewayApiCheckMillis how often a cluster without the Gateway API kinds is asked for them again
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis) {
+      int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis,
+      long gatewayApiCheckMillis) {
     this.vertx = vertx;
     this.edge = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
-
     this.context = context;
     this.config = config;
     this.client = client;
     this.publish = publish;
     this.connectionChanged = connectionChanged;
+    this.gatewayApiCheckMillis = gatewayApiCheckMillis;
     this.rebuilds = new Coalescer(vertx, debounceMillis, this::rebuild);
     this.status = config.publishAddress() != null || config.gatewayClass() != null || config.loadBalancer() != null
         ? new StatusWriter(vertx, context, client, config, rebuilds::request) : null;
   }
 
-  /** Starts the informers; completes (on the context) with the first snapshot published, once all are synced. */
+  /**
+   * Starts the informers; completes (on the context) with the first snapshot published, once all are synced. A
+   * start that fails stops what it started.
+   */
   public Future<Void> start(long syncTimeoutMillis) {
-    ResourceEventHandler<Object> onEvent = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Object obj) {
-        changed();
-      }
-
-      @Override
-      public void onUpdate(Object oldObj, Object newObj) {
-        changed();
-      }
-
-      @Override
-      public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-        changed();
-      }
-    };
     nodes = client.nodes().runnableInformer(0);
     services = client.services().inAnyNamespace().runnableInformer(0);
-    informers.add(nodes);
-    informers.add(services);
+    List<SharedIndexInformer<?>> core = new ArrayList<>(List.of(nodes, services));
     if (config.ingressClass() != null) {
       ingresses = client.network().v1().ingresses().inAnyNamespace().runnableInformer(0);
-      informers.add(ingresses);
-    }
-    if (config.gatewayClass() != null) {
-      gatewayClasses = client.resources(GatewayClass.class).runnableInformer(0);
-      gateways = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inAnyNamespace()
-          .runnableInformer(0);
-      httpRoutes = client.resources(HTTPRoute.class).inAnyNamespace().runnableInformer(0);
-      referenceGrants = client.resources(ReferenceGrant.class).inAnyNamespace().runnableInformer(0);
-      namespaces = client.namespaces().runnableInformer(0);
-      informers.addAll(List.of(gatewayClasses, gateways, httpRoutes, referenceGrants, namespaces));
+      core.add(ingresses);
     }
     List<Future<Void>> synced = new ArrayList<>();
-    for (SharedIndexInformer<?> informer : informers) {
-      informer.addEventHandler(onEvent);
-      synced.add(Future.fromCompletionStage(informer.start(), context));
+    synced.add(startInformers(core));
+    if (config.gatewayClass() != null) {
+      synced.add(followGatewayApi());
     }
     return Future.all(synced)
         .timeout(syncTimeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(new IllegalStateException("cannot reach the Kubernetes API at "
-            + client.getMasterUrl() + ": " + describe(e), e)))
+        .recover(e -> close().transform(v -> Future.failedFuture(new IllegalStateException(
+            "cannot reach the Kubernetes API at " + client.getMasterUrl() + ": " + describe(e), e))))
         .compose(v -> {
           gatewayApi = gatewayApiView();
           return readSecrets(wantedSecrets()); // the first snapshot serves Ingress TLS and Gateway HTTPS already
@@ -173,6 +194,137 @@ public final class KubernetesSource {
         });
   }
 
+  /**
+   * The Gateway API informers, when the cluster serves those kinds; else what is missing is logged (once) and
+   * looked for again later. Fails only when the API cannot be asked.
+   */
+  private Future<Void> followGatewayApi() {
+    return vertx.executeBlocking(this::missingGatewayApiKinds, false).compose(missing -> {
+      if (missing.isEmpty()) {
+        return startGatewayApi();
+      }
+      missingGatewayApi = missing;
+      LOG.warn("kubernetes: the cluster does not serve the Gateway API ({} not found: its CRDs are not installed);"
+          + " gatewayClass {} is not served, {} are; looking for it again every {}", String.join(", ", missing),
+          config.gatewayClass(), ingresses == null ? "Nodes and Services" : "Nodes, Services and Ingresses",
+          Durations.format(Duration.ofMillis(gatewayApiCheckMillis)));
+      lookForGatewayApiLater();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Starts informers; completes (on the context) once all are synced. */
+  private Future<Void> startInformers(List<SharedIndexInformer<?>> starting) {
+    List<Future<Void>> synced = new ArrayList<>();
+    for (SharedIndexInformer<?> informer : starting) {
+      informers.add(informer);
+      informer.addEventHandler(onEvent);
+      synced.add(Future.fromCompletionStage(informer.start(), context).onSuccess(v -> started.add(informer)));
+    }
+    return Future.all(synced).mapEmpty();
+  }
+
+  /**
+   * Starts the Gateway API informers; the view reads their caches once all are synced. When they cannot start, they
+   * are stopped again.
+   */
+  private Future<Void> startGatewayApi() {
+    SharedIndexInformer<GatewayClass> classes = client.resources(GatewayClass.class).runnableInformer(0);
+    SharedIndexInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> gws =
+        client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inAnyNamespace()
+            .runnableInformer(0);
+    SharedIndexInformer<HTTPRoute> routes = client.resources(HTTPRoute.class).inAnyNamespace().runnableInformer(0);
+    SharedIndexInformer<ReferenceGrant> grants = client.resources(ReferenceGrant.class).inAnyNamespace()
+        .runnableInformer(0);
+    SharedIndexInformer<Namespace> ns = client.namespaces().runnableInformer(0);
+    List<SharedIndexInformer<?>> all = List.of(classes, gws, routes, grants, ns);
+    return startInformers(all).onFailure(e -> {
+      all.forEach(SharedIndexInformer::close);
+      informers.removeAll(all);
+      started.removeAll(all);
+    }).map(v -> {
+      gatewayClasses = classes;
+      gateways = gws;
+      httpRoutes = routes;
+      referenceGrants = grants;
+      namespaces = ns;
+      return null;
+    });
+  }
+
+  /**
+   * The Gateway API kinds edgeport reads that the cluster does not serve (a blocking call): a 404 means that their
+   * CRDs are not installed. Any other failure is thrown: the API cannot be asked.
+   */
+  private List<String> missingGatewayApiKinds() {
+    List<String> missing = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : GATEWAY_API_KINDS) {
+      try {
+        client.resources(kind).inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+          throw e;
+        }
+        missing.add(HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind) + "/"
+            + HasMetadata.getVersion(kind));
+      }
+    }
+    return List.copyOf(missing);
+  }
+
+  /** Asks again after a while whether the cluster serves the Gateway API kinds, and follows them once it does. */
+  private void lookForGatewayApiLater() {
+    gatewayApiTimer = vertx.setTimer(gatewayApiCheckMillis, id -> vertx.executeBlocking(this::missingGatewayApiKinds,
+        false).onComplete(asked -> {
+          if (closed) {
+            return;
+          }
+          if (asked.failed() || !asked.result().isEmpty()) {
+            if (asked.succeeded() && !asked.result().equals(missingGatewayApi)) {
+              missingGatewayApi = asked.result(); // some of the CRDs are there now
+              connectionChanged.run();
+            }
+            lookForGatewayApiLater();
+            return;
+          }
+          startGatewayApi().onComplete(following -> {
+            if (closed) {
+              return;
+            }
+            if (following.failed()) {
+              LOG.warn("kubernetes: the Gateway API is installed now but cannot be followed ({}); trying again in {}",
+                  describe(following.cause()), Durations.format(Duration.ofMillis(gatewayApiCheckMillis)));
+              lookForGatewayApiLater();
+              return;
+            }
+            LOG.info("kubernetes: the Gateway API is installed now: serving gatewayClass {}", config.gatewayClass());
+            missingGatewayApi = List.of();
+            rebuilds.request();
+            connectionChanged.run();
+          });
+        }));
+  }
+
+  /** The Gateway API kinds the cluster does not serve (their CRDs are not installed): for status. */
+  public List<String> missingGatewayApi() {
+    return missingGatewayApi;
+  }
+
+  /**
+   * edgeport's listener ports as bound now (a reload moved a listener, or port 0 picked one; {@code httpsPort} 0: no
+   * HTTPS listener): the Gateway listeners are checked against them from now on. On the context.
+   *
+   * @return the snapshot for them, rebuilt at once when they changed; the caller applies it (it is not published)
+   */
+  public ClusterSnapshot listeningOn(int httpPort, int httpsPort) {
+    GatewayApiView.EdgeListeners bound = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
+    if (!bound.equals(edge)) {
+      edge = bound;
+      refresh();
+    }
+    return last;
+  }
+
   private static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
@@ -186,7 +338,18 @@ public final class KubernetesSource {
     context.runOnContext(v -> rebuilds.request());
   }
 
+  /** Rebuilds the view and publishes it when it changed. */
   private void rebuild() {
+    ClusterSnapshot before = last;
+    refresh();
+    if (last != before) {
+      publish.accept(last);
+    }
+    afterRebuild.run();
+  }
+
+  /** Builds the view from the caches (the new one in {@link #last} when it differs) and writes what it reports. */
+  private void refresh() {
     gatewayApi = gatewayApiView();
     Set<String> wanted = wantedSecrets();
     if (!wanted.equals(secretsRead)) {
@@ -199,7 +362,6 @@ public final class KubernetesSource {
     logExclusions(next.excludedNodes());
     if (!next.equals(last)) {
       last = next;
-      publish.accept(next);
     }
     if (status != null) {
       if (ingresses != null && config.publishAddress() != null) {
@@ -216,7 +378,6 @@ public final class KubernetesSource {
             httpRoutes.getStore().list());
       }
     }
-    afterRebuild.run();
   }
 
   private GatewayApiView.Result gatewayApiView() {
@@ -329,7 +490,8 @@ public final class KubernetesSource {
   }
 
   private void checkConnection() {
-    boolean watching = informers.stream().allMatch(SharedIndexInformer::isWatching);
+    // an informer still starting (the Gateway API's, just installed) does not count yet
+    boolean watching = started.stream().allMatch(SharedIndexInformer::isWatching);
     if (!watching && disconnectedSince == null) {
       disconnectedSince = Instant.now();
       LOG.warn("kubernetes: disconnected since {}; serving the last known state while reconnecting",
@@ -353,9 +515,13 @@ public final class KubernetesSource {
    * replica takes over at once), then the watches. Runs on the context.
    */
   public Future<Void> close() {
+    closed = true;
     if (connectionTimer >= 0) {
       vertx.cancelTimer(connectionTimer);
       vertx.cancelTimer(secretTimer);
+    }
+    if (gatewayApiTimer >= 0) {
+      vertx.cancelTimer(gatewayApiTimer);
     }
     Future<Void> released = status == null ? Future.succeededFuture() : status.close();
     return released.onComplete(v -> {

@@ -37,7 +37,8 @@ class KubernetesSourceTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     context = vertx.getOrCreateContext();
     // a long debounce, so that a whole burst certainly falls into one window
-    source = new KubernetesSource(vertx, context, CONFIG, client, 80, 0, published::add, () -> { }, 2000);
+    source = new KubernetesSource(vertx, context, CONFIG, client, 80, 0, published::add, () -> { }, 2000,
+        KubernetesSource.GATEWAY_API_CHECK_MILLIS);
     context.runOnContext(v -> source.start(10_000).onComplete(ctx.succeedingThenComplete()));
   }
 
