@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
+import io.edgeport.support.Command;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -229,11 +230,8 @@ class DeploymentFilesTest {
 
   @Test
   void systemdAcceptsTheUnit() throws Exception {
-    Process p = new ProcessBuilder("systemd-analyze", "verify", "deploy/systemd/edgeport.service")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    assertFalse(out.contains("edgeport.service"), "no warning about the unit: " + out);
+    Command.Result r = Command.run(60, List.of("systemd-analyze", "verify", "deploy/systemd/edgeport.service"));
+    assertEquals(0, r.exit(), r.output());
+    assertFalse(r.output().contains("edgeport.service"), "no warning about the unit: " + r.output());
   }
 }

@@ -7,13 +7,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** The edgeport CLI as a real process on the test class path, its output collected line by line. */
 public final class JavaProcess implements AutoCloseable {
+  /** Those still running: killed when the test JVM ends, however it ends (stopped as hung, too), never left serving. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(p -> {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }), "kill-test-processes"));
+  }
+
   private final Process process;
   private final List<String> out = new CopyOnWriteArrayList<>();
   private final List<String> err = new CopyOnWriteArrayList<>();
@@ -25,6 +37,8 @@ public final class JavaProcess implements AutoCloseable {
 
   private JavaProcess(Process process) {
     this.process = process;
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
     pump(process.getInputStream(), out);
     pump(process.getErrorStream(), err);
   }
@@ -138,9 +152,9 @@ public final class JavaProcess implements AutoCloseable {
 
   /** Sends a signal by name ("HUP", "TERM") and returns at once. */
   public void signal(String name) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new AssertionError("kill -" + name + " failed");
+    Command.Result kill = Command.run(10, List.of("kill", "-" + name, Long.toString(process.pid())));
+    if (kill.exit() != 0) {
+      throw new AssertionError("kill -" + name + " failed: " + kill.output());
     }
   }
 
@@ -188,7 +202,7 @@ public final class JavaProcess implements AutoCloseable {
   public void close() throws Exception {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+      Command.kill(process);
     }
   }
 }
