@@ -3,6 +3,7 @@ package io.edgeport.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeport.support.Command;
 import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
 import io.edgeport.support.Poll;
@@ -27,6 +28,31 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir
   Path dir;
+
+  /** Is SIGHUP ignored in the status lines of /proc/PID/status that {@code command} prints? */
+  static boolean sighupIgnored(List<String> command) throws Exception {
+    Command.Result r = Command.run(30, command);
+    String mask = r.out().lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow(() ->
+        new AssertionError(r.output())).substring("SigIgn:".length()).trim();
+    return (Long.parseUnsignedLong(mask, 16) & 1) != 0; // bit 0: signal 1, SIGHUP
+  }
+
+  @Test
+  void binEdgeportRestoresTheSighupThatNohupIgnores() throws Exception {
+    Path bin = Files.createDirectory(dir.resolve("bin"));
+    Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\ngrep SigIgn /proc/self/status\n"); // a stand-in
+    assertTrue(java.toFile().setExecutable(true));
+    List<String> underNohup = List.of("env", "PATH=" + bin + ":" + System.getenv("PATH"),
+        "EDGEPORT_JAR=" + Files.writeString(dir.resolve("edgeport.jar"), ""), "nohup");
+    assertTrue(sighupIgnored(concat(underNohup, "java")), "nohup leaves it ignored, and a JVM would keep it so");
+    assertTrue(!sighupIgnored(concat(underNohup, "sh", "bin/edgeport", "run")), "bin/edgeport starts java with it");
+  }
+
+  static List<String> concat(List<String> first, String... more) {
+    List<String> all = new java.util.ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all;
+  }
 
   @Test
   void everyCommandHasHelp() throws Exception {

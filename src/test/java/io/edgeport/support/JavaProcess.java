@@ -26,6 +26,23 @@ public final class JavaProcess implements AutoCloseable {
     }), "kill-test-processes"));
   }
 
+  /**
+   * Run first: SIGHUP at its default, as systemd and container runtimes start edgeport, whatever this JVM was started
+   * with (a CI agent running its steps under nohup has it ignored, and so would every process started from here).
+   */
+  private static final List<String> DEFAULT_SIGHUP = defaultSighup();
+
+  private static List<String> defaultSighup() {
+    List<String> env = List.of("env", "--default-signal=HUP");
+    try {
+      List<String> probe = new ArrayList<>(env);
+      probe.add("true");
+      return Command.run(10, probe).exit() == 0 ? env : List.of(); // GNU env 8.31 and later
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
   private final Process process;
   private final List<String> out = new CopyOnWriteArrayList<>();
   private final List<String> err = new CopyOnWriteArrayList<>();
@@ -52,10 +69,21 @@ public final class JavaProcess implements AutoCloseable {
     return startMain(workDir, jvmOptions, "io.edgeport.cli.Main", args);
   }
 
+  /** The CLI as {@code launcher} (like {@code nohup}, which then runs java in its place) starts it. */
+  public static JavaProcess startUnder(List<String> launcher, Path workDir, String... args) throws IOException {
+    return start(launcher, workDir, List.of(), "io.edgeport.cli.Main", args);
+  }
+
   /** Any main class of the test class path (a node process, say) as a real process. */
   public static JavaProcess startMain(Path workDir, List<String> jvmOptions, String mainClass, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), workDir, jvmOptions, mainClass, args);
+  }
+
+  private static JavaProcess start(List<String> launcher, Path workDir, List<String> jvmOptions, String mainClass,
+      String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(DEFAULT_SIGHUP);
+    cmd.addAll(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
@@ -112,11 +140,21 @@ public final class JavaProcess implements AutoCloseable {
         return l;
       }
     }
+    return await(found, "no line with '" + text + "'", seconds);
+  }
+
+  /** The line {@code found} completes with, or an error at once when the process has ended without it. */
+  private String await(CompletableFuture<String> found, String missing, long seconds) throws Exception {
     try {
-      return found.get(seconds, TimeUnit.SECONDS);
+      CompletableFuture.anyOf(found, drained).get(seconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no line with '" + text + "' within " + seconds + " s; output:\n" + String.join("\n", output()));
+      throw new AssertionError(missing + " within " + seconds + " s; output:\n" + String.join("\n", output()));
     }
+    if (!found.isDone()) { // its output ended first (a line completes its waiter before the end is read)
+      throw new AssertionError(missing + ": the process ended" + (process.isAlive() ? "" : " with exit code "
+          + process.exitValue()) + "; output:\n" + String.join("\n", output()));
+    }
+    return found.get();
   }
 
   /** A mark in the output: {@link #awaitLineAfter} sees only lines written after it. */
@@ -134,12 +172,7 @@ public final class JavaProcess implements AutoCloseable {
         return l;
       }
     }
-    try {
-      return found.get(seconds, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no new line with '" + text + "' within " + seconds + " s; output:\n"
-          + String.join("\n", output()));
-    }
+    return await(found, "no new line with '" + text + "'", seconds);
   }
 
   public long pid() {
