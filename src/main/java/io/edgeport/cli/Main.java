@@ -14,6 +14,7 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    Serving.holdSighup();
     int code = commandLine().execute(args);
     if (code != 0) {
       System.exit(code);

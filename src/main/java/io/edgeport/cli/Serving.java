@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +23,7 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Starting the gateway from the CLI and keeping it up until the process is told to stop: the config
@@ -30,8 +32,18 @@ import sun.misc.Signal;
  */
 final class Serving {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport");
+  /** A SIGHUP came before {@link #serveUntilStopped} took the signal over. */
+  private static final AtomicBoolean EARLY_SIGHUP = new AtomicBoolean();
 
   private Serving() {}
+
+  /**
+   * From the process's first moment, a SIGHUP is a reload to do once serving (the JVM's own action for it ends the
+   * process, and systemd counts a Type=exec service as started at once: a reload right after a start would stop it).
+   */
+  static void holdSighup() {
+    handle("HUP", s -> EARLY_SIGHUP.set(true));
+  }
 
   /**
    * The one Vertx of the process, on the transport {@link Transports} picks.
@@ -54,6 +66,23 @@ final class Serving {
    */
   static int serveUntilStopped(EdgeportConfig config, Path file, UnaryOperator<EdgeportConfig> overrides, int workers,
       PrintWriter err, Function<Vertx, Future<?>> beforeGateway, Function<Vertx, Gateway.Extension[]> extensions) {
+    // A SIGHUP during the start (or held since the process began) reloads once the gateway is up.
+    CompletableFuture<Gateway> serving = new CompletableFuture<>();
+    SignalHandler onSighup = s -> {
+      if (file == null) {
+        LOG.info("SIGHUP: the demo has no config file to reload");
+      } else {
+        serving.thenAccept(g -> reload(g, file, overrides, "SIGHUP"));
+      }
+    };
+    boolean sighup = handle("HUP", onSighup);
+    if (EARLY_SIGHUP.getAndSet(false)) {
+      onSighup.handle(new Signal("HUP"));
+    }
+    if (!sighup && file != null) {
+      LOG.warn("SIGHUP is ignored in this process, as the one that started it asked (nohup does): it cannot reload"
+          + " {} (edits to it still do); start it without nohup, or with bin/edgeport, which restores SIGHUP", file);
+    }
     Vertx vertx;
     try {
       vertx = createVertx(workers);
@@ -70,7 +99,7 @@ final class Serving {
       try {
         watcher = ConfigFileWatcher.start(file, () -> started.onSuccess(g -> reload(g, file, overrides, "file change")));
       } catch (IOException e) {
-        LOG.warn("cannot watch {} for changes ({}); reload with SIGHUP", file, e.getMessage());
+        LOG.warn("cannot watch {} for changes ({}){}", file, e.getMessage(), sighup ? "; reload with SIGHUP" : "");
       }
     }
     Gateway gateway;
@@ -84,19 +113,13 @@ final class Serving {
       vertx.close();
       return 1;
     }
+    serving.complete(gateway); // a SIGHUP from the start reloads now, on this thread
     if (watcher != null) {
-      LOG.info("watching {} for changes (SIGHUP reloads it too)", file);
+      LOG.info("watching {} for changes{}", file, sighup ? " (SIGHUP reloads it too)" : "");
     }
-    Signal.handle(new Signal("HUP"), s -> {
-      if (file == null) {
-        LOG.info("SIGHUP: the demo has no config file to reload");
-      } else {
-        reload(gateway, file, overrides, "SIGHUP");
-      }
-    });
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
-    sun.misc.SignalHandler stop = s -> {
+    SignalHandler stop = s -> {
       if (!stopping.compareAndSet(false, true)) {
         LOG.warn("SIG{} again: stopping now", s.getName());
         Runtime.getRuntime().halt(1);
@@ -115,6 +138,14 @@ final class Serving {
     closeQuietly(watcher);
     LOG.info("edgeport stopped");
     return 0;
+  }
+
+  /**
+   * Handles signal {@code name} with {@code handler}; false when the process was started with the signal ignored
+   * (nohup does that to SIGHUP): the JVM then keeps it ignored.
+   */
+  private static boolean handle(String name, SignalHandler handler) {
+    return Signal.handle(new Signal(name), handler) != SignalHandler.SIG_IGN;
   }
 
   private static void closeQuietly(ConfigFileWatcher watcher) {

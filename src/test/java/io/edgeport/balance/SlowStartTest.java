@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
-/** Slow start with an injected clock and a scripted "random" sequence: exact shares, no waiting. */
+/**
+ * Slow start's shares with an injected clock and a scripted "random" sequence: exact, no waiting. Which nodes ramp (one
+ * that comes back, one that joins) is HealthRegistryTest's matter; HealthEndToEndTest restarts a real one.
+ */
 class SlowStartTest {
   static final long RAMP = 10_000_000_000L; // 10 s
 
@@ -32,7 +35,7 @@ class SlowStartTest {
   }
 
   @Test
-  void aRecoveredNodesShareRampsUpLinearlyFromTenPercent() {
+  void aRampingNodesShareRisesLinearlyFromTenPercent() {
     assertEquals(50, picksOfTheNewNode(0), "at first: 10 % of its round-robin turns");
     assertEquals(50, picksOfTheNewNode(RAMP / 20), "never below 10 %");
     assertEquals(250, picksOfTheNewNode(RAMP / 2), "half-way: half its turns");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.edgeport.support.Command;
 import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
 import io.edgeport.support.Poll;
@@ -29,6 +30,31 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir
   Path dir;
+
+  /** Is SIGHUP ignored in the status lines of /proc/PID/status that {@code command} prints? */
+  static boolean sighupIgnored(List<String> command) throws Exception {
+    Command.Result r = Command.run(30, command);
+    String mask = r.out().lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow(() ->
+        new AssertionError(r.output())).substring("SigIgn:".length()).trim();
+    return (Long.parseUnsignedLong(mask, 16) & 1) != 0; // bit 0: signal 1, SIGHUP
+  }
+
+  @Test
+  void binEdgeportRestoresTheSighupThatNohupIgnores() throws Exception {
+    Path bin = Files.createDirectory(dir.resolve("bin"));
+    Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\ngrep SigIgn /proc/self/status\n"); // a stand-in
+    assertTrue(java.toFile().setExecutable(true));
+    List<String> underNohup = List.of("env", "PATH=" + bin + ":" + System.getenv("PATH"),
+        "EDGEPORT_JAR=" + Files.writeString(dir.resolve("edgeport.jar"), ""), "nohup");
+    assertTrue(sighupIgnored(concat(underNohup, "java")), "nohup leaves it ignored, and a JVM would keep it so");
+    assertTrue(!sighupIgnored(concat(underNohup, "sh", "bin/edgeport", "run")), "bin/edgeport starts java with it");
+  }
+
+  static List<String> concat(List<String> first, String... more) {
+    List<String> all = new java.util.ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all;
+  }
 
   @Test
   void everyCommandHasHelp() throws Exception {
@@ -238,10 +264,7 @@ class CliTest {
     List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "--target", String.valueOf(pid), "--net", "curl",
         "-sS", "--max-time", "10"));
     cmd.addAll(List.of(args));
-    Process curl = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl finished");
-    return out;
+    return Command.run(30, cmd).output();
   }
 
   @Test

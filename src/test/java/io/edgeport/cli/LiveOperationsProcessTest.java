@@ -3,6 +3,7 @@ package io.edgeport.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeport.support.Blackhole;
 import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
 import io.edgeport.support.RawHttp;
@@ -160,6 +161,58 @@ class LiveOperationsProcessTest {
       }
       assertTrue(p.isAlive());
       assertEquals(pid, p.pid(), "same process: no restart");
+    }
+  }
+
+  @Test
+  void aSighupWhileAFileChangeIsPendingIsNotLost() throws Exception {
+    Files.writeString(file, config("api.example.com"));
+    try (JavaProcess p = startGateway()) {
+      int mark = p.mark();
+      writeByRename(config("api.example.com", "www.example.com"));
+      p.signal("HUP"); // within the watcher's quiet period, most likely: its reload of the edit is still to come
+      // each is read and applied in turn on the control context: the first to run applies the edit, the other
+      // finds it applied
+      List<String> outcomes = List.of(p.awaitLineAfter(mark, "(SIGHUP)", WAIT),
+          p.awaitLineAfter(mark, "(file change)", WAIT));
+      assertEquals(1, outcomes.stream().filter(l -> l.contains("config reloaded (")).count(), outcomes.toString());
+      assertEquals(1, outcomes.stream().filter(l -> l.contains("): unchanged")).count(), outcomes.toString());
+      assertEquals(200, RawHttp.get(port, "www.example.com", "/").status());
+    }
+  }
+
+  @Test
+  void aSighupDuringTheStartReloadsOnceItIsUpInsteadOfStoppingIt() throws Exception {
+    // 127.0.0.5 drops connects: the first health checks, which the start waits for, take their 5 s timeout
+    try (Blackhole hole = new Blackhole("127.0.0.5", nodes.port())) {
+      Files.writeString(file, config("api.example.com").replace("  - 127.0.0.2\n", "  - 127.0.0.2\n  - 127.0.0.5\n")
+          .replace("nodePort: " + nodes.port() + "\n", "nodePort: " + nodes.port()
+              + "\n    healthCheck: {interval: 5s, timeout: 5s}\n"));
+      try (JavaProcess p = JavaProcess.start(dir, "run", "-c", file.toString(), "--workers", "1")) {
+        p.awaitLine("network transport", 60); // starting
+        assertTrue(p.output().stream().noneMatch(l -> l.contains("listening")), "still starting when it comes");
+        p.signal("HUP"); // what systemctl reload does, right after systemctl start
+        String listening = p.awaitLine("edgeport listening", WAIT);
+        String reload = p.awaitLine("config reload (SIGHUP)", WAIT);
+        assertTrue(reload.contains("unchanged"), reload);
+        assertTrue(p.output().indexOf(reload) > p.output().indexOf(listening), "once it is up");
+        assertTrue(p.isAlive());
+        assertEquals(200, RawHttp.get(port, "api.example.com", "/").status());
+      }
+    }
+  }
+
+  @Test
+  void startedWithSighupIgnoredItSaysItCannotReloadOnIt() throws Exception {
+    Files.writeString(file, config("api.example.com"));
+    try (JavaProcess p = JavaProcess.startUnder(List.of("nohup"), dir, "run", "-c", file.toString())) {
+      p.awaitLine("SIGHUP is ignored in this process", WAIT);
+      String watching = p.awaitLine("watching " + file, 60);
+      assertEquals(-1, watching.indexOf("SIGHUP"), "no promise it cannot keep: " + watching);
+      int mark = p.mark();
+      Files.writeString(file, config("api.example.com", "www.example.com"));
+      p.awaitLineAfter(mark, "config reloaded (file change)", WAIT);
+      assertEquals(200, RawHttp.get(port, "www.example.com", "/").status(), "edits still apply");
     }
   }
 

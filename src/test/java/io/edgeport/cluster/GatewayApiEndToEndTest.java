@@ -10,6 +10,7 @@ import io.edgeport.support.Browser;
 import io.edgeport.support.Configs;
 import io.edgeport.support.Curl;
 import io.edgeport.support.MockApiTest;
+import io.edgeport.support.Poll;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestCertificates;
 import io.edgeport.support.TestNodes;
@@ -302,16 +303,33 @@ class GatewayApiEndToEndTest extends MockApiTest {
         rule(List.of(prefix("/")), List.of(), "api-service", 90, "api-canary", 10));
     startGateway();
     Await.until(gateway, serves("api.example.com"), WAIT);
+    // The split is exact over every 10 requests a generation's route picks for (BackendSplit), so any 1,000 in a
+    // row send exactly 100 to the canary. A new generation (a node's health settling, say) starts its own count:
+    // 1,000 requests across two generations are sent again.
+    long generation;
     Map<Integer, Integer> perBackend = new HashMap<>();
-    try (RawHttp c = new RawHttp(gateway.port())) {
-      for (int i = 0; i < 1000; i++) {
-        RawHttp.Response r = c.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
-        perBackend.merge(new JsonObject(r.text()).getInteger("port"), 1, Integer::sum);
+    List<Integer> received;
+    int runs = 0;
+    do {
+      generation = gateway.generation().version();
+      List<Integer> before = List.of(received(nodes), received(canary));
+      perBackend.clear();
+      try (RawHttp c = new RawHttp(gateway.port())) {
+        for (int i = 0; i < 1000; i++) {
+          RawHttp.Response r = c.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
+          perBackend.merge(new JsonObject(r.text()).getInteger("port"), 1, Integer::sum);
+        }
       }
-    }
-    int toCanary = perBackend.getOrDefault(canary.port(), 0);
-    assertTrue(toCanary >= 70 && toCanary <= 130, "about 10 % (within ±3 %) of 1,000 to the canary: " + perBackend);
-    assertEquals(1000, perBackend.values().stream().mapToInt(Integer::intValue).sum());
+      received = List.of(received(nodes) - before.get(0), received(canary) - before.get(1));
+    } while (gateway.generation().version() != generation && ++runs < 3);
+    assertEquals(generation, gateway.generation().version(), "each of three runs of 1,000 saw a new generation");
+    assertEquals(Map.of(nodes.port(), 900, canary.port(), 100), perBackend, "exactly 90 % and 10 %");
+    assertEquals(List.of(900, 100), received, "what the nodes received adds up to what the client was answered");
+  }
+
+  /** Requests all of {@code backend}'s nodes have received. */
+  static int received(TestNodes backend) {
+    return java.util.stream.IntStream.range(0, backend.addresses().size()).map(backend::requests).sum();
   }
 
   @Test
@@ -384,13 +402,14 @@ class GatewayApiEndToEndTest extends MockApiTest {
 
     kube.resources(ReferenceGrant.class).inNamespace("shop").withName("routes-to-cart").delete();
     routeStatus("default", "cart", p -> has(p.getConditions(), "ResolvedRefs", "False", "RefNotPermitted"));
-    Await.until(gateway, g -> {
+    // from the test's thread: a condition of Await runs on the gateway's control context, where no request may wait
+    Poll.until(() -> {
       try {
         return request("cart.example.com", "/").status() == 500;
       } catch (Exception e) {
         return false;
       }
-    }, WAIT);
+    }, WAIT, "the grant's removal takes the route's traffic away");
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.LimitsConfig;
+import io.edgeport.support.Command;
 import io.edgeport.support.Configs;
 import io.edgeport.support.JavaProcess;
 import io.edgeport.support.RawHttp;
@@ -356,11 +357,8 @@ class DeploymentFilesTest {
 
   @Test
   void systemdAcceptsTheUnit() throws Exception {
-    Process p = new ProcessBuilder("systemd-analyze", "verify", "deploy/systemd/edgeport.service")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    assertFalse(out.contains("edgeport.service"), "no warning about the unit: " + out);
+    Command.Result r = Command.run(60, List.of("systemd-analyze", "verify", "deploy/systemd/edgeport.service"));
+    assertEquals(0, r.exit(), r.output());
+    assertFalse(r.output().contains("edgeport.service"), "no warning about the unit: " + r.output());
   }
 }

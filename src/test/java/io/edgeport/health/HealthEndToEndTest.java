@@ -113,6 +113,23 @@ class HealthEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aRestartedNodeComesBackWithASlowStart() throws Exception {
+    // TCP checks with a long timeout: every node passes its first check even on a busy machine (one that failed it
+    // would ramp up as well, when it passes)
+    startGateway("healthCheck: {interval: 2s, timeout: 2s, healthyThreshold: 1, unhealthyThreshold: 1,"
+        + " slowStart: 10m}");
+    Await.health(gateway, h -> h.size() == 3 && h.values().stream().allMatch(s -> s == UP), 10);
+    nodes.stop(2);
+    Await.node(gateway, key(2, ""), DOWN, 10);
+    nodes.start(2);
+    Await.node(gateway, key(2, ""), UP, 10);
+    Map<String, Integer> perNode = spread(600);
+    int back = perNode.getOrDefault("127.0.0.4", 0);
+    // its round-robin turns taken 10 % of the time at first (rising by 1 % every 6 s): about 20, never near 200
+    assertTrue(back > 0 && back < 100, "back in service with a small share, not a third: " + perNode);
+  }
+
+  @Test
   void whenEveryNodeIsUnhealthyTrafficStillFlowsToAll() throws Exception {
     startGateway(HTTP_CHECK);
     for (int i = 0; i < 3; i++) {

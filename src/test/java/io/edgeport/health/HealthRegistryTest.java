@@ -15,6 +15,7 @@ import io.edgeport.config.PathRule;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.BackendResolver.Resolved;
+import io.edgeport.support.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class HealthRegistryTest {
   static final HealthCheckConfig FAST = new HealthCheckConfig(null, null, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1);
+  static final long RAMP = 60_000_000_000L; // a slow start of 60 s on the test's clock
+
+  /** The registry's clock: it moves only when a test moves it. */
+  final AtomicLong clock = new AtomicLong(1_000);
 
   Context context;
   HealthRegistry registry;
@@ -53,7 +59,7 @@ class HealthRegistryTest {
         return Promise.<Probe.Result>promise().future(); // never answers
       }
       return Future.succeededFuture(failing.contains(key.node()) ? Probe.Result.failed("connect refused") : Probe.Result.OK);
-    }, System::nanoTime);
+    }, clock::get);
   }
 
   @AfterEach
@@ -117,19 +123,46 @@ class HealthRegistryTest {
     failing.addAll(nodes);
   }
 
+  /** Waits until {@code key}'s status is {@code status}, then for the registry to have handled that change. */
+  void awaitStatus(String key, NodeHealth.Status status) throws Exception {
+    Poll.until(() -> registry.statuses().get(key) == status, 10, key + " " + status);
+    onContext(() -> null); // the change's work (its ramp, say) runs on the context in the same task
+  }
+
   @Test
   void aNodeThatComesBackStartsItsSlowStartRamp() throws Exception {
-    answerOnlyFirstProbes = true;
+    DomainConfig d = domain("a.example.com", 30005);
+    Resolved ref = resolved(d);
+    List<String> nodes = List.of("10.0.0.1", "10.0.0.2");
+    updateAndAwaitResults(List.of(d), nodes);
+    Endpoint endpoint = onContext(() -> registry.endpoints(ref, nodes)).get(0);
+    assertEquals(1.0, endpoint.rampWeight(clock.get(), RAMP), "UP from the start: its full share");
+
     failing.add("10.0.0.1");
+    awaitStatus("10.0.0.1 on :30005", DOWN);
+    assertEquals(List.of("10.0.0.2:30005"), onContext(() -> registry.endpoints(ref, nodes)).stream()
+        .map(Endpoint::toString).toList(), "out of service while DOWN");
+
+    long back = clock.addAndGet(5_000_000_000L);
+    failing.clear(); // its next check passes: it comes back
+    awaitStatus("10.0.0.1 on :30005", UP);
+    List<Endpoint> serving = onContext(() -> registry.endpoints(ref, nodes));
+    assertEquals(List.of(endpoint, serving.get(1)), serving, "back in service, as the same endpoint");
+    assertEquals(0.1, endpoint.rampWeight(back, RAMP), "its share starts again from 10 % when it comes back");
+    assertEquals(0.5, endpoint.rampWeight(back + RAMP / 2, RAMP), "half of it half-way through the ramp");
+    assertEquals(1.0, endpoint.rampWeight(back + RAMP, RAMP), "all of it once the ramp is over");
+  }
+
+  @Test
+  void aNodeJoiningLaterStartsItsSlowStartRampOneThereAtTheStartDoesNot() throws Exception {
     DomainConfig d = domain("a.example.com", 30005);
     Resolved ref = resolved(d);
     updateAndAwaitResults(List.of(d), List.of("10.0.0.1"));
-    Endpoint endpoint = onContext(() -> registry.endpoints(ref, List.of("10.0.0.1"))).get(0);
-    assertEquals(1.0, endpoint.rampWeight(System.nanoTime(), 60_000_000_000L), "DOWN at start: no ramp yet");
-    failing.clear();
-    updateAndAwaitResults(List.of(d), List.of("10.0.0.1", "10.0.0.2")); // 10.0.0.2 joins after the start
+    Endpoint first = onContext(() -> registry.endpoints(ref, List.of("10.0.0.1"))).get(0);
+    assertEquals(1.0, first.rampWeight(clock.get(), RAMP), "there at the start: no ramp");
+    updateAndAwaitResults(List.of(d), List.of("10.0.0.1", "10.0.0.2"));
     Endpoint joined = onContext(() -> registry.endpoints(ref, List.of("10.0.0.2"))).get(0);
-    assertTrue(joined.rampWeight(System.nanoTime(), 60_000_000_000L) < 0.2, "a node joining later ramps up");
+    assertEquals(0.1, joined.rampWeight(clock.get(), RAMP), "a node joining later ramps up from 10 %");
   }
 
   @Test

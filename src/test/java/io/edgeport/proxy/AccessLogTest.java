@@ -13,10 +13,17 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The access log: its two formats, files that follow reloads, and a writer that can never slow the proxy. */
@@ -29,8 +36,14 @@ class AccessLogTest extends LiveNodesTest {
   void combinedIsNcsaCombinedFollowedByEdgeportsFields() {
     StringBuilder line = new StringBuilder();
     AccessLog.combined(ENTRY, line);
-    assertTrue(line.toString().matches("192\\.0\\.2\\.7 - - \\[01/Jan/1970:\\d\\d:00:00 [+-]\\d{4}] \"GET /a\\?b=1 HTTP/1\\.1\" 200 512"
-        + " \"-\" \"curl/8\\.0\" \"api\\.example\\.com\" \"127\\.0\\.0\\.2:30005\" 1\\.500 1\\.250 \"abc123\""), line.toString());
+    Matcher m = Pattern.compile("192\\.0\\.2\\.7 - - \\[([^]]+)] \"GET /a\\?b=1 HTTP/1\\.1\" 200 512"
+        + " \"-\" \"curl/8\\.0\" \"api\\.example\\.com\" \"127\\.0\\.0\\.2:30005\" 1\\.500 1\\.250 \"abc123\"").matcher(line);
+    assertTrue(m.matches(), line.toString());
+    // local time with the host's offset, as nginx's $time_local: the entry's instant (the epoch) in any time zone
+    OffsetDateTime time = OffsetDateTime.parse(m.group(1),
+        DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT));
+    assertEquals(Instant.EPOCH, time.toInstant(), m.group(1));
+    assertEquals(ZoneId.systemDefault().getRules().getOffset(Instant.EPOCH), time.getOffset(), m.group(1));
   }
 
   @Test

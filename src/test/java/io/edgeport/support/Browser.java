@@ -1,11 +1,9 @@
 package io.edgeport.support;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The admin dashboard in a real browser: headless Chromium ({@code .ci/run} installs it). */
 public final class Browser {
@@ -27,13 +25,6 @@ public final class Browser {
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=3000", "--dump-dom",
         "http://127.0.0.1:" + adminPort + "/"));
-    Path out = dir.resolve("dom-" + System.nanoTime() + ".html");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish within 60 s");
-    }
-    return Files.readString(out, StandardCharsets.UTF_8);
+    return Command.run(60, cmd).out();
   }
 }

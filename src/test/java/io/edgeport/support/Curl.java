@@ -1,9 +1,7 @@
 package io.edgeport.support;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The curl binary, as a user would run it against the gateway. */
 public final class Curl {
@@ -17,15 +15,9 @@ public final class Curl {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
     command.addAll(List.of(args));
     command.addAll(List.of("-w", "\n%{http_code} %{http_version}"));
-    Process p = new ProcessBuilder(command).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("curl did not finish: " + command);
-    }
-    String all = new String(out, StandardCharsets.UTF_8);
+    Command.Result r = Command.run(30, command);
+    String all = r.out();
     int nl = all.lastIndexOf('\n');
-    return new Result(p.exitValue(), nl < 0 ? "" : all.substring(0, nl), all.substring(nl + 1), err);
+    return new Result(r.exit(), nl < 0 ? "" : all.substring(0, nl), all.substring(nl + 1), r.err());
   }
 }

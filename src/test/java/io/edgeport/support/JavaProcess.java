@@ -7,13 +7,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** The edgeport CLI as a real process on the test class path, its output collected line by line. */
 public final class JavaProcess implements AutoCloseable {
+  /** Those still running: killed when the test JVM ends, however it ends (stopped as hung, too), never left serving. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(p -> {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }), "kill-test-processes"));
+  }
+
+  /**
+   * Run first: SIGHUP at its default, as systemd and container runtimes start edgeport, whatever this JVM was started
+   * with (a CI agent running its steps under nohup has it ignored, and so would every process started from here).
+   */
+  private static final List<String> DEFAULT_SIGHUP = defaultSighup();
+
+  private static List<String> defaultSighup() {
+    List<String> env = List.of("env", "--default-signal=HUP");
+    try {
+      List<String> probe = new ArrayList<>(env);
+      probe.add("true");
+      return Command.run(10, probe).exit() == 0 ? env : List.of(); // GNU env 8.31 and later
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
   private final Process process;
   private final List<String> out = new CopyOnWriteArrayList<>();
   private final List<String> err = new CopyOnWriteArrayList<>();
@@ -25,6 +54,8 @@ public final class JavaProcess implements AutoCloseable {
 
   private JavaProcess(Process process) {
     this.process = process;
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
     pump(process.getInputStream(), out);
     pump(process.getErrorStream(), err);
   }
@@ -38,23 +69,24 @@ public final class JavaProcess implements AutoCloseable {
     return startMain(workDir, jvmOptions, "io.edgeport.cli.Main", args);
   }
 
+  /**
+   * The CLI as {@code launcher} starts it ({@code nohup}, {@code unshare …}, {@code setpriv …}): the launcher must exec
+   * the JVM command it is given last, so that this process is the JVM itself.
+   */
+  public static JavaProcess startUnder(List<String> launcher, Path workDir, String... args) throws IOException {
+    return start(launcher, workDir, List.of(), "io.edgeport.cli.Main", args);
+  }
+
   /** Any main class of the test class path (a node process, say) as a real process. */
   public static JavaProcess startMain(Path workDir, List<String> jvmOptions, String mainClass, String... args)
       throws IOException {
-    return startUnder(List.of(), workDir, jvmOptions, mainClass, args);
+    return start(List.of(), workDir, jvmOptions, mainClass, args);
   }
 
-  /**
-   * The CLI started by {@code wrapper} (as {@code unshare …}, {@code setpriv …}), which must exec the JVM command it
-   * is given last, so that this process is the JVM itself.
-   */
-  public static JavaProcess startUnder(List<String> wrapper, Path workDir, String... args) throws IOException {
-    return startUnder(wrapper, workDir, List.of(), "io.edgeport.cli.Main", args);
-  }
-
-  private static JavaProcess startUnder(List<String> wrapper, Path workDir, List<String> jvmOptions, String mainClass,
+  private static JavaProcess start(List<String> launcher, Path workDir, List<String> jvmOptions, String mainClass,
       String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(wrapper);
+    List<String> cmd = new ArrayList<>(DEFAULT_SIGHUP);
+    cmd.addAll(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
@@ -111,11 +143,21 @@ public final class JavaProcess implements AutoCloseable {
         return l;
       }
     }
+    return await(found, "no line with '" + text + "'", seconds);
+  }
+
+  /** The line {@code found} completes with, or an error at once when the process has ended without it. */
+  private String await(CompletableFuture<String> found, String missing, long seconds) throws Exception {
     try {
-      return found.get(seconds, TimeUnit.SECONDS);
+      CompletableFuture.anyOf(found, drained).get(seconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no line with '" + text + "' within " + seconds + " s; output:\n" + String.join("\n", output()));
+      throw new AssertionError(missing + " within " + seconds + " s; output:\n" + String.join("\n", output()));
     }
+    if (!found.isDone()) { // its output ended first (a line completes its waiter before the end is read)
+      throw new AssertionError(missing + ": the process ended" + (process.isAlive() ? "" : " with exit code "
+          + process.exitValue()) + "; output:\n" + String.join("\n", output()));
+    }
+    return found.get();
   }
 
   /** A mark in the output: {@link #awaitLineAfter} sees only lines written after it. */
@@ -133,12 +175,7 @@ public final class JavaProcess implements AutoCloseable {
         return l;
       }
     }
-    try {
-      return found.get(seconds, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no new line with '" + text + "' within " + seconds + " s; output:\n"
-          + String.join("\n", output()));
-    }
+    return await(found, "no new line with '" + text + "'", seconds);
   }
 
   public long pid() {
@@ -151,9 +188,9 @@ public final class JavaProcess implements AutoCloseable {
 
   /** Sends a signal by name ("HUP", "TERM") and returns at once. */
   public void signal(String name) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new AssertionError("kill -" + name + " failed");
+    Command.Result kill = Command.run(10, List.of("kill", "-" + name, Long.toString(process.pid())));
+    if (kill.exit() != 0) {
+      throw new AssertionError("kill -" + name + " failed: " + kill.output());
     }
   }
 
@@ -201,7 +238,7 @@ public final class JavaProcess implements AutoCloseable {
   public void close() throws Exception {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+      Command.kill(process);
     }
   }
 }

@@ -1,12 +1,10 @@
 package io.edgeport.support;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -68,10 +66,9 @@ public final class TestCertificates {
     List<String> command = new ArrayList<>();
     command.add("openssl");
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("openssl " + String.join(" ", args) + " failed: " + output);
+    Command.Result r = Command.run(dir, "", 60, command);
+    if (r.exit() != 0) {
+      throw new IOException("openssl " + String.join(" ", args) + " failed: " + r.output());
     }
   }
 }

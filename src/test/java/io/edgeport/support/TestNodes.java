@@ -46,6 +46,7 @@ public final class TestNodes implements AutoCloseable {
   private final int port;
   private final HttpServer[] servers;
   private final boolean[] unhealthy;
+  private final AtomicInteger[] requests;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger ambiguous = new AtomicInteger();
   private final java.util.concurrent.Semaphore requestsReceived = new java.util.concurrent.Semaphore(0);
@@ -58,6 +59,8 @@ public final class TestNodes implements AutoCloseable {
     this.port = port;
     this.servers = new HttpServer[addresses.size()];
     this.unhealthy = new boolean[addresses.size()];
+    this.requests = new AtomicInteger[addresses.size()];
+    java.util.Arrays.setAll(requests, i -> new AtomicInteger());
   }
 
   /** Nodes 127.0.0.2 … 127.0.0.(count+1) on one port that is free on all of them. */
@@ -108,6 +111,11 @@ public final class TestNodes implements AutoCloseable {
     return requestsReceived.tryAcquire(seconds, TimeUnit.SECONDS);
   }
 
+  /** HTTP requests node {@code index} has received so far, health checks and WebSocket handshakes aside. */
+  public int requests(int index) {
+    return requests[index].get();
+  }
+
   /** TCP connections the nodes have accepted so far (shows upstream keep-alive). */
   public int connectionsAccepted() {
     return connections.get();
@@ -149,6 +157,7 @@ public final class TestNodes implements AutoCloseable {
       if (req.path().equals("/healthz")) {
         req.response().setStatusCode(isHealthy(index) ? 200 : 503).end();
       } else {
+        requests[index].incrementAndGet();
         handle(node, req);
       }
     })

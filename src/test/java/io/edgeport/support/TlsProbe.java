@@ -1,6 +1,7 @@
 package io.edgeport.support;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -32,8 +33,8 @@ public final class TlsProbe {
   public static Handshake handshake(int port, String sniName, String protocol) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {new AcceptAll()}, null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-        port)) {
+    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
       socket.setSoTimeout(10_000);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setServerNames(sniName == null ? List.of() : List.of(new SNIHostName(sniName)));

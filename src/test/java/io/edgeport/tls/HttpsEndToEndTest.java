@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeport.support.Command;
 import io.edgeport.support.Configs;
 import io.edgeport.support.Curl;
 import io.edgeport.support.LiveNodesTest;
@@ -26,6 +27,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -233,14 +235,10 @@ class HttpsEndToEndTest extends LiveNodesTest {
 
   /** One connection with openssl s_client sending a request (so a TLS 1.3 ticket arrives before it quits). */
   private String sClient(String version, String sessionOption, Path session) throws Exception {
-    Process p = new ProcessBuilder("openssl", "s_client", version, "-connect", "127.0.0.1:" + httpsPort,
-        "-servername", "api.example.com", sessionOption, session.toString(), "-ign_eof")
-        .redirectErrorStream(true).start();
-    p.getOutputStream().write("GET / HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n"
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    p.getOutputStream().flush();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    // -ign_eof: it quits when the gateway closes the connection (Connection: close), not at the end of its input
+    String out = Command.run(dir, "GET / HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n", 20,
+        List.of("openssl", "s_client", version, "-connect", "127.0.0.1:" + httpsPort, "-servername",
+            "api.example.com", sessionOption, session.toString(), "-ign_eof")).output();
     assertTrue(out.contains("HTTP/1.1 200 OK"), out);
     return out;
   }
