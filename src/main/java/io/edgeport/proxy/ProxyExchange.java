@@ -282,7 +282,22 @@ final class ProxyExchange implements PickContext {
     forwardRequest();
   }
 
+  /**
+   * Sends the request head (and body) to the node. Whatever refuses to be built (a header value a filter set,
+   * say) is a 502 for this request, never a request left hanging with its node connection.
+   */
   private void forwardRequest() {
+    try {
+      sendUpstream();
+    } catch (RuntimeException e) {
+      ctx.failures().requestUnsendable(endpoint, e);
+      HttpClientRequest up = upstream;
+      fail(502);
+      up.reset();
+    }
+  }
+
+  private void sendUpstream() {
     HttpClientRequest up = upstream;
     MultiMap in = request.headers();
     MultiMap out = up.headers();

@@ -539,4 +539,23 @@ class GatewayApiEndToEndTest extends MockApiTest {
     GatewayClass other = kube.resources(GatewayClass.class).withName("other").get();
     assertNull(other.getStatus() == null ? null : condition(other.getStatus().getConditions(), "Accepted"));
   }
+
+  @Test
+  void aRequestThatCannotBeBuiltForTheNodeIs502NotAHang() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    // a value with a control character, which the node-bound request refuses when the filter sets it
+    HTTPRouteFilter control = new HTTPRouteFilterBuilder().withType("RequestHeaderModifier")
+        .withNewRequestHeaderModifier().addNewSet().withName("X-Env").withValue("a\u0001b").endSet()
+        .endRequestHeaderModifier().build();
+    route("default", "control", List.of("api.example.com"), "default/edge",
+        rule(List.of(prefix("/")), List.of(control), "api-service", 1));
+    startGateway();
+    Await.until(gateway, serves("api.example.com"), WAIT);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(502, request("api.example.com", "/x").status(), "try " + i); // before: no answer at all
+    }
+    int inFlight = gateway.generation().routes().route("api.example.com", "/").backends().all().stream()
+        .flatMap(b -> b.balancer().endpoints().stream()).mapToInt(io.edgeport.balance.Endpoint::inFlight).sum();
+    assertEquals(0, inFlight, "no request is left counted on a node");
+  }
 }
