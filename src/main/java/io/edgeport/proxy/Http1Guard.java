@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * and the last response a connection may carry says {@code Connection: close}.
  *
  * <p>Timeouts cost nothing while requests arrive whole in one read: a timer is armed only when a
- * read ends inside a request head (slowloris) or inside a body.
+ * read ends inside a request head (slowloris) or inside a body. A body is held to its {@link BodyDeadline}; the
+ * time in which Vert.x stops reading the connection (back-pressure from the node) is not counted against it.
  */
 final class Http1Guard {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.refused");
 
   private final Http1Scanner scanner;
   private final Traffic.Loop traffic;
+  private final LimitsConfig limits;
   private final long headerTimeoutNanos;
   private final long bodyTimeoutNanos;
   private final int maxRequests;
@@ -43,14 +44,17 @@ final class Http1Guard {
   private boolean responseStarted;
   private int answered;
   private boolean refused;
-  /** System.nanoTime() when the current head began (0: not in a head), and of the last read. */
+  /** System.nanoTime() when the current head began (0: not in a head). */
   private long headStarted;
-  private long lastRead;
+  /** The deadline of the body under way, made for the first body that spans reads. */
+  private BodyDeadline body;
+  private boolean inBody;
   private ScheduledFuture<?> timer;
 
   private Http1Guard(Http1Scanner scanner, Traffic.Loop traffic, LimitsConfig limits) {
     this.scanner = scanner;
     this.traffic = traffic;
+    this.limits = limits;
     this.headerTimeoutNanos = limits.headerTimeout().toNanos();
     this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
     this.maxRequests = limits.maxRequestsPerConnection();
@@ -67,7 +71,7 @@ final class Http1Guard {
     pipeline.addAfter("httpEncoder", "edgeport-responses", guard.new Outbound());
   }
 
-  private final class Inbound extends ChannelInboundHandlerAdapter {
+  private final class Inbound extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (!(msg instanceof ByteBuf buf)) {
@@ -78,12 +82,13 @@ final class Http1Guard {
         buf.release();
         return;
       }
+      int bytes = buf.readableBytes();
       int headsBefore = scanner.heads();
       int bad = scanner.scan(buf);
       open += scanner.heads() - headsBefore;
       if (bad < 0) {
         ctx.fireChannelRead(buf);
-        watchTime(ctx, headsBefore);
+        watchTime(ctx, headsBefore, bytes);
         return;
       }
       if (bad > buf.readerIndex()) {
@@ -91,6 +96,24 @@ final class Http1Guard {
       }
       buf.release();
       refuse(ctx);
+    }
+
+    /** Vert.x turns auto-read off once it holds enough unread data: from then on the gateway holds the body back. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.fireChannelReadComplete();
+      if (inBody && !ctx.channel().config().isAutoRead()) {
+        body.holdBack(System.nanoTime());
+      }
+    }
+
+    /** The gateway asks for data again (auto-read back on, or the next read). */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      if (inBody && body.heldBack()) {
+        body.resume(System.nanoTime());
+      }
+      ctx.read();
     }
 
     @Override
@@ -102,19 +125,34 @@ final class Http1Guard {
     }
   }
 
-  /** After a read: a head or body left unfinished gets a deadline (one timer per connection at most). */
-  private void watchTime(ChannelHandlerContext ctx, int headsBefore) {
+  /**
+   * After a read of {@code bytes}: a head or body left unfinished gets a deadline (one timer per connection at
+   * most).
+   */
+  private void watchTime(ChannelHandlerContext ctx, int headsBefore, int bytes) {
     boolean inHead = scanner.inHead();
+    boolean newHead = scanner.heads() != headsBefore;
     if (!inHead && !scanner.inBody()) {
       headStarted = 0;
+      inBody = false;
       return; // the common case: whole requests in one read
     }
     long now = System.nanoTime();
-    lastRead = now;
     if (!inHead) {
       headStarted = 0;
-    } else if (headStarted == 0 || scanner.heads() != headsBefore) {
+    } else if (headStarted == 0 || newHead) {
       headStarted = now; // a new head began in this read
+    }
+    if (!scanner.inBody()) {
+      inBody = false;
+    } else if (inBody && !newHead) {
+      body.received(now, bytes);
+    } else {
+      if (body == null) {
+        body = new BodyDeadline(limits);
+      }
+      body.start(now, bytes); // a body began in this read (counted with the rest of the read: a head at most)
+      inBody = true;
     }
     if (timer == null) {
       timer = ctx.executor().schedule(() -> checkTime(ctx), Math.min(headerTimeoutNanos, bodyTimeoutNanos),
@@ -138,11 +176,11 @@ final class Http1Guard {
       timer = ctx.executor().schedule(() -> checkTime(ctx), left, TimeUnit.NANOSECONDS);
     } else if (scanner.inBody()) {
       if (!ctx.channel().config().isAutoRead()) {
-        lastRead = now; // not reading is the gateway's back-pressure, not the client stalling
+        body.holdBack(now);
       }
-      long left = lastRead + bodyTimeoutNanos - now;
+      long left = body.left(now);
       if (left <= 0) {
-        scanner.refuseNow(408, "no body bytes within the body timeout");
+        scanner.refuseNow(408, body.reason(now));
         refuse(ctx);
         return;
       }

@@ -34,15 +34,20 @@ final class ProxyVerticle extends VerticleBase {
   private final UpstreamFailures failures;
   private final Traffic traffic;
   private final ConnectionLimiter connections;
+  private final int loops;
   private HttpServer server;
   private ProxyContext ctx;
   /** Also what Vertx.close() grants requests in flight. */
   private Duration drain = ShutdownConfig.DEFAULTS.drain();
 
-  /** @param connections the listener's open connections (shared by its verticles) */
+  /**
+   * @param connections the listener's open connections (shared by its verticles)
+   * @param loops       the event loops serving requests
+   */
   ProxyVerticle(ListenerSettings settings, int port, Supplier<Generation> generations, UpstreamFailures failures,
-      Traffic traffic, ConnectionLimiter connections) {
+      Traffic traffic, ConnectionLimiter connections, int loops) {
     this.connections = connections;
+    this.loops = loops;
     this.traffic = traffic;
     this.settings = settings;
     this.port = port;
@@ -70,7 +75,8 @@ final class ProxyVerticle extends VerticleBase {
     Traffic.Loop loop = traffic.loop(); // start() runs on this verticle's event loop, as its requests will
     ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool),
         vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop, new HashSet<>(),
-        new BackendProxyProtocol());
+        new BackendProxyProtocol(),
+        vertx, loops);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)
@@ -106,6 +112,7 @@ final class ProxyVerticle extends VerticleBase {
             return;
           }
           Http1Guard.install(((ConnectionBase) connection).channel().pipeline(), MAX_TARGET_BYTES, limits, loop);
+          Http2Guard.install(connection, ((ConnectionBase) connection).channel(), settings.idle());
           loop.connectionOpened();
           connection.closeHandler(v -> {
             connections.release(counted);
