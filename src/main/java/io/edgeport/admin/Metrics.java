@@ -65,6 +65,11 @@ final class Metrics {
             g -> g.get().traffic().snapshot().budgetExhausted())
         .description("Failures that went to the client because the backend's retry budget was used up")
         .register(registry);
+    FunctionCounter.builder("edgeport.retry.buffer.full", gateways, g -> g.get().traffic().snapshot().retryBufferFull())
+        .description("Request bodies that streamed without a retry because limits.retryBufferBytes was held")
+        .register(registry);
+    Gauge.builder("edgeport.retry.buffer.bytes", gateways, g -> g.get().traffic().snapshot().retryBufferBytes())
+        .description("Request body bytes held now for a retry (reserved at their Content-Length)").register(registry);
     FunctionCounter.builder("edgeport.access.log.dropped", gateways, g -> g.get().accessLogDropped())
         .description("Access log lines dropped because the writer fell behind").register(registry);
     Gauge.builder("edgeport.generation", gateways, g -> g.get().generation().version())
@@ -191,7 +196,7 @@ final class Metrics {
 
     private static CounterSnapshot refused(Map<Integer, Long> byStatus) {
       CounterSnapshot.Builder refused = CounterSnapshot.builder().name("edgeport_requests_refused")
-          .help("HTTP/1.x requests refused as malformed or ambiguous before any node saw them, by status");
+          .help("Requests refused as malformed or ambiguous (400, 414, 431, 505) or too slow (408), by status");
       byStatus.forEach((status, n) -> refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
           .labels(Labels.of("code", Integer.toString(status))).value(n).build()));
       return refused.build();

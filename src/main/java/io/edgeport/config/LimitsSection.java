@@ -5,7 +5,7 @@ import io.edgeport.config.YamlTree.MapNode;
 
 /**
  * {@code limits: {maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection, maxConnections,
- * maxConnectionsPerIp, ipv6Prefix}}.
+ * maxConnectionsPerIp, ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes}}.
  */
 final class LimitsSection {
   private LimitsSection() {}
@@ -17,7 +17,8 @@ final class LimitsSection {
       return d;
     }
     r.checkKeys(map, "limits", "maxHeaderBytes", "headerTimeout", "bodyTimeout", "maxRequestsPerConnection",
-        "maxConnections", "maxConnectionsPerIp", "ipv6Prefix");
+        "maxConnections", "maxConnectionsPerIp", "ipv6Prefix",
+        "minBodyRate", "sendTimeout", "retryBufferBytes");
     return new LimitsConfig(
         r.size(map, "maxHeaderBytes", "limits.maxHeaderBytes", d.maxHeaderBytes(), 1024, 1024 * 1024),
         r.duration(map, "headerTimeout", "limits.", d.headerTimeout()),
@@ -25,6 +26,9 @@ final class LimitsSection {
         r.count(map, "maxRequestsPerConnection", "limits.", 1, 1_000_000, d.maxRequestsPerConnection()),
         r.count(map, "maxConnections", "limits.", 0, 10_000_000, d.maxConnections()),
         r.count(map, "maxConnectionsPerIp", "limits.", 0, 10_000_000, d.maxConnectionsPerIp()),
-        r.count(map, "ipv6Prefix", "limits.", 1, 128, d.ipv6Prefix()));
+        r.count(map, "ipv6Prefix", "limits.", 1, 128, d.ipv6Prefix()),
+        r.size(map, "minBodyRate", "limits.minBodyRate", d.minBodyRate(), 0, 1024L * 1024 * 1024),
+        r.duration(map, "sendTimeout", "limits.", d.sendTimeout()),
+        r.size(map, "retryBufferBytes", "limits.retryBufferBytes", d.retryBufferBytes(), 0, 1024L * 1024 * 1024));
   }
 }

@@ -24,6 +24,7 @@ final class ErrorReplies {
       case 403 -> "403 Forbidden\n";
       case 404 -> "404 Not Found: no route for this host\n";
       case 405 -> "405 Method Not Allowed\n";
+      case 408 -> "408 Request Timeout\n";
       case 413 -> "413 Content Too Large\n";
       case 421 -> "421 Misdirected Request: open a connection for this host\n";
       case 429 -> "429 Too Many Requests\n";

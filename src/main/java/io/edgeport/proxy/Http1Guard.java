@@ -34,13 +34,15 @@ import org.slf4j.LoggerFactory;
  * the tunnel), after any other answer they are the next request, scanned like the first.
  *
  * <p>Timeouts cost nothing while requests arrive whole in one read: a timer is armed only when a
- * read ends inside a request head (slowloris) or inside a body.
+ * read ends inside a request head (slowloris) or inside a body. A body is held to its {@link BodyDeadline}; the
+ * time in which Vert.x stops reading the connection (back-pressure from the node) is not counted against it.
  */
 final class Http1Guard {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.refused");
 
   private final Http1Scanner scanner;
   private final Traffic.Loop traffic;
+  private final LimitsConfig limits;
   private final long headerTimeoutNanos;
   private final long bodyTimeoutNanos;
   private final int maxRequests;
@@ -51,9 +53,11 @@ final class Http1Guard {
   private boolean responseStarted;
   private int answered;
   private boolean refused;
-  /** System.nanoTime() when the current head began (0: not in a head), and of the last read. */
+  /** System.nanoTime() when the current head began (0: not in a head). */
   private long headStarted;
-  private long lastRead;
+  /** The deadline of the body under way, made for the first body that spans reads. */
+  private BodyDeadline body;
+  private boolean inBody;
   private ScheduledFuture<?> timer;
   /** What arrived after an upgrade request, until its response says what it is (null: nothing held). */
   private CompositeByteBuf held;
@@ -62,6 +66,7 @@ final class Http1Guard {
     this.scanner = scanner;
     this.maxHeldBytes = maxHeldBytes;
     this.traffic = traffic;
+    this.limits = limits;
     this.headerTimeoutNanos = limits.headerTimeout().toNanos();
     this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
     this.maxRequests = limits.maxRequestsPerConnection();
@@ -103,7 +108,7 @@ final class Http1Guard {
     pipeline.addAfter("httpEncoder", "edgeport-responses", guard.new Outbound());
   }
 
-  private final class Inbound extends ChannelInboundHandlerAdapter {
+  private final class Inbound extends ChannelDuplexHandler {
     private ChannelHandlerContext context;
 
     @Override
@@ -125,13 +130,14 @@ final class Http1Guard {
         hold(ctx, buf); // behind what is held already
         return;
       }
+      int bytes = buf.readableBytes();
       int headsBefore = scanner.heads();
       int start = buf.readerIndex();
       int stop = scanner.scan(buf);
       open += scanner.heads() - headsBefore;
       if (stop < 0) {
         ctx.fireChannelRead(buf);
-        watchTime(ctx, headsBefore);
+        watchTime(ctx, headsBefore, bytes);
         return;
       }
       ByteBuf accepted = stop > start ? buf.retainedSlice(start, stop - start) : null;
@@ -145,10 +151,28 @@ final class Http1Guard {
         ctx.fireChannelRead(accepted);
       }
       if (switching) {
-        watchTime(ctx, headsBefore);
+        watchTime(ctx, headsBefore, stop - start);
       } else {
         refuse(ctx);
       }
+    }
+
+    /** Vert.x turns auto-read off once it holds enough unread data: from then on the gateway holds the body back. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.fireChannelReadComplete();
+      if (inBody && !ctx.channel().config().isAutoRead()) {
+        body.holdBack(System.nanoTime());
+      }
+    }
+
+    /** The gateway asks for data again (auto-read back on, or the next read). */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      if (inBody && body.heldBack()) {
+        body.resume(System.nanoTime());
+      }
+      ctx.read();
     }
 
     @Override
@@ -161,19 +185,34 @@ final class Http1Guard {
     }
   }
 
-  /** After a read: a head or body left unfinished gets a deadline (one timer per connection at most). */
-  private void watchTime(ChannelHandlerContext ctx, int headsBefore) {
+  /**
+   * After a read of {@code bytes}: a head or body left unfinished gets a deadline (one timer per connection at
+   * most).
+   */
+  private void watchTime(ChannelHandlerContext ctx, int headsBefore, int bytes) {
     boolean inHead = scanner.inHead();
+    boolean newHead = scanner.heads() != headsBefore;
     if (!inHead && !scanner.inBody()) {
       headStarted = 0;
+      inBody = false;
       return; // the common case: whole requests in one read
     }
     long now = System.nanoTime();
-    lastRead = now;
     if (!inHead) {
       headStarted = 0;
-    } else if (headStarted == 0 || scanner.heads() != headsBefore) {
+    } else if (headStarted == 0 || newHead) {
       headStarted = now; // a new head began in this read
+    }
+    if (!scanner.inBody()) {
+      inBody = false;
+    } else if (inBody && !newHead) {
+      body.received(now, bytes);
+    } else {
+      if (body == null) {
+        body = new BodyDeadline(limits);
+      }
+      body.start(now, bytes); // a body began in this read (counted with the rest of the read: a head at most)
+      inBody = true;
     }
     if (timer == null) {
       timer = ctx.executor().schedule(() -> checkTime(ctx), Math.min(headerTimeoutNanos, bodyTimeoutNanos),
@@ -197,11 +236,11 @@ final class Http1Guard {
       timer = ctx.executor().schedule(() -> checkTime(ctx), left, TimeUnit.NANOSECONDS);
     } else if (scanner.inBody()) {
       if (!ctx.channel().config().isAutoRead()) {
-        lastRead = now; // not reading is the gateway's back-pressure, not the client stalling
+        body.holdBack(now);
       }
-      long left = lastRead + bodyTimeoutNanos - now;
+      long left = body.left(now);
       if (left <= 0) {
-        scanner.refuseNow(408, "no body bytes within the body timeout");
+        scanner.refuseNow(408, body.reason(now));
         refuse(ctx);
         return;
       }

@@ -46,7 +46,8 @@ final class Http1Scanner implements ByteProcessor {
 
   private static final int MAX_LEADING_EMPTY_LINES = 4;
   private static final int MAX_CHUNK_EXT = 4096;
-  private static final boolean[] TCHAR = new boolean[128];
+  /** RFC 9110's token characters (also {@link Http2Fields}'). */
+  static final boolean[] TCHAR = new boolean[128];
 
   static {
     for (char c = '0'; c <= '9'; c++) {

@@ -11,6 +11,8 @@ import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -35,13 +37,21 @@ import org.slf4j.LoggerFactory;
  * response down with back-pressure. A try that fails before any byte of the response arrived goes
  * to the next node when that is safe ({@link RetryPolicy}): nothing was sent yet (a failed connect),
  * or the method is idempotent and its body, if any, was small enough to be read whole and kept for
- * a replay. Retries past the first failed connect draw on the backend's {@link RetryBudget}. All
- * callbacks run on the request's event loop, so the state below needs no locking.
+ * a replay. Retries past the first failed connect draw on the backend's {@link RetryBudget}, and the bodies kept
+ * for a replay on the loop's share of {@code limits.retryBufferBytes}. All callbacks run on the request's event
+ * loop, so the state below needs no locking.
+ *
+ * <p>Deadlines: an HTTP/2 body still arriving when the gateway starts reading it is held to its
+ * {@link BodyDeadline} (HTTP/1's are {@link Http1Guard}'s, at the byte level); a client that takes no byte of its
+ * response for {@code limits.sendTimeout} is cut off, which frees the node connection. Both timers are armed only
+ * when a body spans reads or a response stalls. The exchange is itself the pipe's node-bound side of a streamed
+ * body ({@link WriteStream}), so following a body costs no wrapper.
  */
-final class ProxyExchange implements PickContext {
+final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   /** The status logged for a request whose client went away before its answer (nginx's convention). */
   static final int CLIENT_CLOSED = 499;
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.retry");
+  private static final Logger LOG_REFUSED = LoggerFactory.getLogger("edgeport.refused");
   private final ProxyContext ctx;
   private final Forwarding forwarding;
   private final ResponseDeadlines deadlines;
@@ -77,6 +87,18 @@ final class ProxyExchange implements PickContext {
   private final int maxAttempts;
   /** The request body read whole, so that a retry can send it again; null when it streams. */
   private Buffer replayBody;
+  /** Bytes of the loop's retry buffer reserved for it (its Content-Length), until no retry can need it. */
+  private long retryHeld;
+  /** A streamed body whose length was not declared: the domain's maxBodyBytes (0: none), and what was sent. */
+  private long bodyLimit;
+  private long bodyWritten;
+  /** An HTTP/2 body being waited for, and its timer (-1: none). */
+  private BodyDeadline bodyDeadline;
+  private long bodyTimer = -1;
+  /** The node's response being relayed; since when the client stopped taking it (0: it takes it), and the timer. */
+  private HttpClientResponse nodeResponse;
+  private long stalledSince;
+  private long sendTimer = -1;
   /** The connection's remote address, read once. */
   private final String peer;
   private final boolean peerTrusted;
@@ -150,36 +172,53 @@ final class ProxyExchange implements PickContext {
     request.response().closeHandler(v -> clientGone());
     budget.request(startNanos);
     firstIndex = balancer.pick(this);
-    if (hasBody && maxAttempts > 1 && isIdempotent(request.method()) && fitsReplay()) {
-      // small enough to keep: read it whole first, so that a node that dies with it can be replaced
-      if (request.headers().contains("expect")) {
-        request.response().writeContinue();
-      }
-      request.body().onComplete(body -> {
-        if (body.failed()) {
-          clientGone();
-          return;
-        }
-        replayBody = body.result();
-        startConnecting(System.nanoTime());
-      });
-      request.resume();
+    long length = hasBody && maxAttempts > 1 && isIdempotent(request.method()) ? replayLength() : -1;
+    // small enough to keep, and room in the loop's retry buffer (else it streams, counted, and is not retried)
+    if (length > 0 && ctx.traffic().holdForRetry(length, forwarding.limits.retryBufferBytes() / ctx.loops())) {
+      retryHeld = length;
+      readWhole();
       return;
     }
     startConnecting(startNanos);
   }
 
-  /** A Content-Length within {@code retry.maxBodyBytes} (a chunked body of unknown length streams). */
-  private boolean fitsReplay() {
+  /** A Content-Length within {@code retry.maxBodyBytes}, or -1 (a chunked body of unknown length streams). */
+  private long replayLength() {
     String length = request.headers().get("content-length");
     if (length == null || request.headers().contains("transfer-encoding")) {
-      return false;
+      return -1;
     }
     try {
-      return Long.parseLong(length.trim()) <= retry.maxBodyBytes();
+      long n = Long.parseLong(length.trim());
+      return n <= retry.maxBodyBytes() ? n : -1;
     } catch (NumberFormatException e) {
-      return false;
+      return -1;
     }
+  }
+
+  /**
+   * Reads the body whole before a node is contacted, so that a node that dies with it can be replaced, into a
+   * buffer of its declared length: what the retry buffer reserved for it.
+   */
+  private void readWhole() {
+    if (request.headers().contains("expect")) {
+      request.response().writeContinue();
+    }
+    Buffer body = Buffer.buffer((int) retryHeld);
+    request.handler(chunk -> {
+      body.appendBuffer(chunk);
+      if (bodyDeadline != null) {
+        bodyDeadline.received(System.nanoTime(), chunk.length());
+      }
+    });
+    request.exceptionHandler(e -> clientGone());
+    request.endHandler(v -> {
+      stopBodyTimer();
+      replayBody = body;
+      startConnecting(System.nanoTime());
+    });
+    request.resume();
+    watchBody();
   }
 
   /** @param now System.nanoTime(), as the caller already read it */
@@ -282,7 +321,22 @@ final class ProxyExchange implements PickContext {
     forwardRequest();
   }
 
+  /**
+   * Sends the request head (and body) to the node. Whatever refuses to be built (a header value a filter set,
+   * say) is a 502 for this request, never a request left hanging with its node connection.
+   */
   private void forwardRequest() {
+    try {
+      sendUpstream();
+    } catch (RuntimeException e) {
+      ctx.failures().requestUnsendable(endpoint, e);
+      HttpClientRequest up = upstream;
+      fail(502);
+      up.reset();
+    }
+  }
+
+  private void sendUpstream() {
     HttpClientRequest up = upstream;
     MultiMap in = request.headers();
     MultiMap out = up.headers();
@@ -359,26 +413,29 @@ final class ProxyExchange implements PickContext {
       request.handler(null);
       request.endHandler(null);
       up.setChunked(true);
-      up.write(first);
+      write(first);
       streamBody(up);
     });
     request.endHandler(v -> {
       request.handler(null);
       request.endHandler(null);
+      stopBodyTimer();
       hasBody = false;
       up.end();
       startResponseTimer();
     });
     request.resume();
+    watchBody();
   }
 
   private void streamBody(HttpClientRequest up) {
     long max = route.gate() == null ? 0 : route.gate().maxBodyBytes();
-    WriteStream<Buffer> to = max > 0 && !request.headers().contains("content-length") ? new BodyLimit(up, max) : up;
-    request.pipe().endOnFailure(false).to(to).onComplete(sent -> {
+    bodyLimit = max > 0 && !request.headers().contains("content-length") ? max : 0;
+    request.pipe().endOnFailure(false).to(this).onComplete(sent -> {
+      stopBodyTimer();
       if (sent.succeeded()) {
         startResponseTimer();
-      } else if (!finished && !responseStarted && sent.cause() instanceof BodyLimit.TooLarge) {
+      } else if (!finished && !responseStarted && sent.cause() instanceof BodyTooLarge) {
         fail(413); // first, so that the reset below is not taken for the node failing; the reply closes the connection
         up.reset();
       } else if (!finished) {
@@ -395,6 +452,122 @@ final class ProxyExchange implements PickContext {
         }
       }
     });
+    watchBody();
+  }
+
+  /** What fails the write that takes a body of undeclared length past the domain's {@code maxBodyBytes}. */
+  static final class BodyTooLarge extends RuntimeException {
+    BodyTooLarge() {
+      super("request body over maxBodyBytes", null, false, false);
+    }
+  }
+
+  // The node-bound side of a streamed body: the pipe writes here, and this passes it on to the node.
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    bodyWritten += data.length();
+    if (bodyLimit > 0 && bodyWritten > bodyLimit) {
+      return Future.failedFuture(new BodyTooLarge()); // the pipe stops: 413, or cut once answered
+    }
+    if (bodyDeadline != null) {
+      bodyDeadline.received(System.nanoTime(), data.length());
+    }
+    return upstream.write(data);
+  }
+
+  @Override
+  public Future<Void> end() {
+    return upstream.end();
+  }
+
+  @Override
+  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    upstream.exceptionHandler(handler);
+    return this;
+  }
+
+  @Override
+  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+    upstream.setWriteQueueMaxSize(maxSize);
+    return this;
+  }
+
+  /** Asked by the pipe after each write: true makes it stop reading the client, which is then not waited for. */
+  @Override
+  public boolean writeQueueFull() {
+    boolean full = upstream.writeQueueFull();
+    if (full && bodyDeadline != null) {
+      bodyDeadline.holdBack(System.nanoTime());
+    }
+    return full;
+  }
+
+  @Override
+  public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+    upstream.drainHandler(handler == null || bodyDeadline == null ? handler : v -> {
+      bodyDeadline.resume(System.nanoTime());
+      handler.handle(v);
+    });
+    return this;
+  }
+
+  /**
+   * Called where the gateway starts reading a body: an HTTP/2 body not whole by then gets its deadline
+   * (HTTP/1 bodies have theirs in {@link Http1Guard}). A body that was whole in the first read costs nothing.
+   */
+  private void watchBody() {
+    if (request.version() != HttpVersion.HTTP_2 || finished || bodyTimer >= 0 || Http2Guard.clientEnded(request)) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (bodyDeadline == null) {
+      bodyDeadline = new BodyDeadline(forwarding.limits);
+      bodyDeadline.start(now, 0);
+    }
+    armBodyTimer(bodyDeadline.left(now));
+  }
+
+  private void armBodyTimer(long nanos) {
+    bodyTimer = ctx.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1), id -> checkBody());
+  }
+
+  private void checkBody() {
+    bodyTimer = -1;
+    if (finished || request.isEnded()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long left = bodyDeadline.left(now);
+    if (left > 0) {
+      armBodyTimer(left);
+      return;
+    }
+    // too slow: a 408 if nothing was answered yet, and the stream ends (RST_STREAM NO_ERROR after an answer,
+    // RFC 9113 §8.1), as does the node's request, which frees its connection
+    ctx.traffic().refused(408);
+    if (LOG_REFUSED.isDebugEnabled()) {
+      LOG_REFUSED.debug("{}: 408 {} (HTTP/2 stream {})", request.remoteAddress(), bodyDeadline.reason(now),
+          request.streamId());
+    }
+    HttpClientRequest up = upstream;
+    if (!responseStarted) {
+      fail(408);
+    } else {
+      finish();
+      report(request.response().getStatusCode());
+    }
+    request.response().reset(0);
+    if (up != null) {
+      up.reset();
+    }
+  }
+
+  private void stopBodyTimer() {
+    if (bodyTimer >= 0) {
+      ctx.vertx().cancelTimer(bodyTimer);
+      bodyTimer = -1;
+    }
   }
 
   private void startResponseTimer() {
@@ -494,17 +667,73 @@ final class ProxyExchange implements PickContext {
     } else if (request.version() == HttpVersion.HTTP_1_0 && ctx.generations().get().draining()) {
       out.putHeader("connection", "close");
     }
-    in.pipe().endOnComplete(false).to(out).onComplete(sent -> {
-      if (sent.succeeded()) {
-        MultiMap trailers = in.trailers(); // gRPC's status comes in them
-        if (!trailers.isEmpty()) {
-          out.trailers().addAll(trailers);
-        }
-        out.end().onComplete(this::onResponseSent);
-      } else {
-        onResponseSent(sent);
+    dropReplay(); // the response has begun: nothing can be retried any more
+    nodeResponse = in;
+    in.handler(this::relay);
+    in.endHandler(this::relayEnded);
+    in.exceptionHandler(this::relayFailed);
+    in.resume();
+  }
+
+  /** A piece of the node's response to the client, with back-pressure: a client that does not read stops the node. */
+  private void relay(Buffer data) {
+    if (finished) {
+      return; // cut off, or the client went away: what the node still sends is dropped
+    }
+    HttpServerResponse out = request.response();
+    out.write(data);
+    if (out.writeQueueFull()) {
+      nodeResponse.pause();
+      stalledSince = System.nanoTime();
+      if (sendTimer < 0) {
+        armSendTimer(forwarding.limits.sendTimeout().toNanos());
       }
-    });
+      out.drainHandler(v -> {
+        stalledSince = 0;
+        if (!finished) {
+          nodeResponse.resume();
+        }
+      });
+    }
+  }
+
+  private void relayEnded(Void v) {
+    if (finished) {
+      return;
+    }
+    HttpServerResponse out = request.response();
+    MultiMap trailers = nodeResponse.trailers(); // gRPC's status comes in them
+    if (!trailers.isEmpty()) {
+      out.trailers().addAll(trailers);
+    }
+    out.end().onComplete(this::onResponseSent);
+  }
+
+  private void relayFailed(Throwable cause) {
+    onResponseSent(Future.failedFuture(cause));
+  }
+
+  private void armSendTimer(long nanos) {
+    sendTimer = ctx.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1), id -> checkSend());
+  }
+
+  /** The client took nothing of its response for {@code limits.sendTimeout} (nginx's send_timeout): cut it off. */
+  private void checkSend() {
+    sendTimer = -1;
+    if (finished || stalledSince == 0) {
+      return; // it read again meanwhile: the next stall arms the timer again
+    }
+    long left = stalledSince + forwarding.limits.sendTimeout().toNanos() - System.nanoTime();
+    if (left > 0) {
+      armSendTimer(left);
+      return;
+    }
+    if (request.version() == HttpVersion.HTTP_2) {
+      request.response().reset(8); // CANCEL: this stream, not the connection's others
+    } else {
+      request.connection().close();
+    }
+    clientGone(); // resets the node's request: its connection is freed
   }
 
   /** The node switched protocols: answer the client with its 101 and join the two sockets. */
@@ -591,6 +820,21 @@ final class ProxyExchange implements PickContext {
     finished = true;
     cancelTimer();
     releaseEndpoint();
+    dropReplay();
+    stopBodyTimer();
+    if (sendTimer >= 0) {
+      ctx.vertx().cancelTimer(sendTimer);
+      sendTimer = -1;
+    }
+  }
+
+  /** The replay copy is not needed any more: its share of the retry buffer goes back. */
+  private void dropReplay() {
+    if (retryHeld > 0) {
+      ctx.traffic().releaseForRetry(retryHeld);
+      retryHeld = 0;
+    }
+    replayBody = null;
   }
 
   private void releaseEndpoint() {

@@ -22,6 +22,7 @@ import io.vertx.core.net.HostAndPort;
 final class ProxyHandler implements Handler<HttpServerRequest> {
   private final ProxyContext ctx;
   private final Vertx vertx;
+  private final Http2Fields http2Fields = new Http2Fields();
   /** The response-timeout queue of the latest forwarding settings; exchanges keep the one they started with. */
   private Forwarding deadlinesFor;
   private ResponseDeadlines deadlines;
@@ -37,6 +38,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     Generation generation = ctx.generations().get();
     if (request.method() == HttpMethod.CONNECT) {
       Reports.local(ctx, generation.accessLog(), request, "", 405, start);
+      return;
+    }
+    if (request.version() == HttpVersion.HTTP_2 && !http2Fields.valid(request)) {
+      ctx.traffic().refused(400); // RFC 9113 §8.2.1: malformed
+      Reports.local(ctx, generation.accessLog(), request, "", 400, start);
       return;
     }
     RequestTarget target = RequestTarget.parse(request.uri(), authority(request));

@@ -40,7 +40,8 @@ public final class ProxyServer {
     int portKey = settings.address().port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : settings.address().port();
     List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-          ProxyVerticle v = new ProxyVerticle(settings, portKey, generations, failures, traffic, connections);
+          ProxyVerticle v = new ProxyVerticle(settings, portKey, generations, failures, traffic, connections,
+              Math.max(1, workers));
           verticles.add(v);
           return v;
         }, new DeploymentOptions().setInstances(Math.max(1, workers)))

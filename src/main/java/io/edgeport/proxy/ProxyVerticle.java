@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -46,15 +47,20 @@ final class ProxyVerticle extends VerticleBase {
   private final UpstreamFailures failures;
   private final Traffic traffic;
   private final ConnectionLimiter connections;
+  private final int loops;
   private HttpServer server;
   private ProxyContext ctx;
   /** Also what Vertx.close() grants requests in flight. */
   private Duration drain = ShutdownConfig.DEFAULTS.drain();
 
-  /** @param connections the listener's open connections (shared by its verticles) */
+  /**
+   * @param connections the listener's open connections (shared by its verticles)
+   * @param loops       the event loops serving requests
+   */
   ProxyVerticle(ListenerSettings settings, int port, Supplier<Generation> generations, UpstreamFailures failures,
-      Traffic traffic, ConnectionLimiter connections) {
+      Traffic traffic, ConnectionLimiter connections, int loops) {
     this.connections = connections;
+    this.loops = loops;
     this.traffic = traffic;
     this.settings = settings;
     this.port = port;
@@ -82,7 +88,8 @@ final class ProxyVerticle extends VerticleBase {
     Traffic.Loop loop = traffic.loop(); // start() runs on this verticle's event loop, as its requests will
     ctx = new ProxyContext(vertx.createHttpClient(clientOptions, pool),
         vertx.createHttpClient(h2cOptions, h2cPool), settings.scheme(), failures, generations, loop, new HashSet<>(),
-        new BackendProxyProtocol());
+        new BackendProxyProtocol(),
+        vertx, loops);
     HttpServerOptions serverOptions = new HttpServerOptions()
         .setHost(settings.address().bindHost())
         .setPort(port)
@@ -132,6 +139,9 @@ final class ProxyVerticle extends VerticleBase {
         loop.connectionClosed();
       });
     })
+    // an HTTP/2 connection once its SETTINGS are read (TLS by ALPN, or h2c by prior knowledge): its own idle time
+    .connectionHandler(connection -> Http2Guard.install(connection, ((ConnectionBase) connection).channel(),
+        settings.idle()))
         .requestHandler(new ProxyHandler(vertx, ctx));
     return server.listen();
   }

@@ -40,7 +40,10 @@ public final class Traffic {
   public static final List<Integer> REFUSED_STATUSES = List.of(400, 408, 414, 431, 505);
   private static final int RETRIES = REFUSED + 5;
   private static final int STALE = RETRIES + RetryPolicy.On.values().length;
-  private static final int OWN_SLOTS = STALE + 1;
+  /** Request body bytes held now for a retry (reserved at their Content-Length), and bodies refused a hold. */
+  private static final int RETRY_BUFFER_BYTES = STALE + 1;
+  private static final int RETRY_BUFFER_FULL = RETRY_BUFFER_BYTES + 1;
+  private static final int OWN_SLOTS = RETRY_BUFFER_FULL + 1;
   /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */
   public static final List<String> RETRY_REASONS = reasons();
 
@@ -129,6 +132,24 @@ public final class Traffic {
     }
 
     /**
+     * Reserves {@code bytes} of this loop's retry buffer, if what it holds stays within {@code max}; a body that
+     * does not fit is counted (it streams, and is not retried).
+     */
+    boolean holdForRetry(long bytes, long max) {
+      long held = read(own, RETRY_BUFFER_BYTES);
+      if (held + bytes > max) {
+        add(own, RETRY_BUFFER_FULL, 1);
+        return false;
+      }
+      add(own, RETRY_BUFFER_BYTES, bytes);
+      return true;
+    }
+
+    void releaseForRetry(long bytes) {
+      add(own, RETRY_BUFFER_BYTES, -bytes);
+    }
+
+    /**
      * @param domain the configured domain, or "" when no route matched
      * @param node   the node that served it ({@code 127.0.0.2:30005}), or "" for the gateway's own answers
      */
@@ -191,10 +212,13 @@ public final class Traffic {
    * @param openWebsockets  upgraded connections (WebSockets) open now; {@code websockets} counts all of them
    * @param refused         requests refused as malformed, by status
    * @param connectionsRefused connections closed at once for limits.maxConnections or maxConnectionsPerIp
+   * @param retryBufferBytes   request body bytes held now for a retry (limits.retryBufferBytes)
+   * @param retryBufferFull    bodies that streamed without a retry because the retry buffer was full
    */
   public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections,
       Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets,
-      Map<Integer, Long> refused, long connectionsRefused) {
+      Map<Integer, Long> refused, long connectionsRefused,
+      long retryBufferBytes, long retryBufferFull) {
 
     public long totalRetries() {
       return retries.values().stream().mapToLong(Long::longValue).sum();
@@ -236,7 +260,8 @@ public final class Traffic {
     }
     return new Snapshot(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
         java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS],
-        refused(own), own[CONNECTIONS_REFUSED]);
+        refused(own), own[CONNECTIONS_REFUSED],
+        own[RETRY_BUFFER_BYTES], own[RETRY_BUFFER_FULL]);
   }
 
   private static Map<Integer, Long> refused(long[] own) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 final class UpstreamFailures {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.upstream");
   private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\x00-\\x1f\\x7f]");
 
   private record Slot(AtomicLong lastLogged, AtomicLong suppressed) {}
 
@@ -25,6 +26,11 @@ final class UpstreamFailures {
 
   void requestFailed(Endpoint endpoint, Throwable cause) {
     log(endpoint, "request failed", cause);
+  }
+
+  /** The request could not be built for the node (the client got a 502). */
+  void requestUnsendable(Endpoint endpoint, Throwable cause) {
+    log(endpoint, "request could not be sent (502)", cause);
   }
 
   void responseTimedOut(Endpoint endpoint) {
@@ -44,8 +50,9 @@ final class UpstreamFailures {
         more > 0 ? " (+" + more + " more since last report)" : "");
   }
 
+  /** The cause's class and message, control characters (a header value quoted in it, say) as '?'. */
   static String describe(Throwable cause) {
     String msg = cause.getMessage();
-    return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + CONTROL.matcher(msg).replaceAll("?"));
   }
 }

@@ -556,12 +556,46 @@ class ConfigLoaderTest {
           bodyTimeout: 20s
           maxRequestsPerConnection: 100
         """ + NODES_AND_API).config();
-    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 2_000, 0, 64),
-        c.limits());
+    LimitsConfig d = LimitsConfig.DEFAULTS;
+    assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 2_000, 0, 64,
+        d.minBodyRate(), d.sendTimeout(), d.retryBufferBytes()), c.limits());
     List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
     assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),
         errors.toString());
     assertTrue(errors.stream().anyMatch(e -> e.contains("limits.maxHeaderBytes: 100 is outside 1024-1048576 bytes")),
+        errors.toString());
+  }
+
+  @Test
+  void readsTheBodyRateSendTimeoutAndRetryBufferLimits() throws Exception {
+    LimitsConfig d = ConfigLoader.parse("f.yaml", NODES_AND_API).config().limits();
+    assertEquals(1024, d.minBodyRate());
+    assertEquals(Duration.ofSeconds(60), d.sendTimeout());
+    assertEquals(16L * 1024 * 1024, d.retryBufferBytes());
+    LimitsConfig c = ConfigLoader.parse("f.yaml", """
+        limits:
+          minBodyRate: 0
+          sendTimeout: 5s
+          retryBufferBytes: 4MiB
+        """ + NODES_AND_API).config().limits();
+    assertEquals(0, c.minBodyRate(), "0: only the pause is bounded");
+    assertEquals(Duration.ofSeconds(5), c.sendTimeout());
+    assertEquals(4L * 1024 * 1024, c.retryBufferBytes());
+    assertEquals(d.bodyTimeout(), c.bodyTimeout(), "the others keep their defaults");
+    List<String> errors = errors("""
+        limits:
+          minBodyRate: fast
+          sendTimeout: 0s
+          retryBufferBytes: 2048MiB
+          sendTimout: 1s
+        """ + NODES_AND_API);
+    assertTrue(errors.contains("f.yaml:2:16: limits.minBodyRate: 'fast' is not a size (like 65536, 64KiB or 1MiB)"),
+        errors.toString());
+    assertTrue(errors.contains("f.yaml:3:16: limits.sendTimeout: '0s' is not a positive duration (like 500ms, 2s, 1m)"),
+        errors.toString());
+    assertTrue(errors.contains("f.yaml:4:21: limits.retryBufferBytes: 2048MiB is outside 0-1073741824 bytes"),
+        errors.toString());
+    assertTrue(errors.stream().anyMatch(e -> e.startsWith("f.yaml:5:3: unknown key 'sendTimout' in limits")),
         errors.toString());
   }
 
