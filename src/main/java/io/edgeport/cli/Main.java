@@ -1,5 +1,6 @@
 package io.edgeport.cli;
 
+import io.edgeport.proxy.ProxyServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    ProxyServer.refuseClientRenegotiation();
     Serving.holdSighup();
     int code = commandLine().execute(args);
     if (code != 0) {

@@ -150,8 +150,9 @@ public final class ConfigLoader {
   }
 
   /**
-   * {@code untrustedHeaders: [X-Real-IP, ...]}, lower case; absent: {@link EdgeportConfig#UNTRUSTED_HEADERS}. Host and
-   * the framing headers make the request what it is: removing them is refused.
+   * {@code untrustedHeaders: [X-Real-IP, ...]}, lower case with {@code _} as {@code -} (they are matched that way);
+   * absent: {@link EdgeportConfig#UNTRUSTED_HEADERS}. Host and the framing headers make the request what it is:
+   * removing them is refused.
    */
   private List<String> readUntrustedHeaders(Entry entry) {
     if (entry == null) {
@@ -159,7 +160,7 @@ public final class ConfigLoader {
     }
     Set<String> out = new LinkedHashSet<>();
     for (Scalar s : r.stringList(entry, "untrustedHeaders")) {
-      String name = s.text().trim().toLowerCase(Locale.ROOT);
+      String name = s.text().trim().toLowerCase(Locale.ROOT).replace('_', '-');
       if (!HEADER_NAME.matcher(name).matches()) {
         r.error(s, "untrustedHeaders: '" + s.text() + "' is not a header name");
       } else if (name.equals("host") || name.equals("content-length") || name.equals("transfer-encoding")) {

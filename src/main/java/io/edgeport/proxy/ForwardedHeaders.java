@@ -35,10 +35,27 @@ final class ForwardedHeaders {
     this.untrustedLengths = lengths;
   }
 
-  /** X-Forwarded-* and Forwarded, which edgeport sets itself. */
+  /**
+   * X-Forwarded-* and Forwarded, which edgeport sets itself. An underscore counts as a dash in these names: CGI-style
+   * backends (WSGI, Rack, PHP) read {@code X_Real_IP} and {@code X-Real-IP} as one {@code HTTP_X_REAL_IP}.
+   */
   private static boolean isForwardingHeader(String name) {
-    return name.length() > 12 && name.regionMatches(true, 0, "x-forwarded-", 0, 12)
-        || name.equalsIgnoreCase("forwarded");
+    return name.length() > 12 && sameName(name, "x-forwarded-", 12) || sameName(name, "forwarded", name.length());
+  }
+
+  /** Are the first {@code n} characters of {@code name} those of the lower-case {@code known}, {@code _} as {@code -}? */
+  private static boolean sameName(String name, String known, int n) {
+    if (n > known.length() || n > name.length() || n == name.length() && n != known.length()) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      char k = known.charAt(i);
+      if (c != k && (c | 0x20) != k && !(c == '_' && k == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean dropsFromUntrusted(String name) {
@@ -48,7 +65,7 @@ final class ForwardedHeaders {
 
   private boolean named(String name) {
     for (String u : untrusted) {
-      if (u.length() == name.length() && u.regionMatches(true, 0, name, 0, name.length())) {
+      if (u.length() == name.length() && sameName(name, u, u.length())) {
         return true;
       }
     }

@@ -740,6 +740,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private void startTunnel(HttpClientResponse in) {
     responseStarted = true;
     tunneled = true;
+    dropReplay(); // as for any response: a tunnel may live for hours
     NetSocket node = in.netSocket();
     node.pause(); // until the client side is joined
     HttpServerResponse out = request.response();

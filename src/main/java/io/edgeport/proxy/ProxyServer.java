@@ -12,6 +12,11 @@ import java.util.function.Supplier;
 
 /** The listening proxy: one {@link ProxyVerticle} per worker event loop, all sharing one listening socket. */
 public final class ProxyServer {
+  /** Before any TLS is used in the process (see {@link Tls#refuseClientRenegotiation}). */
+  public static void refuseClientRenegotiation() {
+    Tls.refuseClientRenegotiation();
+  }
+
   private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
 
   private final Vertx vertx;

@@ -22,11 +22,18 @@ final class Tls {
 
   private Tls() {}
 
-  static void configure(HttpServerOptions options, Supplier<Generation> generations) {
-    // The JDK's engine lets a TLS 1.2 client renegotiate: a full handshake at the server's cost whenever the client
-    // asks, on a connection already counted once. Refused, as nginx and HAProxy do (TLS 1.3 has no renegotiation).
-    // The JDK reads this at the process's first server handshake: the HTTPS listener's, after this.
+  /**
+   * The JDK's engine lets a TLS 1.2 client renegotiate: a full handshake at the server's cost whenever the client
+   * asks, on a connection already counted once. Refused, as nginx and HAProxy do (TLS 1.3 has no renegotiation). The
+   * JDK reads this once, when its TLS classes first load (a client's handshake, to the Kubernetes API say, loads them
+   * too): so it is set before anything else.
+   */
+  static void refuseClientRenegotiation() {
     System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+  }
+
+  static void configure(HttpServerOptions options, Supplier<Generation> generations) {
+    refuseClientRenegotiation(); // the CLI did already; an embedding process may not have
     options.setSsl(true)
         // SNI is answered by the key manager from the current generation, so Vert.x's own SNI is off
         .setKeyCertOptions(KeyCertOptions.wrap(new SniKeyManager(() -> generations.get().certificates())))

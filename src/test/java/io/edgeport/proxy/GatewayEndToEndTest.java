@@ -251,6 +251,9 @@ class GatewayEndToEndTest {
       String spoof = "GET / HTTP/1.1\r\nHost: api.example.com\r\nX-Real-IP: 203.0.113.9\r\n"
           + "true-client-ip: 203.0.113.9\r\nCF-Connecting-IP: 203.0.113.9\r\nX-Original-URL: /admin\r\n"
           + "X-REWRITE-URL: /admin\r\nX-Real-IP-Note: kept\r\nX-Client-Cert: abc";
+      // CGI-style backends (WSGI, Rack, PHP) read an underscore as a dash: HTTP_X_REAL_IP either way
+      String underscored = "GET / HTTP/1.1\r\nHost: api.example.com\r\nX_Real_IP: 203.0.113.9\r\n"
+          + "X-Original_URL: /admin\r\nX_Forwarded_For: 203.0.113.9\r\nForwarded_: kept";
       Set<String> identity = Set.of("x-real-ip", "true-client-ip", "cf-connecting-ip", "x-original-url",
           "x-rewrite-url");
       try (RawHttp fromElsewhere = new RawHttp(trusting.port(), "127.0.0.8")) {
@@ -258,6 +261,11 @@ class GatewayEndToEndTest {
         assertEquals(Set.of(), intersection(h.keySet(), identity), h.toString());
         assertEquals(List.of("kept"), h.get("x-real-ip-note"), "only the listed names, not their prefixes");
         assertEquals(List.of("abc"), h.get("x-client-cert"));
+        h = received(echo(fromElsewhere.send(underscored, null).read(false)));
+        assertEquals(Set.of(), intersection(h.keySet(), Set.of("x_real_ip", "x-original_url", "x_forwarded_for")),
+            h.toString());
+        assertEquals(List.of("127.0.0.8"), h.get("x-forwarded-for"));
+        assertEquals(List.of("kept"), h.get("forwarded_"), "a longer name is another header");
       }
       try (RawHttp fromProxy = new RawHttp(trusting.port(), "127.0.0.7")) {
         Map<String, List<String>> h = received(echo(fromProxy.send(spoof, null).read(false)));
