@@ -45,6 +45,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     RequestTarget target = RequestTarget.parse(request.uri(), authority(request));
     if (target == null) {
+      ctx.traffic().refused(400); // neither origin nor absolute form, or an ambiguous path
       Reports.local(ctx, generation.accessLog(), request, "", 400, start);
       return;
     }
@@ -54,8 +55,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       return;
     }
     Route route = host == null ? null
-        : generation.routes().route(host, target.path(), request.method().name(), request.headers(), target.target(),
-            ctx.tls());
+        : generation.routes().route(host, target.matching(), request.method().name(), request.headers(),
+            target.target(), ctx.tls());
     if (route == null) {
       Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;
