@@ -5,8 +5,6 @@ import io.edgeport.limit.DomainGate;
 import io.edgeport.net.HostNames;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
-import io.edgeport.tls.Certificates;
-import io.edgeport.tls.SniKeyManager;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -47,17 +45,18 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     RequestTarget target = RequestTarget.parse(request.uri(), authority(request));
     if (target == null) {
+      ctx.traffic().refused(400); // neither origin nor absolute form, or an ambiguous path
       Reports.local(ctx, generation.accessLog(), request, "", 400, start);
       return;
     }
     String host = HostNames.routingKey(target.authority());
-    if (ctx.tls() && host != null && misdirected(request, host, generation.certificates())) {
+    if (ctx.tls() && host != null && Misdirection.misdirected(request, host, generation.certificates())) {
       Reports.local(ctx, generation.accessLog(), request, "", 421, start);
       return;
     }
     Route route = host == null ? null
-        : generation.routes().route(host, target.path(), request.method().name(), request.headers(), target.target(),
-            ctx.tls());
+        : generation.routes().route(host, target.matching(), request.method().name(), request.headers(),
+            target.target(), ctx.tls());
     if (route == null) {
       Reports.local(ctx, generation.accessLog(), request, "", 404, start);
       return;
@@ -82,17 +81,6 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     Forwarding forwarding = generation.forwarding();
     new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route,
         backend, start).start();
-  }
-
-  /**
-   * Does another certificate than the one of the connection's SNI name serve {@code host}? Then the client checked
-   * the connection for another name than it asks for: domain fronting, or HTTP/2 connection reuse that the
-   * certificate does not cover (RFC 9113 §9.1.1). 421 sends it to a connection of its own (RFC 9110 §15.5.20). A
-   * client without SNI got the default certificate, and its Host routes as on port 80.
-   */
-  private static boolean misdirected(HttpServerRequest request, String host, Certificates certificates) {
-    String sni = SniKeyManager.serverName(request.sslSession());
-    return sni != null && certificates.select(sni) != certificates.select(host);
   }
 
   /** The domain's client rules: 403 for a client it does not let in, 429 (with Retry-After) past its rate. */

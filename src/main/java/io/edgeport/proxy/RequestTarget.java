@@ -10,8 +10,9 @@ import io.edgeport.routing.PathNormalizer;
  * @param authority the host[:port] to route by, or null
  * @param target    origin-form target to forward, unchanged (percent-encoding and all)
  * @param path      {@code target} up to the query
+ * @param matching  {@code path} in the form routing matches ({@link PathNormalizer#forMatching}), computed once
  */
-record RequestTarget(String authority, String target, String path) {
+record RequestTarget(String authority, String target, String path, String matching) {
 
   /**
    * @return null when the target is neither origin nor absolute form, or its path is one that servers read in
@@ -19,7 +20,7 @@ record RequestTarget(String authority, String target, String path) {
    */
   static RequestTarget parse(String uri, String hostHeader) {
     if (uri.startsWith("/")) {
-      return checked(new RequestTarget(hostHeader, uri, pathOf(uri)));
+      return of(hostHeader, uri);
     }
     int schemeEnd;
     if (uri.regionMatches(true, 0, "http://", 0, 7)) {
@@ -39,15 +40,13 @@ record RequestTarget(String authority, String target, String path) {
     }
     String rest = uri.substring(end);
     String target = rest.isEmpty() ? "/" : rest.charAt(0) == '/' ? rest : "/" + rest;
-    return checked(new RequestTarget(authority, target, pathOf(target)));
+    return of(authority, target);
   }
 
-  private static RequestTarget checked(RequestTarget t) {
-    return PathNormalizer.forMatching(t.path) == null ? null : t;
-  }
-
-  private static String pathOf(String target) {
+  private static RequestTarget of(String authority, String target) {
     int q = target.indexOf('?');
-    return q < 0 ? target : target.substring(0, q);
+    String path = q < 0 ? target : target.substring(0, q);
+    String matching = PathNormalizer.forMatching(path);
+    return matching == null ? null : new RequestTarget(authority, target, path, matching);
   }
 }

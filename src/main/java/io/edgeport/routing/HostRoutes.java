@@ -39,18 +39,14 @@ final class HostRoutes {
   }
 
   /**
-   * @param rawPath the request path as received, without the query
+   * @param path   the request path in its matching form ({@link PathNormalizer#forMatching}), never a refused one
    * @param method  the request's method; with {@code headers} and {@code target} (the origin-form request
    *                target, or null) read only by rules with conditions
    * @param tls     it arrived on the HTTPS listener
    */
-  Route match(String rawPath, String method, MultiMap headers, String target, boolean tls) {
+  Route match(String path, String method, MultiMap headers, String target, boolean tls) {
     if (everything != null) {
       return everything;
-    }
-    String path = PathNormalizer.forMatching(rawPath);
-    if (path == null) {
-      return null; // a path servers read in different ways: refused (the proxy answers it 400 before routing)
     }
     for (Route rule : rules) {
       if (rule.matches(path) && rule.accepts(method, headers, target, tls)) {

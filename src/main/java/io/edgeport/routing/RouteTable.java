@@ -29,21 +29,22 @@ public final class RouteTable {
   }
 
   /** A lookup by host and path alone: only rules without request conditions can match. */
-  public Route route(String host, String rawPath) {
-    return route(host, rawPath, "GET", null, null, false);
+  public Route route(String host, String path) {
+    return route(host, path, "GET", null, null, false);
   }
 
   /**
    * @param host    a routing key from {@link io.edgeport.net.HostNames#routingKey}
-   * @param rawPath the request path, without the query
+   * @param path    the request path without the query, in the form rules match: {@link PathNormalizer#forMatching}
+   *                of it, which the caller has already computed (and answered 400 when it refused the path)
    * @param method  with {@code headers} and {@code target} (the origin-form request target, or null), read only
    *                by rules with conditions
    * @param tls     it arrived on the HTTPS listener
    * @return the route, or null when nothing is configured for this host and path
    */
-  public Route route(String host, String rawPath, String method, MultiMap headers, String target, boolean tls) {
+  public Route route(String host, String path, String method, MultiMap headers, String target, boolean tls) {
     HostRoutes routes = hostRoutes(host);
-    return routes == null ? null : routes.match(rawPath, method, headers, target, tls);
+    return routes == null ? null : routes.match(path, method, headers, target, tls);
   }
 
   private HostRoutes hostRoutes(String host) {

@@ -36,11 +36,14 @@ class AmbiguousPathsEndToEndTest extends LiveNodesTest {
                   nodePort: %d
           """.formatted(port, Configs.nodes(nodes), nodes.port(), admin.port()), 1);
 
-      for (String target : new String[] {"/api/..;/admin", "/api/..;x/admin/users", "/api/%2e%2e/admin",
-          "/api\\..\\admin", "/api%2f..%2fadmin", "/api//../admin", "/api#/../admin", "/admin#/../api"}) {
+      String[] ambiguous = {"/api/..;/admin", "/api/..;x/admin/users", "/api/%2e%2e/admin", "/api\\..\\admin",
+          "/api%2f..%2fadmin", "/api//../admin", "/api#/../admin", "/admin#/../api"};
+      for (String target : ambiguous) {
         RawHttp.Response r = RawHttp.get(port, "api.example.com", target);
         assertEquals(400, r.status(), target);
       }
+      assertEquals((long) ambiguous.length, gateway.traffic().snapshot().refused().get(400),
+          "counted in edgeport_requests_refused, as its help says");
       assertFalse(nodes.awaitRequest(0), "no node saw any of them");
       assertFalse(admin.awaitRequest(0), "no node saw any of them");
 

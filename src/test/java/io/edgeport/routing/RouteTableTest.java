@@ -34,8 +34,10 @@ class RouteTableTest {
     return new DomainConfig(host, List.of(PathRule.everything(port(nodePort))));
   }
 
+  /** As the request path routes: the path in its matching form, and none for a refused one. */
   static String nodePort(RouteTable table, String host, String path) {
-    Route r = table.route(host, path);
+    String matching = PathNormalizer.forMatching(path);
+    Route r = matching == null ? null : table.route(host, matching);
     return r == null ? null : r.backend().name();
   }
 
@@ -123,6 +125,8 @@ class RouteTableTest {
     assertEquals(":30003", nodePort(t, "shop.example.com", "/api/../admin"), "plain dot-segments still resolve");
     assertEquals(":30002", nodePort(t, "shop.example.com", "/api;v=2/users"));
     assertEquals(":30001", nodePort(t, "shop.example.com", "/administrator;x"));
+    assertEquals(":30001", nodePort(t, "shop.example.com", "/admin%253bx"),
+        "decoded once: the lookup takes the matching path as it is, and does not normalize it again");
   }
 
   @Test

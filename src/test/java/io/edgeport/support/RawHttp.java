@@ -38,14 +38,28 @@ public final class RawHttp implements AutoCloseable {
   }
 
   private RawHttp(InetSocketAddress target, String localAddress) throws IOException {
-    socket = new Socket();
+    this(connected(target, localAddress));
+  }
+
+  private RawHttp(Socket socket) throws IOException {
+    this.socket = socket;
+    socket.setSoTimeout(30_000);
+    in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
+    out = socket.getOutputStream();
+  }
+
+  /** Over a connection made elsewhere: a TLS one from {@link TlsProbe#connect}, say. */
+  public static RawHttp over(Socket connected) throws IOException {
+    return new RawHttp(connected);
+  }
+
+  private static Socket connected(InetSocketAddress target, String localAddress) throws IOException {
+    Socket socket = new Socket();
     if (localAddress != null) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
     }
     socket.connect(target, 5000);
-    socket.setSoTimeout(30_000);
-    in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
-    out = socket.getOutputStream();
+    return socket;
   }
 
   public record Response(int status, List<String[]> headers, byte[] body, String bodySha256) {

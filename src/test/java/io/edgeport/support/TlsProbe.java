@@ -31,9 +31,18 @@ public final class TlsProbe {
    * @param protocol "TLSv1.2", "TLSv1.3", or null for the client's default
    */
   public static Handshake handshake(int port, String sniName, String protocol) throws Exception {
+    try (SSLSocket socket = connect(port, sniName, protocol)) {
+      return new Handshake((X509Certificate) socket.getSession().getPeerCertificates()[0],
+          socket.getSession().getProtocol());
+    }
+  }
+
+  /** A connection to the gateway's HTTPS port, its handshake done (for {@link RawHttp#over}). */
+  public static SSLSocket connect(int port, String sniName, String protocol) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {new AcceptAll()}, null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+    try {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
       socket.setSoTimeout(10_000);
       SSLParameters parameters = socket.getSSLParameters();
@@ -43,8 +52,10 @@ public final class TlsProbe {
       }
       socket.setSSLParameters(parameters);
       socket.startHandshake();
-      return new Handshake((X509Certificate) socket.getSession().getPeerCertificates()[0],
-          socket.getSession().getProtocol());
+      return socket;
+    } catch (Exception e) {
+      socket.close();
+      throw e;
     }
   }
 

@@ -267,6 +267,20 @@ class HttpsEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void eachRequestOfAConnectionIsCheckedAgainstItsSni() throws Exception {
+    startGateway(config(""), 1);
+    // one keep-alive connection, SNI api.example.com: the verdict follows each request's Host, not the first one's
+    try (RawHttp connection = RawHttp.over(TlsProbe.connect(httpsPort, "api.example.com", null))) {
+      for (String[] hostAndStatus : new String[][] {{"api.example.com", "200"}, {"shop.example.com", "421"},
+          {"a.apps.example.com", "200"}, {"shop.example.com", "421"}, {"SHOP.example.com.", "421"},
+          {"api.example.com", "200"}}) {
+        RawHttp.Response r = connection.send("GET / HTTP/1.1\r\nHost: " + hostAndStatus[0], null).read(false);
+        assertEquals(Integer.parseInt(hostAndStatus[1]), r.status(), hostAndStatus[0]);
+      }
+    }
+  }
+
+  @Test
   void aTls12ClientCannotRenegotiate() throws Exception {
     startGateway(config(""), 1);
     // s_client reads its input only once the handshake is done; "R" alone on a line asks for a renegotiation.
