@@ -50,13 +50,16 @@ final class Http2Guard extends Http2ConnectionAdapter {
     this.idleSince = System.nanoTime();
   }
 
-  /** Watches {@code connection} if it is HTTP/2 (its channel has Netty's HTTP/2 handler). */
+  /**
+   * Watches {@code connection} if it is HTTP/2 (its channel has Netty's HTTP/2 handler). Called for every connection
+   * as Vert.x makes it, so it also ends the {@link #awaitSettings} deadline of an HTTP/1 one.
+   */
   static void install(HttpConnection connection, Channel channel, Duration idle) {
+    stopAwaiting(channel); // Vert.x has made an HTTP connection of it, of either version
     Http2ConnectionHandler handler = channel.pipeline().get(Http2ConnectionHandler.class);
     if (handler == null) {
       return; // HTTP/1.x: Http1Guard's
     }
-    stopAwaiting(channel);
     Http2Guard watch = new Http2Guard(connection, channel, handler, idle.toNanos());
     handler.connection().addListener(watch);
     channel.attr(KEY).set(watch);
