@@ -78,15 +78,18 @@ final class Http1Guard {
    * connection speaks is known at its first bytes: then the guard goes in right behind Vert.x's detection and ahead
    * of the codec the detection sets up, before those bytes reach it (and before a 101 to an h2c upgrade is written,
    * so it stops reading there). HTTP/2 has its own framing, checked by its codec.
+   *
+   * @return whether the connection is HTTP/1.x and guarded now (else it is HTTP/2, or may become it, and is
+   *     {@link Http2Guard}'s once it is known)
    */
-  static void install(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
+  static boolean install(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
     if (pipeline.get("httpDecoder") != null) {
       add(pipeline, maxTargetBytes, limits, traffic);
-      return;
+      return true;
     }
     ChannelHandlerContext detection = pipeline.context(Http1xOrH2CHandler.class);
     if (detection == null) {
-      return;
+      return false;
     }
     pipeline.addAfter(detection.name(), "edgeport-h1-or-h2", new ChannelInboundHandlerAdapter() {
       @Override
@@ -94,11 +97,13 @@ final class Http1Guard {
         // the detection is done and gone: this read carries the connection's first bytes
         if (ctx.pipeline().get("httpDecoder") != null) {
           add(ctx.pipeline(), maxTargetBytes, limits, traffic); // right behind this handler
+          Http2Guard.stopAwaiting(ctx.channel());
         }
         ctx.pipeline().remove(this);
         ctx.fireChannelRead(msg);
       }
     });
+    return false;
   }
 
   private static void add(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {

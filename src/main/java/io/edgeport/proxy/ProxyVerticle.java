@@ -130,7 +130,9 @@ final class ProxyVerticle extends VerticleBase {
         channel.close();
         return;
       }
-      Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop);
+      if (!Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop)) {
+        Http2Guard.awaitSettings(channel, limits.headerTimeout()); // HTTP/2, or not known yet
+      }
       loop.connectionOpened();
       // the channel's close, whatever the connection became: Vert.x drops a connection's closeHandler once
       // it is a WebSocket's socket (toNetSocket), and the handler is a single one others may set

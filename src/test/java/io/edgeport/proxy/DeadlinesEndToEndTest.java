@@ -172,6 +172,47 @@ class DeadlinesEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aStreamAnsweredBeforeItsClientEndedItIsResetAndTheConnectionThenIdlesOut() throws Exception {
+    int port = start(true, "headerTimeout: 1s\nbodyTimeout: 1s", "idle: 1s");
+    // HEADERS without END_STREAM: answered by the gateway (unknown host), and by a node (an empty body declared)
+    String[][] requests = {{"unknown.example.com", "/", "404"}, {"api.example.com", "/x", "200"}};
+    for (String[] request : requests) {
+      try (RawH2 h2 = new RawH2(port)) {
+        h2.socketTimeout(15_000);
+        h2.request(1, "GET", request[0], request[1], false, "content-length", "0");
+        assertEquals(Integer.parseInt(request[2]), h2.await(1).status(), request[0]);
+        RawH2.Frame reset = h2.next(1, RawH2.RST_STREAM);
+        assertNotNull(reset, request[0] + ": the answered stream is reset");
+        assertEquals(0, reset.errorCode(), "NO_ERROR: the answer is complete (RFC 9113 8.1)");
+        long answered = System.nanoTime();
+        long pinging = vertx.setPeriodic(200, id -> {
+          try {
+            h2.ping();
+          } catch (java.io.IOException e) {
+            // closed: the assertion below tells
+          }
+        });
+        try {
+          assertTrue(h2.awaitClose(10_000), request[0] + ": still open 10 s after a 1 s idle timeout");
+        } finally {
+          vertx.cancelTimer(pinging);
+        }
+        long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+        assertTrue(heldMillis >= 900, "closed after " + heldMillis + " ms with a 1 s idle timeout");
+      }
+    }
+  }
+
+  @Test
+  void anHttp2ConnectionWhoseFirstSettingsTrickleInIsClosedByTheHeaderTimeout() throws Exception {
+    // the idle timeout is longer than the pace of the bytes: only the header timeout can end it
+    int port = start(true, "headerTimeout: 1s", "idle: 3s");
+    NetSocket slow = vertx.createNetClient().connect(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    long heldMillis = RawH2.trickleSettings(vertx, slow).get(15, TimeUnit.SECONDS);
+    assertTrue(heldMillis >= 900 && heldMillis < 8000, "held for " + heldMillis + " ms with a 1 s header timeout");
+  }
+
+  @Test
   void anHttp1ClientThatDoesNotReadIsCutOffAndItsNodeConnectionFreed() throws Exception {
     int port = start(false, "sendTimeout: 1s", null);
     long size = 64L << 20; // far more than the socket buffers hold

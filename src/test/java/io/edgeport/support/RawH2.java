@@ -5,6 +5,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -15,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A byte-level HTTP/2 client with prior knowledge (h2c) for tests: it writes frames itself and encodes header
@@ -31,6 +36,7 @@ public final class RawH2 implements AutoCloseable {
   public static final int GOAWAY = 7;
   public static final int WINDOW_UPDATE = 8;
   public static final int CONTINUATION = 9;
+  private static final String PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
   private static final int END_STREAM = 0x1;
   private static final int END_HEADERS = 0x4;
   private static final int ACK = 0x1;
@@ -71,7 +77,7 @@ public final class RawH2 implements AutoCloseable {
     socket.setSoTimeout(30_000);
     in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 65536));
     out = socket.getOutputStream();
-    out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.write(PREFACE.getBytes(StandardCharsets.US_ASCII));
     ByteArrayOutputStream s = new ByteArrayOutputStream();
     for (int i = 0; i + 1 < settings.length; i += 2) {
       s.write(settings[i] >>> 8);
@@ -245,6 +251,26 @@ public final class RawH2 implements AutoCloseable {
     } finally {
       buf.release();
     }
+  }
+
+  /**
+   * Over {@code socket} (HTTP/2 by prior knowledge, or TLS with ALPN h2): the preface, then a SETTINGS frame header
+   * declaring 16,380 bytes of payload, which come a byte every 200 ms until the server closes the connection.
+   *
+   * @return the milliseconds from the preface to the close
+   */
+  public static CompletableFuture<Long> trickleSettings(Vertx vertx, NetSocket socket) {
+    CompletableFuture<Long> closedAfter = new CompletableFuture<>();
+    long started = System.nanoTime();
+    long[] pace = new long[1];
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(pace[0]);
+      closedAfter.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    });
+    socket.write(Buffer.buffer(PREFACE, "US-ASCII")
+        .appendBytes(new byte[] {0x00, 0x3f, (byte) 0xfc, SETTINGS, 0, 0, 0, 0, 0}));
+    pace[0] = vertx.setPeriodic(200, id -> socket.write(Buffer.buffer(new byte[1])));
+    return closedAfter;
   }
 
   /**
