@@ -698,6 +698,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   }
 
   private void relayEnded(Void v) {
+    detachRelay();
     if (finished) {
       return;
     }
@@ -710,7 +711,19 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   }
 
   private void relayFailed(Throwable cause) {
+    detachRelay();
     onResponseSent(Future.failedFuture(cause));
+  }
+
+  /**
+   * The node's response is over: its handlers let go of this exchange, as a pipe's do. The node connection's stream
+   * outlives the exchange (in tasks the event loop has queued for it, hundreds under load), and through these
+   * handlers it would keep the whole exchange, its requests and headers, alive past young collections.
+   */
+  private void detachRelay() {
+    nodeResponse.handler(null);
+    nodeResponse.endHandler(null);
+    nodeResponse.exceptionHandler(null);
   }
 
   private void armSendTimer(long nanos) {
