@@ -3,6 +3,7 @@ package io.edgeport.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.support.Command;
@@ -277,6 +278,65 @@ class HttpsEndToEndTest extends LiveNodesTest {
         RawHttp.Response r = connection.send("GET / HTTP/1.1\r\nHost: " + hostAndStatus[0], null).read(false);
         assertEquals(Integer.parseInt(hostAndStatus[1]), r.status(), hostAndStatus[0]);
       }
+    }
+  }
+
+  @Test
+  void theHttpsListenerCountsEachConnectionAsItOpensAgainstItsLimits() throws Exception {
+    startGateway(config("").replace("domains:", "limits: {maxConnectionsPerIp: 1}\ndomains:"), 1);
+    try (javax.net.ssl.SSLSocket held = TlsProbe.connect(httpsPort, "api.example.com", null)) {
+      // the first holds its slot with no request sent; a second from the same address is closed at once
+      Poll.until(() -> gateway.traffic().snapshot().openConnections() >= 1, 10, "the held connection counted");
+      assertEquals(1, gateway.traffic().snapshot().openConnections());
+      assertThrows(Exception.class, () -> {
+        try (javax.net.ssl.SSLSocket second = TlsProbe.connect(httpsPort, "api.example.com", null)) {
+          RawHttp.Response r = RawHttp.over(second).send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
+          throw new AssertionError("a second connection was served: " + r.status()); // not an Exception subtype
+        }
+      });
+    }
+  }
+
+  @Test
+  void anHttp2ConnectionOverTlsIsCountedAsItOpensAndItsFirstSettingsHaveTheHeaderTimeout() throws Exception {
+    startGateway(config("").replace("domains:", "limits: {maxConnectionsPerIp: 1, headerTimeout: 1s}\ndomains:"), 1);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+    }}, null);
+    try (javax.net.ssl.SSLSocket h2 = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", httpsPort)) {
+      javax.net.ssl.SSLParameters p = h2.getSSLParameters();
+      p.setApplicationProtocols(new String[] {"h2"});
+      p.setServerNames(List.of(new javax.net.ssl.SNIHostName("api.example.com")));
+      h2.setSSLParameters(p);
+      h2.startHandshake();
+      assertEquals("h2", h2.getApplicationProtocol());
+      Poll.until(() -> gateway.traffic().snapshot().openConnections() >= 1, 10, "counted before its preface");
+      // the preface and a SETTINGS frame that trickles in: cut at the header timeout, not held by each byte
+      java.io.OutputStream out = h2.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(new byte[] {0x00, 0x3f, (byte) 0xfc, 0x04, 0, 0, 0, 0, 0});
+      out.flush();
+      long started = System.nanoTime();
+      boolean closed = false;
+      try {
+        for (int i = 0; i < 75 && !closed; i++) { // 15 s at most
+          out.write(0);
+          out.flush();
+          h2.setSoTimeout(200);
+          try {
+            closed = h2.getInputStream().read() < 0;
+          } catch (java.net.SocketTimeoutException stillOpen) {
+            // the pace: a byte every 200 ms
+          }
+        }
+      } catch (java.io.IOException reset) {
+        closed = true;
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(closed && millis < 8000, "closed within the header timeout's bound: " + closed + " after " + millis);
     }
   }
 
