@@ -130,7 +130,7 @@ final class ProxyVerticle extends VerticleBase {
         channel.close();
         return;
       }
-      Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop);
+      Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop, HeadBuffer.budget(limits, loops));
       loop.connectionOpened();
       // the channel's close, whatever the connection became: Vert.x drops a connection's closeHandler once
       // it is a WebSocket's socket (toNetSocket), and the handler is a single one others may set
