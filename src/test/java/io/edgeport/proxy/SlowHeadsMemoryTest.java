@@ -144,4 +144,20 @@ class SlowHeadsMemoryTest {
       }, 30, "the held heads' bytes are given back as their connections close");
     }
   }
+
+  @Test
+  void anOutOfDirectMemoryErrorEndsTheProcessRatherThanHangIt() throws Exception {
+    int port = Configs.freePort();
+    int admin = Configs.freePort();
+    try (JavaProcess gateway = gateway(port, admin, "maxConnections: 0\nheaderTimeout: 60s\nheadBufferBytes: 1024MiB");
+        SlowClients slow = new SlowClients()) {
+      int opened = 0;
+      while (opened < 3 * SLOW && gateway.isAlive() && slow.open(port)) {
+        opened++; // about 1,100 heads use up the 32 MiB
+      }
+      assertEquals(3, gateway.awaitExit(60), "the exit code of -XX:+ExitOnOutOfMemoryError");
+      String line = gateway.awaitLine("Terminating due to java.lang.OutOfMemoryError", 10);
+      assertTrue(line.contains("exiting with code 3"), line);
+    }
+  }
 }
