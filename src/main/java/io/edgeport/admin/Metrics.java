@@ -70,6 +70,9 @@ final class Metrics {
         .register(registry);
     Gauge.builder("edgeport.retry.buffer.bytes", gateways, g -> g.get().traffic().snapshot().retryBufferBytes())
         .description("Request body bytes held now for a retry (reserved at their Content-Length)").register(registry);
+    Gauge.builder("edgeport.head.buffer.bytes", gateways, g -> g.get().traffic().headBufferBytes())
+        .description("Bytes held now for request heads that have arrived in part (limits.headBufferBytes)")
+        .register(registry);
     FunctionCounter.builder("edgeport.access.log.dropped", gateways, g -> g.get().accessLogDropped())
         .description("Access log lines dropped because the writer fell behind").register(registry);
     Gauge.builder("edgeport.generation", gateways, g -> g.get().generation().version())
@@ -196,7 +199,8 @@ final class Metrics {
 
     private static CounterSnapshot refused(Map<Integer, Long> byStatus) {
       CounterSnapshot.Builder refused = CounterSnapshot.builder().name("edgeport_requests_refused")
-          .help("Requests refused as malformed or ambiguous (400, 414, 431, 505) or too slow (408), by status");
+          .help("Requests refused as malformed or ambiguous (400, 414, 431, 505), too slow (408) or over"
+              + " limits.headBufferBytes (503), by status");
       byStatus.forEach((status, n) -> refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
           .labels(Labels.of("code", Integer.toString(status))).value(n).build()));
       return refused.build();

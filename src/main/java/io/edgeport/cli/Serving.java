@@ -91,6 +91,8 @@ final class Serving {
       err.flush();
       return 1;
     }
+    AtomicBoolean stopping = new AtomicBoolean();
+    FatalErrors.install(vertx, stopping::get);
     Future<?> ready = beforeGateway == null ? Future.succeededFuture() : beforeGateway.apply(vertx);
     Future<Gateway> started = ready.compose(v -> Gateway.start(vertx, config, workers, extensions.apply(vertx)));
     // Watch from before the start: an edit made while starting is applied right after.
@@ -110,6 +112,7 @@ final class Serving {
       err.println("edgeport: cannot start: " + explain(cause, config));
       err.flush();
       closeQuietly(watcher);
+      stopping.set(true);
       vertx.close();
       return 1;
     }
@@ -118,7 +121,6 @@ final class Serving {
       LOG.info("watching {} for changes{}", file, sighup ? " (SIGHUP reloads it too)" : "");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean stopping = new AtomicBoolean();
     SignalHandler stop = s -> {
       if (!stopping.compareAndSet(false, true)) {
         LOG.warn("SIG{} again: stopping now", s.getName());

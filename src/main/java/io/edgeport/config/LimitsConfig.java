@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param maxRequestsPerConnection then the response says {@code Connection: close}
  * @param maxConnections      open client connections per listener; one more is closed at once (0: no limit). The
  *                            default fits the shipped JVM options (bench/RESULTS.md, "connection limits"): both
- *                            listeners full take about half the old generation, and one listener of maximal
- *                            request heads stays within the direct memory
+ *                            listeners full take about half the old generation (what their unfinished request
+ *                            heads hold is bounded apart, by {@code headBufferBytes})
  * @param maxConnectionsPerIp open client connections per client address (0: no limit; clients behind one NAT
  *                            share an address)
  * @param ipv6Prefix          an IPv6 client is its network of this prefix length (1-128), for maxConnectionsPerIp
@@ -25,11 +25,14 @@ import java.time.Duration;
  *                            connection serving it freed
  * @param retryBufferBytes    request bodies held whole for a retry, all requests together (each event loop gets an
  *                            equal share); a body beyond it streams and is not retried
+ * @param headBufferBytes     request heads that have arrived in part, all connections together (each event loop has
+ *                            an equal share): a read that would hold more is refused with 503 (0: an eighth of the
+ *                            JVM's direct memory)
  */
 public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout,
     int maxRequestsPerConnection, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
-    long minBodyRate, Duration sendTimeout, long retryBufferBytes) {
+    long minBodyRate, Duration sendTimeout, long retryBufferBytes, long headBufferBytes) {
   public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
       Duration.ofSeconds(30), 1000, 2_000, 0, 64,
-      1024, Duration.ofSeconds(60), 16 * 1024 * 1024);
+      1024, Duration.ofSeconds(60), 16 * 1024 * 1024, 0);
 }

@@ -5,7 +5,7 @@ import io.edgeport.config.YamlTree.MapNode;
 
 /**
  * {@code limits: {maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection, maxConnections,
- * maxConnectionsPerIp, ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes}}.
+ * maxConnectionsPerIp, ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes, headBufferBytes}}.
  */
 final class LimitsSection {
   private LimitsSection() {}
@@ -18,7 +18,7 @@ final class LimitsSection {
     }
     r.checkKeys(map, "limits", "maxHeaderBytes", "headerTimeout", "bodyTimeout", "maxRequestsPerConnection",
         "maxConnections", "maxConnectionsPerIp", "ipv6Prefix",
-        "minBodyRate", "sendTimeout", "retryBufferBytes");
+        "minBodyRate", "sendTimeout", "retryBufferBytes", "headBufferBytes");
     return new LimitsConfig(
         r.size(map, "maxHeaderBytes", "limits.maxHeaderBytes", d.maxHeaderBytes(), 1024, 1024 * 1024),
         r.duration(map, "headerTimeout", "limits.", d.headerTimeout()),
@@ -29,6 +29,7 @@ final class LimitsSection {
         r.count(map, "ipv6Prefix", "limits.", 1, 128, d.ipv6Prefix()),
         r.size(map, "minBodyRate", "limits.minBodyRate", d.minBodyRate(), 0, 1024L * 1024 * 1024),
         r.duration(map, "sendTimeout", "limits.", d.sendTimeout()),
-        r.size(map, "retryBufferBytes", "limits.retryBufferBytes", d.retryBufferBytes(), 0, 1024L * 1024 * 1024));
+        r.size(map, "retryBufferBytes", "limits.retryBufferBytes", d.retryBufferBytes(), 0, 1024L * 1024 * 1024),
+        r.size(map, "headBufferBytes", "limits.headBufferBytes", d.headBufferBytes(), 64 * 1024, 1L << 40));
   }
 }

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Timeouts cost nothing while requests arrive whole in one read: a timer is armed only when a
  * read ends inside a request head (slowloris) or inside a body. A body is held to its {@link BodyDeadline}; the
  * time in which Vert.x stops reading the connection (back-pressure from the node) is not counted against it.
+ *
+ * <p>A head that spans reads waits here ({@link HeadBuffer}), within the event loop's budget, and reaches the codec
+ * once it is whole: a read that would take the loop's unfinished heads over the budget is refused with 503.
  */
 final class Http1Guard {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.refused");
@@ -61,8 +64,12 @@ final class Http1Guard {
   private ScheduledFuture<?> timer;
   /** What arrived after an upgrade request, until its response says what it is (null: nothing held). */
   private CompositeByteBuf held;
+  /** The start of a head whose end has not arrived yet. */
+  private final HeadBuffer pending;
 
-  private Http1Guard(Http1Scanner scanner, int maxHeldBytes, Traffic.Loop traffic, LimitsConfig limits) {
+  private Http1Guard(Http1Scanner scanner, int maxHeldBytes, Traffic.Loop traffic, LimitsConfig limits,
+      HeadBuffer pending) {
+    this.pending = pending;
     this.scanner = scanner;
     this.maxHeldBytes = maxHeldBytes;
     this.traffic = traffic;
@@ -79,12 +86,14 @@ final class Http1Guard {
    * of the codec the detection sets up, before those bytes reach it (and before a 101 to an h2c upgrade is written,
    * so it stops reading there). HTTP/2 has its own framing, checked by its codec.
    *
+   * @param headBudget what the unfinished request heads of the event loop may hold ({@link HeadBuffer#budget})
    * @return whether the connection is HTTP/1.x and guarded now (else it is HTTP/2, or may become it, and is
    *     {@link Http2Guard}'s once it is known)
    */
-  static boolean install(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
+  static boolean install(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic,
+      long headBudget) {
     if (pipeline.get("httpDecoder") != null) {
-      add(pipeline, maxTargetBytes, limits, traffic);
+      add(pipeline, maxTargetBytes, limits, traffic, headBudget);
       return true;
     }
     ChannelHandlerContext detection = pipeline.context(Http1xOrH2CHandler.class);
@@ -96,7 +105,7 @@ final class Http1Guard {
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         // the detection is done and gone: this read carries the connection's first bytes
         if (ctx.pipeline().get("httpDecoder") != null) {
-          add(ctx.pipeline(), maxTargetBytes, limits, traffic); // right behind this handler
+          add(ctx.pipeline(), maxTargetBytes, limits, traffic, headBudget); // right behind this handler
           Http2Guard.stopAwaiting(ctx.channel());
         }
         ctx.pipeline().remove(this);
@@ -106,9 +115,11 @@ final class Http1Guard {
     return false;
   }
 
-  private static void add(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic) {
+  private static void add(ChannelPipeline pipeline, int maxTargetBytes, LimitsConfig limits, Traffic.Loop traffic,
+      long headBudget) {
     int maxHead = (int) Math.min(Integer.MAX_VALUE, limits.maxHeaderBytes());
-    Http1Guard guard = new Http1Guard(new Http1Scanner(maxHead, maxTargetBytes), maxHead, traffic, limits);
+    Http1Guard guard = new Http1Guard(new Http1Scanner(maxHead, maxTargetBytes), maxHead, traffic, limits,
+        new HeadBuffer(traffic, headBudget, maxHead));
     pipeline.addBefore("httpDecoder", "edgeport-guard", guard.inbound);
     pipeline.addAfter("httpEncoder", "edgeport-responses", guard.new Outbound());
   }
@@ -141,9 +152,16 @@ final class Http1Guard {
       int stop = scanner.scan(buf);
       open += scanner.heads() - headsBefore;
       if (stop < 0) {
-        ctx.fireChannelRead(buf);
+        if (pending.isEmpty() && !scanner.inHead()) {
+          ctx.fireChannelRead(buf); // the common case: whole requests
+        } else if (!keepHead(ctx, buf)) {
+          return;
+        }
         watchTime(ctx, headsBefore, bytes);
         return;
+      }
+      if (!pending.isEmpty() && !passHeld(ctx, headsBefore)) {
+        start = stop; // the refused head began in an earlier read: none of it goes on
       }
       ByteBuf accepted = stop > start ? buf.retainedSlice(start, stop - start) : null;
       boolean switching = scanner.switching();
@@ -186,8 +204,52 @@ final class Http1Guard {
         timer.cancel(false);
       }
       dropHeld();
+      pending.release();
       ctx.fireChannelInactive();
     }
+  }
+
+  /**
+   * A read that ends inside a request head, or goes on with the one held: what comes before that head goes on to the
+   * codec, the head's bytes so far wait in {@link #pending} until it is whole (the codec would hold them in the read
+   * buffer they came in, whatever its size). False when they do not fit in the event loop's budget: then the
+   * connection is refused (503) and nothing of the head is kept.
+   */
+  private boolean keepHead(ChannelHandlerContext ctx, ByteBuf buf) {
+    int readable = buf.readableBytes();
+    boolean inHead = scanner.inHead();
+    if (!(inHead && scanner.headBytes() > readable) && !pending.isEmpty()) {
+      ctx.fireChannelRead(pending.take()); // the held head ended in this read
+    }
+    int tail = inHead ? Math.min(scanner.headBytes(), readable) : 0;
+    if (tail == 0) {
+      ctx.fireChannelRead(buf);
+      return true;
+    }
+    if (tail < readable) {
+      ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), readable - tail));
+    }
+    boolean kept = pending.add(buf, buf.writerIndex() - tail, tail);
+    buf.release();
+    if (!kept) {
+      scanner.refuseNow(503, "the request heads under way on this event loop would hold over " + pending.budget()
+          + " bytes (limits.headBufferBytes)");
+      refuse(ctx);
+    }
+    return kept;
+  }
+
+  /**
+   * A read that ends in a refusal or an upgrade request while a head is held: the held bytes go to the codec first
+   * if their head ended in this read (true), else they are dropped with the refused head (false).
+   */
+  private boolean passHeld(ChannelHandlerContext ctx, int headsBefore) {
+    if (scanner.heads() == headsBefore) {
+      pending.release();
+      return false;
+    }
+    ctx.fireChannelRead(pending.take());
+    return true;
   }
 
   /**
@@ -338,6 +400,7 @@ final class Http1Guard {
    */
   private void refuse(ChannelHandlerContext ctx) {
     refused = true;
+    pending.release(); // a head refused while held (its header timeout) never reaches the codec
     int status = scanner.status();
     traffic.refused(status);
     if (LOG.isDebugEnabled()) {

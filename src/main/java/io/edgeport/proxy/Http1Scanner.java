@@ -168,6 +168,11 @@ final class Http1Scanner implements ByteProcessor {
     return state >= METHOD && state <= END_LF && !trailers;
   }
 
+  /** With {@link #inHead}: the bytes of the head under way so far, from its first. */
+  int headBytes() {
+    return headBytes;
+  }
+
   /** Within the body (or trailers) of a request whose head was accepted (for the body timeout). */
   boolean inBody() {
     return trailers || state >= LENGTH && state <= CHUNK_DATA_LF;

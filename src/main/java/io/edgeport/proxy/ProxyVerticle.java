@@ -6,6 +6,7 @@ import io.edgeport.limit.ClientKey;
 import io.edgeport.limit.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
@@ -130,7 +131,7 @@ final class ProxyVerticle extends VerticleBase {
         channel.close();
         return;
       }
-      if (!Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop)) {
+      if (!Http1Guard.install(channel.pipeline(), MAX_TARGET_BYTES, limits, loop, HeadBuffer.budget(limits, loops))) {
         Http2Guard.awaitSettings(channel, limits.headerTimeout()); // HTTP/2, or not known yet
       }
       loop.connectionOpened();
@@ -145,6 +146,7 @@ final class ProxyVerticle extends VerticleBase {
     .connectionHandler(connection -> Http2Guard.install(connection, ((ConnectionBase) connection).channel(),
         settings.idle()))
         .requestHandler(new ProxyHandler(vertx, ctx));
+    server.exceptionHandler(this::connectionFailed);
     return server.listen();
   }
 
@@ -162,6 +164,17 @@ final class ProxyVerticle extends VerticleBase {
           client.hostAddress());
     }
     return false;
+  }
+
+  /**
+   * A connection's failure: a reset or a TLS alert ends that connection only (Vert.x just traces them), but an
+   * {@link Error} (out of direct memory, say) concerns the process: its exception handler decides.
+   */
+  private void connectionFailed(Throwable failure) {
+    Handler<Throwable> process = vertx.exceptionHandler();
+    if (failure instanceof Error && process != null) {
+      process.handle(failure);
+    }
   }
 
   /** How long {@link #stop} lets requests in flight finish. */

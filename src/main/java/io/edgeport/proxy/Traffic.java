@@ -37,8 +37,10 @@ public final class Traffic {
   private static final int CONNECTIONS_REFUSED = 5;
   /** Requests refused as malformed, by status: {@link #REFUSED_STATUSES}. */
   private static final int REFUSED = 6;
-  public static final List<Integer> REFUSED_STATUSES = List.of(400, 408, 414, 431, 505);
-  private static final int RETRIES = REFUSED + 5;
+  public static final List<Integer> REFUSED_STATUSES = List.of(400, 408, 414, 431, 503, 505);
+  /** Bytes held now for request heads that have not all arrived ({@link HeadBuffer}). */
+  private static final int HEAD_BUFFER_BYTES = REFUSED + REFUSED_STATUSES.size();
+  private static final int RETRIES = HEAD_BUFFER_BYTES + 1;
   private static final int STALE = RETRIES + RetryPolicy.On.values().length;
   /** Request body bytes held now for a retry (reserved at their Content-Length), and bodies refused a hold. */
   private static final int RETRY_BUFFER_BYTES = STALE + 1;
@@ -77,6 +79,15 @@ public final class Traffic {
     return local.get();
   }
 
+  /** Bytes held now for request heads that have not all arrived, all event loops together. */
+  public long headBufferBytes() {
+    long held = 0;
+    for (Loop loop : loops) {
+      held += read(loop.own, HEAD_BUFFER_BYTES);
+    }
+    return held;
+  }
+
   private static void add(long[] counters, int i, long delta) {
     LONGS.setOpaque(counters, i, (long) LONGS.getOpaque(counters, i) + delta);
   }
@@ -108,6 +119,20 @@ public final class Traffic {
     void refused(int status) {
       int i = REFUSED_STATUSES.indexOf(status);
       add(own, REFUSED + (i < 0 ? 0 : i), 1);
+    }
+
+    /** Takes {@code bytes} more for unfinished request heads, if this loop's then stay within {@code max}. */
+    boolean holdHead(long bytes, long max) {
+      long held = read(own, HEAD_BUFFER_BYTES);
+      if (held + bytes > max) {
+        return false;
+      }
+      add(own, HEAD_BUFFER_BYTES, bytes);
+      return true;
+    }
+
+    void releaseHead(long bytes) {
+      add(own, HEAD_BUFFER_BYTES, -bytes);
     }
 
     void websocketOpened() {

@@ -558,7 +558,7 @@ class ConfigLoaderTest {
         """ + NODES_AND_API).config();
     LimitsConfig d = LimitsConfig.DEFAULTS;
     assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 2_000, 0, 64,
-        d.minBodyRate(), d.sendTimeout(), d.retryBufferBytes()), c.limits());
+        d.minBodyRate(), d.sendTimeout(), d.retryBufferBytes(), 0), c.limits());
     List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
     assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),
         errors.toString());
@@ -596,6 +596,17 @@ class ConfigLoaderTest {
     assertTrue(errors.contains("f.yaml:4:21: limits.retryBufferBytes: 2048MiB is outside 0-1073741824 bytes"),
         errors.toString());
     assertTrue(errors.stream().anyMatch(e -> e.startsWith("f.yaml:5:3: unknown key 'sendTimout' in limits")),
+        errors.toString());
+  }
+
+  @Test
+  void readsTheHeadBufferBudgetOrLeavesItToTheDirectMemory() throws Exception {
+    assertEquals(0, ConfigLoader.parse("f.yaml", NODES_AND_API).config().limits().headBufferBytes(),
+        "absent: derived from the JVM's direct memory when serving");
+    assertEquals(4L * 1024 * 1024, ConfigLoader.parse("f.yaml", "limits: {headBufferBytes: 4MiB}\n" + NODES_AND_API)
+        .config().limits().headBufferBytes());
+    List<String> errors = errors("limits: {headBufferBytes: 1KiB}\n" + NODES_AND_API);
+    assertTrue(errors.contains("f.yaml:1:27: limits.headBufferBytes: 1KiB is outside 65536-1099511627776 bytes"),
         errors.toString());
   }
 
