@@ -100,7 +100,7 @@ final class ProxyVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(1024)
         .setHandle100ContinueAutomatically(false)
-        // Vert.x's default would also answer an h2c upgrade itself; prior knowledge only, when asked for
+        // HTTP/2 in cleartext (prior knowledge, or an h2c upgrade Vert.x answers) only when asked for
         .setHttp2ClearTextEnabled(settings.h2c())
         .setCompressionSupported(false)
         .setDecompressionSupported(false)

@@ -39,8 +39,7 @@ import org.junit.jupiter.api.Timeout;
 class DeadlinesEndToEndTest extends LiveNodesTest {
 
   /**
-   * @param h2c the plain listener also takes HTTP/2 (its HTTP/1 tests go without: on such a listener Vert.x creates
-   *            the HTTP/1 connection, and so Http1Guard, only after the first request head was decoded)
+   * @param h2c the plain listener also takes HTTP/2 with prior knowledge (the HTTP/2 tests)
    */
   private int start(boolean h2c, String limits, String timeouts) throws Exception {
     int port = Configs.freePort();
