@@ -304,12 +304,31 @@ class DeploymentFilesTest {
     var pod = only(manifests("edgeport.yaml"), DaemonSet.class).getSpec().getTemplate().getSpec();
     StringBuilder writable = new StringBuilder();
     writablePaths(pod).forEach(path -> writable.append("mount -t tmpfs -o size=64m tmpfs ").append(path).append(" && "));
+    // what the test JVM's child needs from under those paths (a checkout or the test's folder in /tmp, say) is bound
+    // aside first and back over the fresh tmpfs: the JVM reads it, edgeport writes only to the emptyDirs
+    StringBuilder keptAside = new StringBuilder("mount -t tmpfs tmpfs /mnt && ");
+    StringBuilder keptBack = new StringBuilder();
+    List<String> needed = new java.util.ArrayList<>(List.of(System.getProperty("java.class.path").split(":")));
+    needed.add(dir.toString());
+    needed.add(System.getProperty("java.home"));
+    int k = 0;
+    for (String n : needed) {
+      Path path = Path.of(n).toAbsolutePath();
+      if (Files.exists(path) && writablePaths(pod).stream().anyMatch(w -> path.startsWith(w))) {
+        String kind = Files.isDirectory(path) ? "mkdir -p " : "mkdir -p " + path.getParent() + " && touch ";
+        keptAside.append(Files.isDirectory(path) ? "mkdir /mnt/" + k : "touch /mnt/" + k)
+            .append(" && mount --bind '").append(path).append("' /mnt/").append(k).append(" && ");
+        keptBack.append(kind).append("'").append(path).append("' && mount --bind /mnt/").append(k).append(" '")
+            .append(path).append("' && ");
+        k++;
+      }
+    }
     int port = Configs.freePort();
     int admin = Configs.freePort();
     int nodePort = Configs.freePort();
     String[] demo = {"demo", "--port", String.valueOf(port), "--admin", "127.0.0.1:" + admin, "--node-port",
         String.valueOf(nodePort), "--workers", "1"};
-    try (JavaProcess p = JavaProcess.startUnder(readOnlyRoot(writable.toString()), dir, demo)) {
+    try (JavaProcess p = JavaProcess.startUnder(readOnlyRoot(keptAside.toString() + writable + keptBack), dir, demo)) {
       String transport = p.awaitLine("network transport: ", 60);
       assertFalse(transport.endsWith("nio"), "Netty unpacked its native transport: " + transport);
       p.awaitLine("edgeport listening on", 60);
