@@ -1,6 +1,6 @@
 package io.edgeport.admin;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.ListenAddress;
 import io.vertx.core.Future;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * liveness and readiness probes. It follows the config: a reload that moves it binds the new
  * address before closing the old one, and a bind failure refuses the reload.
  */
-public final class AdminServer implements Gateway.Extension {
+public final class AdminServer implements Edgeport.Extension {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.admin");
   private static final String[][] ASSETS = {
       {"/", "index.html", "text/html; charset=utf-8"},
@@ -34,7 +34,7 @@ public final class AdminServer implements Gateway.Extension {
   private final Vertx vertx;
   private final String version;
   private final Instant startedAt = Instant.now();
-  private volatile Gateway gateway;
+  private volatile Edgeport gateway;
   private Metrics metrics;
   private Rates rates;
   private long sampler = -1;
@@ -49,7 +49,7 @@ public final class AdminServer implements Gateway.Extension {
   }
 
   @Override
-  public Future<Void> configure(Gateway gateway, EdgeportConfig next) {
+  public Future<Void> configure(Edgeport gateway, EdgeportConfig next) {
     this.gateway = gateway;
     ListenAddress wanted = next.admin();
     if (Objects.equals(wanted, address)) {
@@ -114,7 +114,7 @@ public final class AdminServer implements Gateway.Extension {
 
   /** 200 when config, listener, first health round and discovery are done; 503 before, and while draining. */
   private void ready(RoutingContext ctx) {
-    Gateway g = gateway;
+    Edgeport g = gateway;
     if (g != null && g.ready()) {
       plain(ctx, 200, "ready\n");
     } else {

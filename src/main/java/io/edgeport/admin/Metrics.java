@@ -1,9 +1,10 @@
 package io.edgeport.admin;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
 import io.edgeport.proxy.Traffic;
+import io.edgeport.tcp.TcpCounters;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
 import io.micrometer.core.instrument.Clock;
@@ -24,7 +25,6 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.edgeport.tcp.TcpCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,7 @@ final class Metrics {
 
   private final PrometheusMeterRegistry registry;
 
-  Metrics(Supplier<Gateway> gateways) {
+  Metrics(Supplier<Edgeport> gateways) {
     PrometheusRegistry prometheus = new PrometheusRegistry();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, Clock.SYSTEM);
     prometheus.register(new RequestCollector(gateways));
@@ -89,15 +89,15 @@ final class Metrics {
 
   /** The request series from the event loops' counters, and node health from the current generation. */
   private static final class RequestCollector implements MultiCollector {
-    private final Supplier<Gateway> gateways;
+    private final Supplier<Edgeport> gateways;
 
-    RequestCollector(Supplier<Gateway> gateways) {
+    RequestCollector(Supplier<Edgeport> gateways) {
       this.gateways = gateways;
     }
 
     @Override
     public MetricSnapshots collect() {
-      Gateway gateway = gateways.get();
+      Edgeport gateway = gateways.get();
       Traffic.Snapshot traffic = gateway.traffic().snapshot();
       CounterSnapshot.Builder requests = CounterSnapshot.builder().name("edgeport_requests")
           .help("Requests by domain (\"\" when no route matched), node (\"\" for the gateway's own answers) and"

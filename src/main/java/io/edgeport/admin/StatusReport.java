@@ -1,18 +1,17 @@
 package io.edgeport.admin;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.balance.Endpoint;
-import io.edgeport.cluster.ClusterSnapshot;
-import io.edgeport.cluster.LoadBalancerPorts;
-import io.edgeport.config.DomainConfig;
 import io.edgeport.config.KubernetesConfig;
-import io.edgeport.config.PathRule;
-import io.edgeport.config.RequestConditions;
-import io.edgeport.config.RouteFilters;
-import io.edgeport.config.WeightedBackend;
 import io.edgeport.health.CheckKey;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
+import io.edgeport.model.ClusterState;
+import io.edgeport.model.Domain;
+import io.edgeport.model.PathRule;
+import io.edgeport.model.RequestConditions;
+import io.edgeport.model.RouteFilters;
+import io.edgeport.model.WeightedBackend;
 import io.edgeport.proxy.Generation;
 import io.edgeport.proxy.Traffic;
 import io.edgeport.routing.BackendResolver;
@@ -21,6 +20,7 @@ import io.edgeport.tcp.TcpCounters;
 import io.edgeport.tcp.TcpListeners;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
+import io.edgeport.translate.LoadBalancerServices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -40,8 +40,8 @@ final class StatusReport {
   private StatusReport() {}
 
   /** @param rates request and 5xx rates over the last seconds */
-  static JsonObject of(Gateway gateway, Rates.Window rates, Instant startedAt, String version) {
-    Gateway.View view = gateway.view();
+  static JsonObject of(Edgeport gateway, Rates.Window rates, Instant startedAt, String version) {
+    Edgeport.View view = gateway.view();
     Generation generation = gateway.generation();
     Traffic.Snapshot traffic = gateway.traffic().snapshot();
     JsonObject out = new JsonObject()
@@ -51,7 +51,7 @@ final class StatusReport {
         .put("generation", generation.version())
         .put("ready", gateway.ready())
         .put("draining", generation.draining());
-    Gateway.ReloadResult reload = gateway.lastReload();
+    Edgeport.ReloadResult reload = gateway.lastReload();
     if (reload != null) {
       out.put("lastReload", new JsonObject().put("ok", reload.ok()).put("at", reload.at().toString())
           .put("source", reload.source()).put("error", reload.error()));
@@ -83,7 +83,7 @@ final class StatusReport {
     out.put("cluster", cluster);
     Map<CheckKey, NodeReport> health = gateway.health().reports();
     JsonArray domains = new JsonArray();
-    for (DomainConfig d : view.domains()) {
+    for (Domain d : view.domains()) {
       domains.add(domain(d, view, generation, health, traffic.domains().get(d.host()),
           rates.byDomain().getOrDefault(d.host(), Rates.Rate.NONE)));
     }
@@ -95,7 +95,7 @@ final class StatusReport {
    * The ports of LoadBalancer Services served: where each listens (or why it cannot), its nodes and their health,
    * and what it carried.
    */
-  private static JsonArray loadBalancers(Gateway gateway, Gateway.View view, Map<CheckKey, NodeReport> health) {
+  private static JsonArray loadBalancers(Edgeport gateway, Edgeport.View view, Map<CheckKey, NodeReport> health) {
     JsonArray out = new JsonArray();
     KubernetesConfig.LoadBalancerClass lb = view.config().kubernetes() == null ? null
         : view.config().kubernetes().loadBalancer();
@@ -104,7 +104,7 @@ final class StatusReport {
     }
     Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().snapshot();
     Map<TcpListeners.Bind, String> failed = gateway.loadBalancerFailures();
-    for (LoadBalancerPorts.Port p : gateway.loadBalancerPorts()) {
+    for (LoadBalancerServices.Port p : gateway.loadBalancerPorts()) {
       JsonObject o = new JsonObject().put("service", p.service()).put("port", p.port()).put("protocol", p.protocol());
       out.add(o);
       if (p.backend() == null) {
@@ -158,14 +158,14 @@ final class StatusReport {
     return out;
   }
 
-  private static JsonObject cluster(ClusterSnapshot cluster, boolean kubernetes, String state) {
+  private static JsonObject cluster(ClusterState cluster, boolean kubernetes, String state) {
     JsonObject excluded = new JsonObject();
     cluster.excludedNodes().forEach(excluded::put);
     return new JsonObject().put("source", kubernetes ? "kubernetes" : "static").put("state", state)
         .put("nodes", new JsonArray(cluster.nodes())).put("excluded", excluded);
   }
 
-  private static JsonObject domain(DomainConfig d, Gateway.View view, Generation generation,
+  private static JsonObject domain(Domain d, Edgeport.View view, Generation generation,
       Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals, Rates.Rate rate) {
     JsonArray routes = new JsonArray();
     List<Route> live = generation.routes().routesOf(d.host());
@@ -230,7 +230,7 @@ final class StatusReport {
     return out;
   }
 
-  private static JsonObject route(PathRule rule, WeightedBackend backend, Route route, Gateway.View view,
+  private static JsonObject route(PathRule rule, WeightedBackend backend, Route route, Edgeport.View view,
       Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals) {
     JsonObject out = ruleOnly(rule).put("backend", backend.ref().toString());
     if (rule.backends().size() > 1) {

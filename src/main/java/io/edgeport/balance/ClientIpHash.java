@@ -7,7 +7,7 @@ import java.util.List;
  * endpoint with the highest score for it, so when an endpoint leaves only its own clients move
  * (about 1/N), unlike hash-modulo-N which moves almost everyone.
  */
-final class ClientIpHash extends EndpointListBalancer {
+final class ClientIpHash extends EndpointListPicker {
 
   ClientIpHash(List<Endpoint> endpoints) {
     super(endpoints);

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Power of two choices: of two endpoints drawn at random, the one with fewer requests in flight.
  * Nearly as good as a full scan, O(1), and avoids the herd that "always the least loaded" causes.
  */
-final class LeastRequest extends EndpointListBalancer {
+final class LeastRequest extends EndpointListPicker {
 
   LeastRequest(List<Endpoint> endpoints) {
     super(endpoints);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Each endpoint in turn. */
-final class RoundRobin extends EndpointListBalancer {
+final class RoundRobin extends EndpointListPicker {
   private final AtomicInteger next = new AtomicInteger();
 
   RoundRobin(List<Endpoint> endpoints) {

@@ -1,6 +1,6 @@
 package io.edgeport.balance;
 
-import io.edgeport.config.LoadBalancing;
+import io.edgeport.model.LoadBalancing;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public interface SelectionStrategy {
 
   /** @param endpoints at least one */
-  LoadBalancer create(List<Endpoint> endpoints);
+  EndpointPicker create(List<Endpoint> endpoints);
 
   static SelectionStrategy of(LoadBalancing policy) {
     return switch (policy) {

@@ -10,13 +10,13 @@ import java.util.function.LongSupplier;
  * equal to that node's weight, else the next node in turn is offered the request the same way.
  * Not for client-ip-hash, whose point is that a client stays put.
  */
-final class SlowStart implements LoadBalancer {
-  private final LoadBalancer policy;
+final class SlowStart implements EndpointPicker {
+  private final EndpointPicker policy;
   private final long rampNanos;
   private final LongSupplier clock;
   private final DoubleSupplier random;
 
-  SlowStart(LoadBalancer policy, long rampNanos, LongSupplier clock, DoubleSupplier random) {
+  SlowStart(EndpointPicker policy, long rampNanos, LongSupplier clock, DoubleSupplier random) {
     this.policy = policy;
     this.rampNanos = rampNanos;
     this.clock = clock;

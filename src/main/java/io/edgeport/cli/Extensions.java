@@ -1,6 +1,6 @@
 package io.edgeport.cli;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.admin.AdminServer;
 import io.vertx.core.Vertx;
 
@@ -8,7 +8,7 @@ import io.vertx.core.Vertx;
 final class Extensions {
   private Extensions() {}
 
-  static Gateway.Extension[] standard(Vertx vertx) {
-    return new Gateway.Extension[] {new AdminServer(vertx, new Main.Version().getVersion()[0])};
+  static Edgeport.Extension[] standard(Vertx vertx) {
+    return new Edgeport.Extension[] {new AdminServer(vertx, new Main.Version().getVersion()[0])};
   }
 }

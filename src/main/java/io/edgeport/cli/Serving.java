@@ -1,6 +1,6 @@
 package io.edgeport.cli;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.config.ConfigException;
 import io.edgeport.config.ConfigFileWatcher;
 import io.edgeport.config.ConfigLoader;
@@ -65,9 +65,9 @@ final class Serving {
    * @return the exit code
    */
   static int serveUntilStopped(EdgeportConfig config, Path file, UnaryOperator<EdgeportConfig> overrides, int workers,
-      PrintWriter err, Function<Vertx, Future<?>> beforeGateway, Function<Vertx, Gateway.Extension[]> extensions) {
+      PrintWriter err, Function<Vertx, Future<?>> beforeGateway, Function<Vertx, Edgeport.Extension[]> extensions) {
     // A SIGHUP during the start (or held since the process began) reloads once the gateway is up.
-    CompletableFuture<Gateway> serving = new CompletableFuture<>();
+    CompletableFuture<Edgeport> serving = new CompletableFuture<>();
     SignalHandler onSighup = s -> {
       if (file == null) {
         LOG.info("SIGHUP: the demo has no config file to reload");
@@ -94,7 +94,7 @@ final class Serving {
     AtomicBoolean stopping = new AtomicBoolean();
     FatalErrors.install(vertx, stopping::get);
     Future<?> ready = beforeGateway == null ? Future.succeededFuture() : beforeGateway.apply(vertx);
-    Future<Gateway> started = ready.compose(v -> Gateway.start(vertx, config, workers, extensions.apply(vertx)));
+    Future<Edgeport> started = ready.compose(v -> Edgeport.start(vertx, config, workers, extensions.apply(vertx)));
     // Watch from before the start: an edit made while starting is applied right after.
     ConfigFileWatcher watcher = null;
     if (file != null) {
@@ -104,7 +104,7 @@ final class Serving {
         LOG.warn("cannot watch {} for changes ({}){}", file, e.getMessage(), sighup ? "; reload with SIGHUP" : "");
       }
     }
-    Gateway gateway;
+    Edgeport gateway;
     try {
       gateway = started.await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -161,7 +161,7 @@ final class Serving {
   }
 
   /** Reads the file again: a valid config is applied as a whole, an invalid one is logged and changes nothing. */
-  private static void reload(Gateway gateway, Path file, UnaryOperator<EdgeportConfig> overrides, String why) {
+  private static void reload(Edgeport gateway, Path file, UnaryOperator<EdgeportConfig> overrides, String why) {
     try {
       ConfigLoader.Loaded loaded = ConfigLoader.load(file);
       loaded.warnings().forEach(w -> LOG.warn(w.format(file.toString())));

@@ -8,6 +8,8 @@ import io.edgeport.config.YamlTree.ListNode;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Node;
 import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.model.Domain;
+import io.edgeport.net.Cidr;
 import io.edgeport.net.HostNames;
 import java.io.IOException;
 import java.io.StringReader;
@@ -107,7 +109,7 @@ public final class ConfigLoader {
     DomainsSection domainsSection = new DomainsSection(r);
     boolean discovers = kubernetes != null && (kubernetes.ingressClass() != null || kubernetes.gatewayClass() != null
         || kubernetes.loadBalancer() != null);
-    List<DomainConfig> domains = domainsSection.read(map, map.entries().get("domains"), discovers);
+    List<Domain> domains = domainsSection.read(map, map.entries().get("domains"), discovers);
     if (kubeEntry == null) {
       domainsSection.serviceUses.forEach(s -> r.error(s, "service '" + s.text() + "' needs a 'kubernetes' section"));
     }
@@ -130,7 +132,7 @@ public final class ConfigLoader {
   }
 
   /** What spans listen, tls and domains: an HTTPS listener needs a certificate, a redirect needs the listener. */
-  private void checkHttps(MapNode root, ListenConfig listen, List<CertificateConfig> tls, List<DomainConfig> domains,
+  private void checkHttps(MapNode root, ListenConfig listen, List<CertificateConfig> tls, List<Domain> domains,
       boolean kubernetes) {
     Entry listenEntry = root.entries().get("listen");
     if (listen.https() != null && tls.isEmpty() && !kubernetes && !r.hasErrors()) {
@@ -141,7 +143,7 @@ public final class ConfigLoader {
       r.warning(tlsEntry.value(), "tls: certificates are configured but listen.https is not set: they are not served");
     }
     if (listen.https() == null) {
-      for (DomainConfig d : domains) {
+      for (Domain d : domains) {
         if (d.https().redirect()) {
           r.error(root.entries().get("domains").value(), "domain '" + d.host() + "': redirectHttps needs listen.https");
         }

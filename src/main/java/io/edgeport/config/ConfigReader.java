@@ -7,6 +7,7 @@ import io.edgeport.config.YamlTree.ListNode;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Node;
 import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.net.Cidr;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,22 @@
 package io.edgeport.config;
 
 import com.fasterxml.jackson.core.JsonToken;
-import io.edgeport.config.PathRule.PathMatch;
 import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.ListNode;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Node;
 import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.ClientRules;
+import io.edgeport.model.Domain;
+import io.edgeport.model.HealthCheck;
+import io.edgeport.model.HttpsPolicy;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.PathRule;
+import io.edgeport.model.PathRule.PathMatch;
+import io.edgeport.model.RetryPolicy;
+import io.edgeport.model.ServiceRef;
+import io.edgeport.net.Cidr;
 import io.edgeport.net.HostNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +40,7 @@ final class DomainsSection {
   }
 
   /** @param optional the cluster supplies domains (Ingresses, Gateway API routes): the file may name none */
-  List<DomainConfig> read(MapNode root, Entry entry, boolean optional) {
+  List<Domain> read(MapNode root, Entry entry, boolean optional) {
     if (entry == null) {
       if (!optional) {
         r.error(root, "'domains' is missing: map at least one host to a nodePort");
@@ -44,10 +54,10 @@ final class DomainsSection {
     if (list.items().isEmpty() && !optional) {
       r.error(list, "domains: the list is empty; map at least one host to a nodePort");
     }
-    List<DomainConfig> out = new ArrayList<>();
+    List<Domain> out = new ArrayList<>();
     Map<String, Scalar> seen = new HashMap<>();
     for (Node item : list.items()) {
-      DomainConfig d = domain(item, seen);
+      Domain d = domain(item, seen);
       if (d != null) {
         out.add(d);
       }
@@ -55,7 +65,7 @@ final class DomainsSection {
     return out;
   }
 
-  private DomainConfig domain(Node item, Map<String, Scalar> seen) {
+  private Domain domain(Node item, Map<String, Scalar> seen) {
     MapNode map = r.asMap(item, "a domain");
     if (map == null) {
       return null;
@@ -89,7 +99,7 @@ final class DomainsSection {
     ClientRules clients = new ClientRules(cidrs(map, "allow"), cidrs(map, "deny"), rateLimit(map),
         r.size(map, "maxBodyBytes", "maxBodyBytes", 0, 1, Long.MAX_VALUE / 2));
     LoadBalancing lb = loadBalancing(map, LoadBalancing.ROUND_ROBIN);
-    HealthCheckConfig check = HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT);
+    HealthCheck check = HealthCheckSection.read(r, map, HealthCheck.DEFAULT);
     RetryPolicy retry = RetrySection.read(r, map, RetryPolicy.DEFAULT);
     boolean h2c = h2c(map, false);
     int proxyProtocol = proxyProtocol(map, 0);
@@ -105,11 +115,11 @@ final class DomainsSection {
     }
     if (paths == null) {
       Target t = target(map, where);
-      return t == null ? null : new DomainConfig(host,
+      return t == null ? null : new Domain(host,
           List.of(PathRule.everything(new BackendRef(t.nodePort(), t.service(), lb, check, retry, h2c, proxyProtocol))), origin, https, clients);
     }
     List<PathRule> rules = paths(paths, lb, check, retry, h2c, proxyProtocol, where);
-    return rules.isEmpty() ? null : new DomainConfig(host, rules, origin, https, clients);
+    return rules.isEmpty() ? null : new Domain(host, rules, origin, https, clients);
   }
 
   private List<Cidr> cidrs(MapNode map, String key) {
@@ -163,7 +173,7 @@ final class DomainsSection {
     return protocol.equals("h2c");
   }
 
-  private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheckConfig domainCheck,
+  private List<PathRule> paths(Entry entry, LoadBalancing domainLb, HealthCheck domainCheck,
       RetryPolicy domainRetry, boolean domainH2c, int domainProxyProtocol, String where) {
     ListNode list = r.asList(entry.value(), where + " paths");
     List<PathRule> out = new ArrayList<>();
@@ -196,7 +206,7 @@ final class DomainsSection {
       }
       Target target = target(map, "a path");
       LoadBalancing lb = loadBalancing(map, domainLb);
-      HealthCheckConfig check = HealthCheckSection.read(r, map, domainCheck);
+      HealthCheck check = HealthCheckSection.read(r, map, domainCheck);
       RetryPolicy retry = RetrySection.read(r, map, domainRetry);
       boolean h2c = h2c(map, domainH2c);
       int proxyProtocol = proxyProtocol(map, domainProxyProtocol);

@@ -1,5 +1,8 @@
 package io.edgeport.config;
 
+import io.edgeport.model.Domain;
+import io.edgeport.model.PathRule;
+import io.edgeport.net.Cidr;
 import java.util.List;
 
 /**
@@ -21,7 +24,7 @@ public record EdgeportConfig(
     List<Cidr> trustedProxies,
     List<String> untrustedHeaders,
     List<String> nodes,
-    List<DomainConfig> domains,
+    List<Domain> domains,
     KubernetesConfig kubernetes,
     ListenAddress admin,
     AccessLogConfig accessLog,
@@ -39,7 +42,7 @@ public record EdgeportConfig(
 
   /** A config with static nodes, plain HTTP, and no admin listener, access log or shutdown settings (tests, tools). */
   public EdgeportConfig(ListenAddress listen, Timeouts timeouts, List<Cidr> trustedProxies, List<String> nodes,
-      List<DomainConfig> domains) {
+      List<Domain> domains) {
     this(new ListenConfig(listen, null, false), timeouts, trustedProxies, UNTRUSTED_HEADERS, nodes, domains, null,
         null, null, ShutdownConfig.DEFAULTS, List.of(), LimitsConfig.DEFAULTS);
   }

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.model.HealthCheck;
 import java.time.Duration;
 
 /** A domain's or path's {@code healthCheck}; keys it leaves out take the defaults, not the enclosing domain's. */
 final class HealthCheckSection {
   private HealthCheckSection() {}
 
-  static HealthCheckConfig read(ConfigReader r, MapNode parent, HealthCheckConfig fallback) {
+  static HealthCheck read(ConfigReader r, MapNode parent, HealthCheck fallback) {
     Entry e = parent.entries().get("healthCheck");
     if (e == null) {
       return fallback;
@@ -21,7 +22,7 @@ final class HealthCheckSection {
     }
     r.checkKeys(map, "healthCheck", "path", "port", "interval", "timeout", "healthyThreshold", "unhealthyThreshold",
         "slowStart");
-    HealthCheckConfig d = HealthCheckConfig.DEFAULT;
+    HealthCheck d = HealthCheck.DEFAULT;
     String path = null;
     Entry pathEntry = map.entries().get("path");
     if (pathEntry != null) {
@@ -41,7 +42,7 @@ final class HealthCheckSection {
       r.error(t != null ? t.value() : map, "healthCheck.timeout " + Durations.format(timeout)
           + " is longer than its interval " + Durations.format(interval));
     }
-    return new HealthCheckConfig(path, port, interval, timeout,
+    return new HealthCheck(path, port, interval, timeout,
         r.count(map, "healthyThreshold", "healthCheck.", 1, 100, d.healthyThreshold()),
         r.count(map, "unhealthyThreshold", "healthCheck.", 1, 100, d.unhealthyThreshold()),
         r.duration(map, "slowStart", "healthCheck.", d.slowStart()));

@@ -1,5 +1,6 @@
 package io.edgeport.config;
 
+import io.edgeport.model.HealthCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public record KubernetesConfig(String kubeconfig, String context, List<String> n
    * @param maxConnectionsPerIp open connections of one client address per Service port (0: no limit)
    */
   public record LoadBalancerClass(String name, List<String> addresses, boolean isDefault,
-      HealthCheckConfig healthCheck, int maxConnections, int maxConnectionsPerIp) {
+      HealthCheck healthCheck, int maxConnections, int maxConnectionsPerIp) {
     public LoadBalancerClass {
       addresses = List.copyOf(addresses);
     }

@@ -5,6 +5,8 @@ import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.ListNode;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.model.HealthCheck;
+import io.edgeport.net.Cidr;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ final class KubernetesSection {
     }
     return new KubernetesConfig.LoadBalancerClass(name, addresses,
         r.flag(map, "default", "kubernetes.loadBalancer.default", false),
-        HealthCheckSection.read(r, map, HealthCheckConfig.DEFAULT),
+        HealthCheckSection.read(r, map, HealthCheck.DEFAULT),
         r.count(map, "maxConnections", "kubernetes.loadBalancer.", 0, 10_000_000, limits.maxConnections()),
         r.count(map, "maxConnectionsPerIp", "kubernetes.loadBalancer.", 0, 10_000_000, limits.maxConnectionsPerIp()));
   }

@@ -1,5 +1,7 @@
 package io.edgeport.config;
 
+import io.edgeport.net.Cidr;
+
 /**
  * Where a listener accepts connections.
  *

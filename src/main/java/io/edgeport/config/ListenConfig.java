@@ -1,5 +1,6 @@
 package io.edgeport.config;
 
+import io.edgeport.net.Cidr;
 import java.util.List;
 
 /**

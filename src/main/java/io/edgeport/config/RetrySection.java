@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.edgeport.config.YamlTree.Entry;
 import io.edgeport.config.YamlTree.MapNode;
 import io.edgeport.config.YamlTree.Scalar;
+import io.edgeport.model.RetryPolicy;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

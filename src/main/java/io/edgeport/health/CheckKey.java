@@ -1,6 +1,6 @@
 package io.edgeport.health;
 
-import io.edgeport.config.HealthCheckConfig;
+import io.edgeport.model.HealthCheck;
 
 /**
  * What one checker checks: a node, a port and how. Backends that agree on all three share one
@@ -9,10 +9,10 @@ import io.edgeport.config.HealthCheckConfig;
  * @param check with its {@code port} resolved into {@code port} (and cleared here), and without
  *              {@code slowStart}, which is about balancing, not checking
  */
-public record CheckKey(String node, int port, HealthCheckConfig check) {
+public record CheckKey(String node, int port, HealthCheck check) {
 
-  public static CheckKey of(String node, int nodePort, HealthCheckConfig check) {
-    HealthCheckConfig c = new HealthCheckConfig(check.path(), null, check.interval(), check.timeout(),
+  public static CheckKey of(String node, int nodePort, HealthCheck check) {
+    HealthCheck c = new HealthCheck(check.path(), null, check.interval(), check.timeout(),
         check.healthyThreshold(), check.unhealthyThreshold());
     return new CheckKey(node, check.portFor(nodePort), c);
   }

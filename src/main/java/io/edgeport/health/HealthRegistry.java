@@ -1,10 +1,10 @@
 package io.edgeport.health;
 
 import io.edgeport.balance.Endpoint;
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.DomainConfig;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.Domain;
 import io.edgeport.routing.BackendResolver.Resolved;
-import io.edgeport.routing.EndpointSelector;
+import io.edgeport.routing.EndpointFilter;
 import io.edgeport.routing.Resolutions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,13 +27,13 @@ import org.slf4j.LoggerFactory;
  * on. It wraps the cluster source: given domains and nodes it runs one checker per distinct
  * {@link CheckKey}, keeps the checkers (and their state) of keys that survive an update, and
  * republishes (through {@link #onChange}) when a node's status changes. As an
- * {@link EndpointSelector} it hands out the nodes that should take traffic: the UP ones, or all of
+ * {@link EndpointFilter} it hands out the nodes that should take traffic: the UP ones, or all of
  * them when none is UP (at start nothing is known yet; later, fail-open as cloud load balancers do).
  *
  * <p>All state is confined to one Vert.x context: {@link #update}, {@link #endpoints} and the
  * checkers run there; passive failures from the proxy's event loops hop onto it.
  */
-public final class HealthRegistry implements EndpointSelector {
+public final class HealthRegistry implements EndpointFilter {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.health");
 
   private record EndpointKey(String node, int nodePort, CheckKey check) {}
@@ -76,16 +76,16 @@ public final class HealthRegistry implements EndpointSelector {
    * Aligns the checkers with what the routes need now. Runs on the context. New keys are checked
    * at once; keys that stay keep their state; keys no longer needed are stopped.
    */
-  public void update(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions) {
+  public void update(List<Domain> domains, List<String> nodes, Resolutions resolutions) {
     update(domains, List.of(), nodes, resolutions);
   }
 
   /** @param more backends besides the domains' (the TCP ports of LoadBalancer Services), checked the same way */
-  public void update(List<DomainConfig> domains, List<BackendRef> more, List<String> nodes, Resolutions resolutions) {
+  public void update(List<Domain> domains, List<BackendRef> more, List<String> nodes, Resolutions resolutions) {
     Map<BackendRef, String> backends = new LinkedHashMap<>(); // each distinct backend, with a Host to check it with
-    for (DomainConfig domain : domains) {
+    for (Domain domain : domains) {
       String hostHeader = domain.isWildcard() ? domain.host().substring(2)
-          : domain.host().equals(DomainConfig.ANY_HOST) ? "localhost" : domain.host();
+          : domain.host().equals(Domain.ANY_HOST) ? "localhost" : domain.host();
       domain.paths().forEach(rule -> rule.backendRefs().forEach(ref -> backends.putIfAbsent(ref, hostHeader)));
     }
     more.forEach(ref -> backends.putIfAbsent(ref, "localhost"));

@@ -1,6 +1,6 @@
 package io.edgeport.health;
 
-import io.edgeport.config.HealthCheckConfig;
+import io.edgeport.model.HealthCheck;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +27,7 @@ public final class NodeHealth {
 
   static final long MAX_BACKOFF_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-  private final HealthCheckConfig check;
+  private final HealthCheck check;
   private Status status = Status.UNKNOWN;
   private int successes;
   private int failures;
@@ -36,7 +36,7 @@ public final class NodeHealth {
   private long upSince;
   private boolean everUp;
 
-  public NodeHealth(HealthCheckConfig check) {
+  public NodeHealth(HealthCheck check) {
     this.check = check;
   }
 

@@ -1,6 +1,6 @@
 package io.edgeport.limit;
 
-import io.edgeport.config.Cidr;
+import io.edgeport.net.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 

@@ -1,7 +1,7 @@
 package io.edgeport.limit;
 
-import io.edgeport.config.Cidr;
-import io.edgeport.config.ClientRules;
+import io.edgeport.model.ClientRules;
+import io.edgeport.net.Cidr;
 import java.util.List;
 
 /**

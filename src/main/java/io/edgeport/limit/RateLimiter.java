@@ -1,6 +1,6 @@
 package io.edgeport.limit;
 
-import io.edgeport.config.ClientRules.RateLimit;
+import io.edgeport.model.ClientRules.RateLimit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,6 +1,6 @@
 package io.edgeport.proxy;
 
-import io.edgeport.config.Cidr;
+import io.edgeport.net.Cidr;
 import io.vertx.core.MultiMap;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package io.edgeport.proxy;
 
-import io.edgeport.config.Cidr;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.LimitsConfig;
-import io.edgeport.config.RouteFilters;
+import io.edgeport.model.RouteFilters;
+import io.edgeport.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 

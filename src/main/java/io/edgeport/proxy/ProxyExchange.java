@@ -1,12 +1,12 @@
 package io.edgeport.proxy;
 
 import io.edgeport.balance.Endpoint;
-import io.edgeport.balance.LoadBalancer;
+import io.edgeport.balance.EndpointPicker;
 import io.edgeport.balance.PickContext;
 import io.edgeport.balance.RetryBudget;
-import io.edgeport.config.Cidr;
-import io.edgeport.config.RetryPolicy;
-import io.edgeport.config.RouteFilters;
+import io.edgeport.model.RetryPolicy;
+import io.edgeport.model.RouteFilters;
+import io.edgeport.net.Cidr;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -69,7 +69,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   /** What the node is asked for: the client's target and authority, unless the rule rewrites them. */
   private final String upstreamTarget;
   private final String upstreamAuthority;
-  private final LoadBalancer balancer;
+  private final EndpointPicker balancer;
   private final List<Cidr> allowedSources;
   private final List<Endpoint> endpoints;
   /** Does it carry a body? For HTTP/2 without a Content-Length: maybe, until its first event says. */

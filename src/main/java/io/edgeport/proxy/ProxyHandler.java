@@ -1,7 +1,7 @@
 package io.edgeport.proxy;
 
-import io.edgeport.config.RouteFilters;
 import io.edgeport.limit.DomainGate;
+import io.edgeport.model.RouteFilters;
 import io.edgeport.net.HostNames;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;

@@ -1,9 +1,9 @@
 package io.edgeport.proxy;
 
-import io.edgeport.config.RequestConditions.NameValue;
-import io.edgeport.config.RouteFilters.HeaderEdits;
-import io.edgeport.config.RouteFilters.PathReplacement;
-import io.edgeport.config.RouteFilters.Redirect;
+import io.edgeport.model.RequestConditions.NameValue;
+import io.edgeport.model.RouteFilters.HeaderEdits;
+import io.edgeport.model.RouteFilters.PathReplacement;
+import io.edgeport.model.RouteFilters.Redirect;
 import io.edgeport.routing.Route;
 import io.vertx.core.MultiMap;
 

@@ -1,6 +1,6 @@
 package io.edgeport.proxy;
 
-import io.edgeport.config.RetryPolicy;
+import io.edgeport.model.RetryPolicy;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

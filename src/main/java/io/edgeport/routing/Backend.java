@@ -1,9 +1,9 @@
 package io.edgeport.routing;
 
-import io.edgeport.balance.LoadBalancer;
+import io.edgeport.balance.EndpointPicker;
 import io.edgeport.balance.RetryBudget;
-import io.edgeport.config.Cidr;
-import io.edgeport.config.RetryPolicy;
+import io.edgeport.model.RetryPolicy;
+import io.edgeport.net.Cidr;
 import java.util.List;
 
 /**
@@ -17,5 +17,5 @@ import java.util.List;
  * @param h2c               forwarded over cleartext HTTP/2
  * @param proxyProtocol     PROXY protocol version on node connections (1, 2), or 0
  */
-public record Backend(String name, LoadBalancer balancer, List<Cidr> allowedSources, String unavailableReason,
+public record Backend(String name, EndpointPicker balancer, List<Cidr> allowedSources, String unavailableReason,
     RetryPolicy retry, RetryBudget budget, boolean h2c, int proxyProtocol) {}

@@ -1,9 +1,9 @@
 package io.edgeport.routing;
 
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.Cidr;
-import io.edgeport.config.HealthCheckConfig;
-import io.edgeport.config.LoadBalancing;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.HealthCheck;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.net.Cidr;
 import java.util.List;
 
 /** Turns a configured backend into what routing needs now: a nodePort and its rules, or why it cannot serve. */
@@ -20,7 +20,7 @@ public interface BackendResolver {
   /**
    * @param allowedSources client networks allowed in (empty: everyone)
    */
-  record Resolved(int nodePort, LoadBalancing loadBalancing, HealthCheckConfig healthCheck, List<Cidr> allowedSources)
+  record Resolved(int nodePort, LoadBalancing loadBalancing, HealthCheck healthCheck, List<Cidr> allowedSources)
       implements Resolution {
     public Resolved {
       allowedSources = List.copyOf(allowedSources);

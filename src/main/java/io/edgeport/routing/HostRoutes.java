@@ -1,6 +1,6 @@
 package io.edgeport.routing;
 
-import io.edgeport.config.PathRule.PathMatch;
+import io.edgeport.model.PathRule.PathMatch;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package io.edgeport.routing;
 
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.DomainConfig;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.Domain;
 import io.edgeport.routing.BackendResolver.Resolution;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +19,14 @@ public record Resolutions(Map<BackendRef, Resolution> byBackend) {
     byBackend = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byBackend));
   }
 
-  public static Resolutions of(List<DomainConfig> domains, BackendResolver resolver) {
+  public static Resolutions of(List<Domain> domains, BackendResolver resolver) {
     return of(domains, List.of(), resolver);
   }
 
   /** @param more backends besides the domains' (the TCP ports of LoadBalancer Services) */
-  public static Resolutions of(List<DomainConfig> domains, List<BackendRef> more, BackendResolver resolver) {
+  public static Resolutions of(List<Domain> domains, List<BackendRef> more, BackendResolver resolver) {
     Map<BackendRef, Resolution> out = new LinkedHashMap<>();
-    for (DomainConfig d : domains) {
+    for (Domain d : domains) {
       d.paths().forEach(rule -> rule.backendRefs().forEach(ref -> out.computeIfAbsent(ref, resolver::resolve)));
     }
     more.forEach(ref -> out.computeIfAbsent(ref, resolver::resolve));

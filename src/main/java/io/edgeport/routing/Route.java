@@ -1,11 +1,11 @@
 package io.edgeport.routing;
 
-import io.edgeport.config.HttpsPolicy;
-import io.edgeport.config.PathRule.PathMatch;
-import io.edgeport.config.RequestConditions;
-import io.edgeport.config.RequestConditions.NameValue;
-import io.edgeport.config.RouteFilters;
 import io.edgeport.limit.DomainGate;
+import io.edgeport.model.HttpsPolicy;
+import io.edgeport.model.PathRule.PathMatch;
+import io.edgeport.model.RequestConditions;
+import io.edgeport.model.RequestConditions.NameValue;
+import io.edgeport.model.RouteFilters;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.edgeport.routing;
 
-import io.edgeport.balance.LoadBalancer;
+import io.edgeport.balance.EndpointPicker;
 import io.edgeport.balance.RetryBudget;
 import io.edgeport.balance.SelectionStrategy;
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.DomainConfig;
-import io.edgeport.config.PathRule;
-import io.edgeport.config.WeightedBackend;
 import io.edgeport.limit.DomainGate;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.Domain;
+import io.edgeport.model.PathRule;
+import io.edgeport.model.WeightedBackend;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,11 +27,11 @@ public final class RouteTableBuilder {
    * @param gates       each domain's client rules, or null for a domain without (its rate limiter lives across
    *                    snapshots)
    */
-  public static RouteTable build(List<DomainConfig> domains, List<String> nodes, Resolutions resolutions,
-      EndpointSelector selector, Function<BackendRef, RetryBudget> budgets, Function<DomainConfig, DomainGate> gates) {
+  public static RouteTable build(List<Domain> domains, List<String> nodes, Resolutions resolutions,
+      EndpointFilter selector, Function<BackendRef, RetryBudget> budgets, Function<Domain, DomainGate> gates) {
     Map<BackendRef, Backend> backends = new HashMap<>();
-    Map<DomainConfig, List<Route>> rulesOf = new LinkedHashMap<>();
-    for (DomainConfig domain : domains) {
+    Map<Domain, List<Route>> rulesOf = new LinkedHashMap<>();
+    for (Domain domain : domains) {
       List<Route> rules = new ArrayList<>();
       DomainGate gate = gates.apply(domain);
       for (PathRule rule : domain.paths()) {
@@ -51,10 +51,10 @@ public final class RouteTableBuilder {
     Map<String, HostRoutes> wildcard = new HashMap<>();
     Map<String, HostRoutes> suffix = new HashMap<>();
     HostRoutes anyHost = null;
-    for (Map.Entry<DomainConfig, List<Route>> e : rulesOf.entrySet()) {
-      DomainConfig domain = e.getKey();
+    for (Map.Entry<Domain, List<Route>> e : rulesOf.entrySet()) {
+      Domain domain = e.getKey();
       HostRoutes routes = new HostRoutes(domain.gatewayApi() ? fallThrough(domain, rulesOf) : List.of(e.getValue()));
-      if (domain.host().equals(DomainConfig.ANY_HOST)) {
+      if (domain.host().equals(Domain.ANY_HOST)) {
         anyHost = routes;
       } else if (domain.isWildcard()) {
         (domain.gatewayApi() ? suffix : wildcard).put(domain.host().substring(2), routes);
@@ -69,14 +69,14 @@ public final class RouteTableBuilder {
    * A Gateway API host's rules, then those of every less specific Gateway API host that covers it (longer
    * wildcards first, {@code *} last): a request none of its own rules takes may match one of theirs.
    */
-  private static List<List<Route>> fallThrough(DomainConfig domain, Map<DomainConfig, List<Route>> rulesOf) {
-    List<DomainConfig> covering = new ArrayList<>();
-    for (DomainConfig other : rulesOf.keySet()) {
+  private static List<List<Route>> fallThrough(Domain domain, Map<Domain, List<Route>> rulesOf) {
+    List<Domain> covering = new ArrayList<>();
+    for (Domain other : rulesOf.keySet()) {
       if (other != domain && other.gatewayApi() && covers(other.host(), domain.host())) {
         covering.add(other);
       }
     }
-    covering.sort(Comparator.comparingInt((DomainConfig d) -> -d.host().length()));
+    covering.sort(Comparator.comparingInt((Domain d) -> -d.host().length()));
     List<List<Route>> tiers = new ArrayList<>();
     tiers.add(rulesOf.get(domain));
     covering.forEach(d -> tiers.add(rulesOf.get(d)));
@@ -85,8 +85,8 @@ public final class RouteTableBuilder {
 
   /** Does the Gateway API host pattern {@code general} cover every host {@code specific} does, and more? */
   static boolean covers(String general, String specific) {
-    if (general.equals(DomainConfig.ANY_HOST)) {
-      return !specific.equals(DomainConfig.ANY_HOST);
+    if (general.equals(Domain.ANY_HOST)) {
+      return !specific.equals(Domain.ANY_HOST);
     }
     if (!general.startsWith("*.")) {
       return false;
@@ -98,13 +98,13 @@ public final class RouteTableBuilder {
 
   /** A backend as it serves now: its balancer over the endpoints that take traffic, or why it cannot serve. */
   public static Backend backend(BackendRef ref, BackendResolver.Resolution resolution, List<String> nodes,
-      EndpointSelector selector, RetryBudget budget) {
+      EndpointFilter selector, RetryBudget budget) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
           .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget, ref.h2c(),
           ref.proxyProtocol());
     }
-    LoadBalancer none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
+    EndpointPicker none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
     return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason(),
         ref.retry(), budget, ref.h2c(), ref.proxyProtocol());
   }

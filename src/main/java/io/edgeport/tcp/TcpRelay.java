@@ -2,8 +2,8 @@ package io.edgeport.tcp;
 
 import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.PickContext;
-import io.edgeport.config.Cidr;
 import io.edgeport.limit.ClientKey;
+import io.edgeport.net.Cidr;
 import io.edgeport.net.ProxyProtocolHeader;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

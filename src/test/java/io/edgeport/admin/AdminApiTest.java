@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.health.NodeHealth;
@@ -38,7 +38,7 @@ class AdminApiTest {
   @TempDir
   Path dir;
   TestNodes nodes;
-  Gateway gateway;
+  Edgeport gateway;
   WebClient web;
   int adminPort;
   Path file;
@@ -67,7 +67,7 @@ class AdminApiTest {
     file = dir.resolve("edgeport.yaml");
     adminPort = Configs.freePort();
     web = WebClient.create(vertx);
-    Gateway.start(vertx, load(config(adminPort)), 2, new AdminServer(vertx, "edgeport test"))
+    Edgeport.start(vertx, load(config(adminPort)), 2, new AdminServer(vertx, "edgeport test"))
         .onComplete(ctx.succeeding(g -> {
           gateway = g;
           ctx.completeNow();

@@ -26,7 +26,7 @@ class SlowStartTest {
     AtomicLong now = new AtomicLong(1_000);
     endpoints.get(1).startRamp(now.get());
     now.addAndGet(elapsedNanos);
-    LoadBalancer lb = new SlowStart(new RoundRobin(endpoints), RAMP, now::get, evenDraws());
+    EndpointPicker lb = new SlowStart(new RoundRobin(endpoints), RAMP, now::get, evenDraws());
     int newNode = 0;
     for (int i = 0; i < 1000; i++) {
       newNode += lb.pick(() -> "x");
@@ -46,10 +46,10 @@ class SlowStartTest {
   void withoutARampNothingChanges() {
     Endpoint e = new Endpoint("10.0.0.1", 30005);
     assertEquals(1.0, e.rampWeight(5, RAMP));
-    assertEquals(SelectionStrategy.of(io.edgeport.config.LoadBalancing.ROUND_ROBIN).create(List.of(e)).getClass(),
-        SelectionStrategy.of(io.edgeport.config.LoadBalancing.ROUND_ROBIN, java.time.Duration.ZERO).create(List.of(e))
+    assertEquals(SelectionStrategy.of(io.edgeport.model.LoadBalancing.ROUND_ROBIN).create(List.of(e)).getClass(),
+        SelectionStrategy.of(io.edgeport.model.LoadBalancing.ROUND_ROBIN, java.time.Duration.ZERO).create(List.of(e))
             .getClass());
-    assertEquals(ClientIpHash.class, SelectionStrategy.of(io.edgeport.config.LoadBalancing.CLIENT_IP_HASH,
+    assertEquals(ClientIpHash.class, SelectionStrategy.of(io.edgeport.model.LoadBalancing.CLIENT_IP_HASH,
         java.time.Duration.ofSeconds(30)).create(List.of(e)).getClass(), "client-ip-hash keeps clients put");
   }
 }

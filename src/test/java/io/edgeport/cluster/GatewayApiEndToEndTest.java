@@ -88,7 +88,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
   }
 
   /** @param more more of the config (domains of the file) */
-  void startGateway(String more, io.edgeport.Gateway.Extension... extensions) throws Exception {
+  void startGateway(String more, io.edgeport.Edgeport.Extension... extensions) throws Exception {
     startOnApi("gatewayClass: edgeport\npublishAddress: 203.0.113.10", more, extensions);
   }
 
@@ -184,7 +184,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
     return null;
   }
 
-  Predicate<io.edgeport.Gateway> serves(String host) {
+  Predicate<io.edgeport.Edgeport> serves(String host) {
     return g -> g.view() != null && g.view().domains().stream().anyMatch(d -> d.host().equals(host))
         && g.unavailableRoutes().isEmpty();
   }

@@ -5,7 +5,7 @@ import static io.edgeport.health.NodeHealth.Status.UP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.support.Await;
 import io.edgeport.support.Curl;
@@ -60,7 +60,7 @@ class KubernetesEndToEndTest extends MockApiTest {
   }
 
   /** Routing serves exactly these node addresses (UP under their check). */
-  Predicate<Gateway> serving(Set<String> addresses) {
+  Predicate<Edgeport> serving(Set<String> addresses) {
     return g -> g.cluster().nodes().size() == addresses.size() && g.cluster().nodes().containsAll(addresses)
         && addresses.stream().allMatch(a -> g.nodeHealth().entrySet().stream()
             .anyMatch(e -> e.getKey().startsWith(a + " ") && e.getValue() == UP));
@@ -80,7 +80,7 @@ class KubernetesEndToEndTest extends MockApiTest {
             nodePort: %d
         """.formatted(nodes.addresses().get(2), nodes.port());
     Files.writeString(file, staticConfig);
-    gateway = Gateway.start(vertx, ConfigLoader.load(file).config(), 2).await(40, TimeUnit.SECONDS);
+    gateway = Edgeport.start(vertx, ConfigLoader.load(file).config(), 2).await(40, TimeUnit.SECONDS);
     int port = gateway.port();
     assertEquals(Set.of("127.0.0.4"), spread(6).keySet());
     assertEquals("static", gateway.clusterSourceState());

@@ -8,8 +8,8 @@ import io.edgeport.admin.AdminServer;
 import io.edgeport.config.LimitsConfig;
 import io.edgeport.support.Await;
 import io.edgeport.support.Browser;
-import io.edgeport.support.Curl;
 import io.edgeport.support.Configs;
+import io.edgeport.support.Curl;
 import io.edgeport.support.MockApiTest;
 import io.edgeport.support.Poll;
 import io.edgeport.support.PrometheusText;
@@ -65,7 +65,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     startLoadBalancer("");
   }
 
-  void startLoadBalancer(String rest, io.edgeport.Gateway.Extension... extensions) throws Exception {
+  void startLoadBalancer(String rest, io.edgeport.Edgeport.Extension... extensions) throws Exception {
     startOnApi("""
         loadBalancer:
           class: edgeport.io/lb

@@ -1,11 +1,21 @@
 package io.edgeport.config;
 
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.ClientRules;
+import io.edgeport.model.Domain;
+import io.edgeport.model.HealthCheck;
+import io.edgeport.model.HttpsPolicy;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.PathRule;
+import io.edgeport.model.RetryPolicy;
+import io.edgeport.model.ServiceRef;
+import io.edgeport.net.Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.config.PathRule.PathMatch;
+import io.edgeport.model.PathRule.PathMatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +72,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.168.1.7/32")), c.trustedProxies());
     assertEquals(List.of("192.168.56.11", "node-2.cluster.local"), c.nodes());
     assertEquals(3, c.domains().size());
-    assertEquals(new DomainConfig("api.example.com",
+    assertEquals(new Domain("api.example.com",
         List.of(PathRule.everything(new BackendRef(30005, LoadBalancing.LEAST_REQUEST))), "f.yaml:12"),
         c.domains().get(0));
     assertTrue(c.domains().get(1).isWildcard());
@@ -251,12 +261,12 @@ class ConfigLoaderTest {
                 nodePort: 30008
                 healthCheck: {path: /ready}
         """).config();
-    assertEquals(new HealthCheckConfig("/healthz", 30100, Duration.ofSeconds(2), Duration.ofMillis(500), 1, 5,
+    assertEquals(new HealthCheck("/healthz", 30100, Duration.ofSeconds(2), Duration.ofMillis(500), 1, 5,
         Duration.ofSeconds(30)),
         c.domains().get(0).paths().get(0).backend().healthCheck());
-    assertEquals(HealthCheckConfig.DEFAULT, c.domains().get(1).paths().get(0).backend().healthCheck(),
+    assertEquals(HealthCheck.DEFAULT, c.domains().get(1).paths().get(0).backend().healthCheck(),
         "no healthCheck: TCP every 5 s");
-    assertEquals(new HealthCheckConfig(null, null, Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 3),
+    assertEquals(new HealthCheck(null, null, Duration.ofSeconds(10), Duration.ofSeconds(1), 2, 3),
         c.domains().get(2).paths().get(0).backend().healthCheck(), "a path inherits the domain's check");
     assertEquals("/ready", c.domains().get(2).paths().get(1).backend().healthCheck().path());
   }
@@ -349,7 +359,7 @@ class ConfigLoaderTest {
     assertEquals("edgeport.io/lb", lb.name());
     assertEquals(List.of("203.0.113.10", "2001:db8::10"), lb.addresses());
     assertTrue(lb.isDefault());
-    assertEquals(HealthCheckConfig.DEFAULT, lb.healthCheck());
+    assertEquals(HealthCheck.DEFAULT, lb.healthCheck());
     assertEquals(java.time.Duration.ofMinutes(10), c.timeouts().tcpIdle());
     assertEquals(java.time.Duration.ofHours(1), Timeouts.DEFAULTS.tcpIdle());
     assertEquals(List.of(), c.domains(), "Services supply what is served");

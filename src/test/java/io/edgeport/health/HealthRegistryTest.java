@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.balance.Endpoint;
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.DomainConfig;
-import io.edgeport.config.HealthCheckConfig;
-import io.edgeport.config.LoadBalancing;
-import io.edgeport.config.PathRule;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.Domain;
+import io.edgeport.model.HealthCheck;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.PathRule;
 import io.edgeport.routing.BackendResolver;
-import io.edgeport.routing.Resolutions;
 import io.edgeport.routing.BackendResolver.Resolved;
+import io.edgeport.routing.Resolutions;
 import io.edgeport.support.Poll;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The registry with a scripted probe: sharing of checkers, state across updates, the healthy subset. */
 @ExtendWith(VertxExtension.class)
 class HealthRegistryTest {
-  static final HealthCheckConfig FAST = new HealthCheckConfig(null, null, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1);
+  static final HealthCheck FAST = new HealthCheck(null, null, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1);
   static final long RAMP = 60_000_000_000L; // a slow start of 60 s on the test's clock
 
   /** The registry's clock: it moves only when a test moves it. */
@@ -81,19 +81,19 @@ class HealthRegistryTest {
     })).await(10, TimeUnit.SECONDS);
   }
 
-  void updateAndAwaitResults(List<DomainConfig> domains, List<String> nodes) throws Exception {
+  void updateAndAwaitResults(List<Domain> domains, List<String> nodes) throws Exception {
     Future.<Void>future(p -> context.runOnContext(v -> {
       registry.update(domains, nodes, Resolutions.of(domains, BackendResolver.STATIC));
       registry.firstResults(10_000).onComplete(p);
     })).await(15, TimeUnit.SECONDS);
   }
 
-  static Resolved resolved(DomainConfig d) {
+  static Resolved resolved(Domain d) {
     return (Resolved) BackendResolver.STATIC.resolve(d.paths().get(0).backend());
   }
 
-  static DomainConfig domain(String host, int nodePort) {
-    return new DomainConfig(host, List.of(PathRule.everything(new BackendRef(nodePort, LoadBalancing.ROUND_ROBIN, FAST))));
+  static Domain domain(String host, int nodePort) {
+    return new Domain(host, List.of(PathRule.everything(new BackendRef(nodePort, LoadBalancing.ROUND_ROBIN, FAST))));
   }
 
   @Test
@@ -131,7 +131,7 @@ class HealthRegistryTest {
 
   @Test
   void aNodeThatComesBackStartsItsSlowStartRamp() throws Exception {
-    DomainConfig d = domain("a.example.com", 30005);
+    Domain d = domain("a.example.com", 30005);
     Resolved ref = resolved(d);
     List<String> nodes = List.of("10.0.0.1", "10.0.0.2");
     updateAndAwaitResults(List.of(d), nodes);
@@ -155,7 +155,7 @@ class HealthRegistryTest {
 
   @Test
   void aNodeJoiningLaterStartsItsSlowStartRampOneThereAtTheStartDoesNot() throws Exception {
-    DomainConfig d = domain("a.example.com", 30005);
+    Domain d = domain("a.example.com", 30005);
     Resolved ref = resolved(d);
     updateAndAwaitResults(List.of(d), List.of("10.0.0.1"));
     Endpoint first = onContext(() -> registry.endpoints(ref, List.of("10.0.0.1"))).get(0);
@@ -169,7 +169,7 @@ class HealthRegistryTest {
   void checkerStateAndEndpointsSurviveAnUpdateForNodesThatStay() throws Exception {
     answerOnlyFirstProbes = true; // after its first result a node's status can only change by a new checker
     failing.add("10.0.0.2");
-    DomainConfig d = domain("a.example.com", 30005);
+    Domain d = domain("a.example.com", 30005);
     Resolved ref = resolved(d);
     updateAndAwaitResults(List.of(d), List.of("10.0.0.1", "10.0.0.2"));
     // asked alone, a DOWN node is handed out (fail-open): a way to get at its endpoint

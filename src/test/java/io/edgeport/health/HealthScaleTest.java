@@ -3,11 +3,11 @@ package io.edgeport.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.DomainConfig;
-import io.edgeport.config.HealthCheckConfig;
-import io.edgeport.config.LoadBalancing;
-import io.edgeport.config.PathRule;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.Domain;
+import io.edgeport.model.HealthCheck;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.PathRule;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Resolutions;
 import io.edgeport.support.Configs;
@@ -39,10 +39,10 @@ class HealthScaleTest {
     while (ports.size() < 10) {
       ports.add(Configs.freePort()); // ten distinct ones: two equal backends would share their checkers
     }
-    List<DomainConfig> domains = new ArrayList<>();
+    List<Domain> domains = new ArrayList<>();
     for (int port : ports) {
-      domains.add(new DomainConfig("app" + port + ".example.com", List.of(PathRule.everything(
-          new BackendRef(port, LoadBalancing.ROUND_ROBIN, HealthCheckConfig.DEFAULT)))));
+      domains.add(new Domain("app" + port + ".example.com", List.of(PathRule.everything(
+          new BackendRef(port, LoadBalancing.ROUND_ROBIN, HealthCheck.DEFAULT)))));
     }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Vertx vertx = Vertx.vertx();

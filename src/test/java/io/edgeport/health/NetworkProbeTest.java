@@ -3,7 +3,7 @@ package io.edgeport.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.config.HealthCheckConfig;
+import io.edgeport.model.HealthCheck;
 import io.edgeport.support.Configs;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -45,7 +45,7 @@ class NetworkProbeTest {
   /** A timeout that /hang reaches and that a first, cold probe on a busy machine does not (300 ms did, 2 runs in 6). */
   CheckKey http(String path, int onPort) {
     return CheckKey.of("127.0.0.2", onPort,
-        new HealthCheckConfig(path, null, Duration.ofSeconds(2), Duration.ofSeconds(2), 1, 1));
+        new HealthCheck(path, null, Duration.ofSeconds(2), Duration.ofSeconds(2), 1, 1));
   }
 
   void expect(VertxTestContext ctx, Checkpoint done, CheckKey key, boolean ok, String detail) {

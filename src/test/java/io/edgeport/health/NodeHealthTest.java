@@ -6,7 +6,7 @@ import static io.edgeport.health.NodeHealth.Status.UP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.edgeport.config.HealthCheckConfig;
+import io.edgeport.model.HealthCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The health state machine driven by scripted probe results and an injected clock: no waiting. */
 class NodeHealthTest {
   static final long SECOND = 1_000_000_000L;
-  static final HealthCheckConfig CHECK =
-      new HealthCheckConfig("/healthz", null, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, 3);
+  static final HealthCheck CHECK =
+      new HealthCheck("/healthz", null, Duration.ofSeconds(5), Duration.ofSeconds(1), 2, 3);
 
   /** Feeds results ('+' success, '-' failure, 'P' passive failure), one per interval; returns the status after each. */
   static List<NodeHealth.Status> run(NodeHealth h, String script) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.config.Cidr;
+import io.edgeport.net.Cidr;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.edgeport.limit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.config.Cidr;
-import io.edgeport.config.ClientRules;
-import io.edgeport.config.ClientRules.RateLimit;
+import io.edgeport.model.ClientRules;
+import io.edgeport.model.ClientRules.RateLimit;
+import io.edgeport.net.Cidr;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

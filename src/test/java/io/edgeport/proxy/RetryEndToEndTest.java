@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.support.Configs;
 import io.edgeport.support.NodeProcesses;
 import io.edgeport.support.Poll;
@@ -37,7 +37,7 @@ class RetryEndToEndTest {
   Path dir;
   Vertx vertx;
   NodeProcesses nodes;
-  Gateway gateway;
+  Edgeport gateway;
 
   @BeforeEach
   void start() throws Exception {
@@ -55,7 +55,7 @@ class RetryEndToEndTest {
   }
 
   void startGateway(String retry) throws Exception {
-    gateway = Gateway.start(vertx, Configs.load(dir, """
+    gateway = Edgeport.start(vertx, Configs.load(dir, """
         listen:
           http: "127.0.0.1:0"
         timeouts:
@@ -264,7 +264,7 @@ class RetryEndToEndTest {
   @Test
   void aTimeoutIsRetriedWhenAskedFor() throws Exception {
     nodeZeroHoldsTheOthersServe();
-    gateway = Gateway.start(vertx, Configs.load(dir, """
+    gateway = Edgeport.start(vertx, Configs.load(dir, """
         listen:
           http: "127.0.0.1:0"
         timeouts:

@@ -2,11 +2,11 @@ package io.edgeport.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.edgeport.config.PathRule.PathMatch;
-import io.edgeport.config.RequestConditions.NameValue;
-import io.edgeport.config.RouteFilters.HeaderEdits;
-import io.edgeport.config.RouteFilters.PathReplacement;
-import io.edgeport.config.RouteFilters.Redirect;
+import io.edgeport.model.PathRule.PathMatch;
+import io.edgeport.model.RequestConditions.NameValue;
+import io.edgeport.model.RouteFilters.HeaderEdits;
+import io.edgeport.model.RouteFilters.PathReplacement;
+import io.edgeport.model.RouteFilters.Redirect;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
 import io.vertx.core.MultiMap;

@@ -7,15 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeport.config.ClientRules;
-import io.edgeport.config.DomainConfig;
-import io.edgeport.config.HttpsPolicy;
-import io.edgeport.config.PathRule;
-import io.edgeport.config.PathRule.PathMatch;
-import io.edgeport.config.RequestConditions;
-import io.edgeport.config.RequestConditions.NameValue;
-import io.edgeport.config.RouteFilters;
-import io.edgeport.config.WeightedBackend;
+import io.edgeport.model.ClientRules;
+import io.edgeport.model.Domain;
+import io.edgeport.model.HttpsPolicy;
+import io.edgeport.model.PathRule;
+import io.edgeport.model.PathRule.PathMatch;
+import io.edgeport.model.RequestConditions;
+import io.edgeport.model.RequestConditions.NameValue;
+import io.edgeport.model.RouteFilters;
+import io.edgeport.model.WeightedBackend;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +30,8 @@ class GatewayApiRoutingTest {
     return new PathRule(match, path, List.of(new WeightedBackend(port(nodePort), 1)), when, RouteFilters.NONE);
   }
 
-  static DomainConfig gateway(String host, PathRule... rules) {
-    return new DomainConfig(host, List.of(rules), "httproute test", HttpsPolicy.NONE, ClientRules.NONE, true);
+  static Domain gateway(String host, PathRule... rules) {
+    return new Domain(host, List.of(rules), "httproute test", HttpsPolicy.NONE, ClientRules.NONE, true);
   }
 
   static RequestConditions when(String method, Map<String, String> headers, Map<String, String> query) {
@@ -105,8 +105,8 @@ class GatewayApiRoutingTest {
   @Test
   void configHostsDoNotFallThroughAndKeepOneLabelWildcards() {
     RouteTable t = build(List.of(
-        new DomainConfig("a.example.com", List.of(new PathRule(PathMatch.PREFIX, "/a", port(30001)))),
-        new DomainConfig("*.apps.example.com", List.of(PathRule.everything(port(30005)))),
+        new Domain("a.example.com", List.of(new PathRule(PathMatch.PREFIX, "/a", port(30001)))),
+        new Domain("*.apps.example.com", List.of(PathRule.everything(port(30005)))),
         gateway("*.example.com", rule(PathMatch.PREFIX, "/", 30002, RequestConditions.NONE))));
     assertNull(pick(t, "a.example.com", "GET", "/other"), "a config host answers for itself");
     assertEquals(":30005", pick(t, "x.apps.example.com", "GET", "/"));

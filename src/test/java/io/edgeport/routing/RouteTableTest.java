@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.RetryBudget;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.Domain;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.PathRule;
+import io.edgeport.model.PathRule.PathMatch;
 import io.edgeport.net.HostNames;
-import io.edgeport.config.BackendRef;
-import io.edgeport.config.DomainConfig;
-import io.edgeport.config.LoadBalancing;
-import io.edgeport.config.PathRule;
-import io.edgeport.config.PathRule.PathMatch;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,8 @@ class RouteTableTest {
   static final List<String> NODES = List.of("10.0.0.1", "10.0.0.2");
 
   /** Every node takes traffic: no health information in these tests. */
-  static RouteTable build(List<DomainConfig> domains) {
-    EndpointSelector allNodes = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
+  static RouteTable build(List<Domain> domains) {
+    EndpointFilter allNodes = (backend, nodes) -> nodes.stream().map(n -> new Endpoint(n, backend.nodePort())).toList();
     return RouteTableBuilder.build(domains, NODES, Resolutions.of(domains, BackendResolver.STATIC), allNodes,
         ref -> new RetryBudget(20, 10), domain -> null);
   }
@@ -30,8 +30,8 @@ class RouteTableTest {
     return new BackendRef(p, LoadBalancing.ROUND_ROBIN);
   }
 
-  static DomainConfig domain(String host, int nodePort) {
-    return new DomainConfig(host, List.of(PathRule.everything(port(nodePort))));
+  static Domain domain(String host, int nodePort) {
+    return new Domain(host, List.of(PathRule.everything(port(nodePort))));
   }
 
   /** As the request path routes: the path in its matching form, and none for a refused one. */
@@ -56,7 +56,7 @@ class RouteTableTest {
 
   @Test
   void pathsAreMatchedElementWiseLongestFirstExactBeforePrefix() {
-    RouteTable t = build(List.of(new DomainConfig("shop.example.com", List.of(
+    RouteTable t = build(List.of(new Domain("shop.example.com", List.of(
         new PathRule(PathMatch.PREFIX, "/", port(30001)),
         new PathRule(PathMatch.PREFIX, "/api", port(30002)),
         new PathRule(PathMatch.PREFIX, "/api/v2", port(30003)),
@@ -75,7 +75,7 @@ class RouteTableTest {
 
   @Test
   void pathsWithoutACatchAllCanMiss() {
-    RouteTable t = build(List.of(new DomainConfig("shop.example.com",
+    RouteTable t = build(List.of(new Domain("shop.example.com",
         List.of(new PathRule(PathMatch.PREFIX, "/api", port(30002))))));
     assertNull(nodePort(t, "shop.example.com", "/"));
     assertNull(nodePort(t, "shop.example.com", "/apix"));
@@ -115,7 +115,7 @@ class RouteTableTest {
         "/admin#/../api", "/admin#x")) {
       assertNull(PathNormalizer.forMatching(ambiguous), ambiguous);
     }
-    RouteTable t = build(List.of(new DomainConfig("shop.example.com", List.of(
+    RouteTable t = build(List.of(new Domain("shop.example.com", List.of(
         new PathRule(PathMatch.PREFIX, "/", port(30001)),
         new PathRule(PathMatch.PREFIX, "/api", port(30002)),
         new PathRule(PathMatch.PREFIX, "/admin", port(30003))))));
@@ -139,7 +139,7 @@ class RouteTableTest {
 
   @Test
   void tensOfThousandsOfDomainsAreLookedUpByHash() {
-    List<DomainConfig> many = new ArrayList<>();
+    List<Domain> many = new ArrayList<>();
     for (int i = 0; i < 50_000; i++) {
       many.add(domain("site" + i + ".example.com", 30000 + i % 2000));
     }

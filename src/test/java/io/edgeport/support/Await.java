@@ -1,6 +1,6 @@
 package io.edgeport.support;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.edgeport.health.NodeHealth;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,13 +13,13 @@ public final class Await {
   private Await() {}
 
   /** Until the gateway's node health satisfies {@code condition}. */
-  public static void health(Gateway gateway, Predicate<Map<String, NodeHealth.Status>> condition, long seconds)
+  public static void health(Edgeport gateway, Predicate<Map<String, NodeHealth.Status>> condition, long seconds)
       throws Exception {
     until(gateway, g -> condition.test(g.nodeHealth()), seconds);
   }
 
   /** Until {@code condition} holds for the gateway, checked after each routing rebuild or source state change. */
-  public static void until(Gateway gateway, Predicate<Gateway> condition, long seconds) throws Exception {
+  public static void until(Edgeport gateway, Predicate<Edgeport> condition, long seconds) throws Exception {
     CompletableFuture<Void> met = new CompletableFuture<>();
     try (AutoCloseable listening = gateway.addStateListener(() -> {
       if (condition.test(gateway)) {
@@ -37,7 +37,7 @@ public final class Await {
   }
 
   /** Until the node checked as {@code key} (like {@code "127.0.0.3 on :30005 /healthz"}) has {@code status}. */
-  public static void node(Gateway gateway, String key, NodeHealth.Status status, long seconds) throws Exception {
+  public static void node(Edgeport gateway, String key, NodeHealth.Status status, long seconds) throws Exception {
     health(gateway, h -> h.get(key) == status, seconds);
   }
 }

@@ -1,6 +1,6 @@
 package io.edgeport.support;
 
-import io.edgeport.Gateway;
+import io.edgeport.Edgeport;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,7 @@ public abstract class LiveNodesTest {
 
   protected Vertx vertx;
   protected TestNodes nodes;
-  protected Gateway gateway;
+  protected Edgeport gateway;
 
   @BeforeEach
   void startNodes() throws Exception {
@@ -32,8 +32,8 @@ public abstract class LiveNodesTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  protected Gateway startGateway(String yaml, int workers, Gateway.Extension... extensions) throws Exception {
-    gateway = Gateway.start(vertx, Configs.load(dir, yaml), workers, extensions).await(40, TimeUnit.SECONDS);
+  protected Edgeport startGateway(String yaml, int workers, Edgeport.Extension... extensions) throws Exception {
+    gateway = Edgeport.start(vertx, Configs.load(dir, yaml), workers, extensions).await(40, TimeUnit.SECONDS);
     return gateway;
   }
 }

@@ -74,14 +74,14 @@ public abstract class MockApiTest extends LiveNodesTest {
    * @param rest            more of the config after it (domains)
    * @param extensions      started with it (the admin listener)
    */
-  protected void startOnApi(String extraKubernetes, String rest, io.edgeport.Gateway.Extension... extensions)
+  protected void startOnApi(String extraKubernetes, String rest, io.edgeport.Edgeport.Extension... extensions)
       throws Exception {
     startOnApi(0, extraKubernetes, rest, extensions);
   }
 
   /** @param httpsPort the HTTPS listener's port, or 0 for none */
   protected void startOnApi(int httpsPort, String extraKubernetes, String rest,
-      io.edgeport.Gateway.Extension... extensions) throws Exception {
+      io.edgeport.Edgeport.Extension... extensions) throws Exception {
     startGateway("""
         listen:
           http: "127.0.0.1:0"

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgeport.balance.Endpoint;
 import io.edgeport.balance.SelectionStrategy;
-import io.edgeport.config.Cidr;
-import io.edgeport.config.LoadBalancing;
-import io.edgeport.config.RetryPolicy;
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.RetryPolicy;
+import io.edgeport.net.Cidr;
 import io.edgeport.routing.Backend;
 import io.edgeport.support.Blackhole;
 import io.edgeport.support.Configs;

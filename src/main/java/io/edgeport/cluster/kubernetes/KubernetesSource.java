@@ -1,10 +1,12 @@
 package io.edgeport.cluster.kubernetes;
 
-import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.cluster.Coalescer;
-import io.edgeport.cluster.LoadBalancerPorts;
 import io.edgeport.config.Durations;
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.model.ClusterState;
+import io.edgeport.translate.KubernetesTranslator;
+import io.edgeport.translate.LoadBalancerServices;
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -72,7 +74,7 @@ public final class KubernetesSource {
   private final Context context;
   private final KubernetesConfig config;
   private final KubernetesClient client;
-  private final Consumer<ClusterSnapshot> publish;
+  private final Consumer<ClusterState> publish;
   private final Runnable connectionChanged;
   /** Every informer started (close stops them), and those whose first list and watch are done (on the context). */
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -90,12 +92,12 @@ public final class KubernetesSource {
   private final long gatewayApiCheckMillis;
   private long gatewayApiTimer = -1;
   /** edgeport's listeners: which Gateway listener ports map to them. */
-  private GatewayApiView.EdgeListeners edge;
+  private GatewayApiTranslator.EdgeListeners edge;
   /** Null when there is nothing to write (no publishAddress, no gateway class). */
   private final StatusWriter status;
-  private GatewayApiView.Result gatewayApi = GatewayApiView.Result.EMPTY;
+  private GatewayApiTranslator.Result gatewayApi = GatewayApiTranslator.Result.EMPTY;
   private final Coalescer rebuilds;
-  private ClusterSnapshot last;
+  private ClusterState last;
   private Map<String, String> lastExcluded = Map.of();
   private final Set<String> loggedIngressNotes = new HashSet<>();
   private volatile Instant disconnectedSince;
@@ -133,7 +135,7 @@ public final class KubernetesSource {
    *                          kinds appear
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged) {
+      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable connectionChanged) {
     this(vertx, context, config, client, httpPort, httpsPort, publish, connectionChanged, DEBOUNCE_MILLIS,
         GATEWAY_API_CHECK_MILLIS);
   }
@@ -143,10 +145,10 @@ public final class KubernetesSource {
    * @param gatewayApiCheckMillis how often a cluster without the Gateway API kinds is asked for them again
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterSnapshot> publish, Runnable connectionChanged, long debounceMillis,
+      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable connectionChanged, long debounceMillis,
       long gatewayApiCheckMillis) {
     this.vertx = vertx;
-    this.edge = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
+    this.edge = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
     this.context = context;
     this.config = config;
     this.client = client;
@@ -316,8 +318,8 @@ public final class KubernetesSource {
    *
    * @return the snapshot for them, rebuilt at once when they changed; the caller applies it (it is not published)
    */
-  public ClusterSnapshot listeningOn(int httpPort, int httpsPort) {
-    GatewayApiView.EdgeListeners bound = new GatewayApiView.EdgeListeners(httpPort, httpsPort);
+  public ClusterState listeningOn(int httpPort, int httpsPort) {
+    GatewayApiTranslator.EdgeListeners bound = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
     if (!bound.equals(edge)) {
       edge = bound;
       refresh();
@@ -340,7 +342,7 @@ public final class KubernetesSource {
 
   /** Rebuilds the view and publishes it when it changed. */
   private void rebuild() {
-    ClusterSnapshot before = last;
+    ClusterState before = last;
     refresh();
     if (last != before) {
       publish.accept(last);
@@ -355,7 +357,7 @@ public final class KubernetesSource {
     if (!wanted.equals(secretsRead)) {
       readSecrets(wanted); // a rebuild follows once they are read
     }
-    ClusterSnapshot next = KubernetesView.assemble(nodes.getStore().list(), services.getStore().list(),
+    ClusterState next = KubernetesTranslator.assemble(nodes.getStore().list(), services.getStore().list(),
         ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce)
         .plus(gatewayApi.domains(), gatewayApi.certificates());
     gatewayApi.notes().forEach(this::noteOnce);
@@ -365,12 +367,12 @@ public final class KubernetesSource {
     }
     if (status != null) {
       if (ingresses != null && config.publishAddress() != null) {
-        status.ingresses(KubernetesView.served(ingresses.getStore().list(), config.ingressClass()),
+        status.ingresses(KubernetesTranslator.served(ingresses.getStore().list(), config.ingressClass()),
             config.publishAddress());
       }
       if (config.loadBalancer() != null) {
         status.services(services.getStore().list().stream() // the snapshot's Services, already read
-            .filter(s -> LoadBalancerPorts.serves(next.services().get(GatewayApiView.key(s)), config.loadBalancer()))
+            .filter(s -> LoadBalancerServices.serves(next.services().get(GatewayApiTranslator.key(s)), config.loadBalancer()))
             .toList(), config.loadBalancer().addresses());
       }
       if (gateways != null) {
@@ -380,14 +382,14 @@ public final class KubernetesSource {
     }
   }
 
-  private GatewayApiView.Result gatewayApiView() {
+  private GatewayApiTranslator.Result gatewayApiView() {
     if (gateways == null) {
-      return GatewayApiView.Result.EMPTY;
+      return GatewayApiTranslator.Result.EMPTY;
     }
     Set<String> serviceNames = new HashSet<>();
     services.getStore().list().forEach(s -> serviceNames.add(s.getMetadata().getNamespace() + "/"
         + s.getMetadata().getName()));
-    return GatewayApiView.build(new GatewayApiView.Inputs(gatewayClasses.getStore().list(), gateways.getStore().list(),
+    return GatewayApiTranslator.build(new GatewayApiTranslator.Inputs(gatewayClasses.getStore().list(), gateways.getStore().list(),
         httpRoutes.getStore().list(), referenceGrants.getStore().list(), namespaces.getStore().list(), serviceNames,
         secrets), config.gatewayClass(), edge, config.publishAddress());
   }
@@ -396,7 +398,7 @@ public final class KubernetesSource {
   private Set<String> wantedSecrets() {
     Set<String> out = new TreeSet<>(gatewayApi.secrets());
     if (ingresses != null) {
-      out.addAll(KubernetesView.tlsSecrets(KubernetesView.served(ingresses.getStore().list(), config.ingressClass())));
+      out.addAll(KubernetesTranslator.tlsSecrets(KubernetesTranslator.served(ingresses.getStore().list(), config.ingressClass())));
     }
     return out;
   }
@@ -463,7 +465,7 @@ public final class KubernetesSource {
   }
 
   /** The last snapshot published (on the context), or null before the first. */
-  public ClusterSnapshot current() {
+  public ClusterState current() {
     return last;
   }
 

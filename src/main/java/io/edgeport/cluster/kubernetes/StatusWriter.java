@@ -1,7 +1,8 @@
 package io.edgeport.cluster.kubernetes;
 
-import io.edgeport.config.Cidr;
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.net.Cidr;
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
@@ -173,7 +174,7 @@ final class StatusWriter {
   }
 
   /** Writes the Gateway API status of {@code view} where the API holds another. */
-  void gatewayApi(GatewayApiView.Result view, List<GatewayClass> classes, List<Gateway> gateways,
+  void gatewayApi(GatewayApiTranslator.Result view, List<GatewayClass> classes, List<Gateway> gateways,
       List<HTTPRoute> routes) {
     if (!leading) {
       return;
@@ -196,7 +197,7 @@ final class StatusWriter {
       }
     }
     for (Gateway g : gateways) {
-      GatewayStatus wanted = view.gatewayStatus().get(GatewayApiView.key(g));
+      GatewayStatus wanted = view.gatewayStatus().get(GatewayApiTranslator.key(g));
       if (wanted == null) {
         continue;
       }
@@ -213,13 +214,13 @@ final class StatusWriter {
       }
     }
     for (HTTPRoute r : routes) {
-      List<RouteParentStatus> ours = view.routeParents().getOrDefault(GatewayApiView.key(r), List.of());
+      List<RouteParentStatus> ours = view.routeParents().getOrDefault(GatewayApiTranslator.key(r), List.of());
       List<RouteParentStatus> current = r.getStatus() == null || r.getStatus().getParents() == null ? List.of()
           : r.getStatus().getParents();
       List<RouteParentStatus> next = new ArrayList<>();
-      current.stream().filter(p -> !GatewayApiView.CONTROLLER.equals(p.getControllerName())).forEach(next::add);
+      current.stream().filter(p -> !GatewayApiTranslator.CONTROLLER.equals(p.getControllerName())).forEach(next::add);
       for (RouteParentStatus p : ours) {
-        List<Condition> before = current.stream().filter(c -> GatewayApiView.CONTROLLER.equals(c.getControllerName())
+        List<Condition> before = current.stream().filter(c -> GatewayApiTranslator.CONTROLLER.equals(c.getControllerName())
                 && Objects.equals(c.getParentRef(), p.getParentRef())).findFirst()
             .map(RouteParentStatus::getConditions).orElse(List.of());
         next.add(new RouteParentStatusBuilder(p).withConditions(withTimes(p.getConditions(), before, now)).build());

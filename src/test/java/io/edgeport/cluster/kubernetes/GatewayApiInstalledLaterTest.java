@@ -1,13 +1,14 @@
 package io.edgeport.cluster.kubernetes;
 
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.model.ClusterState;
 import io.edgeport.support.GatewayApiCrds;
 import io.edgeport.support.Poll;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -43,7 +44,7 @@ class GatewayApiInstalledLaterTest {
   static final long CHECK_MILLIS = 200;
 
   final GatewayApiCrds crds = new GatewayApiCrds();
-  final List<ClusterSnapshot> published = new CopyOnWriteArrayList<>();
+  final List<ClusterState> published = new CopyOnWriteArrayList<>();
   final ListAppender<ILoggingEvent> log = new ListAppender<>();
   Vertx vertx;
   KubernetesMockServer api;
@@ -104,7 +105,7 @@ class GatewayApiInstalledLaterTest {
           .endMetadata().withNewSpec().withType("NodePort").addNewPort().withPort(80).withNodePort(30080).endPort()
           .endSpec().build()).create();
       kube.resources(GatewayClass.class).resource(new GatewayClassBuilder().withNewMetadata().withName("edgeport")
-          .endMetadata().withNewSpec().withControllerName(GatewayApiView.CONTROLLER).endSpec().build()).create();
+          .endMetadata().withNewSpec().withControllerName(GatewayApiTranslator.CONTROLLER).endSpec().build()).create();
       kube.resources(Gateway.class).resource(new GatewayBuilder().withNewMetadata().withName("edge")
           .withNamespace("default").endMetadata().withNewSpec().withGatewayClassName("edgeport").addNewListener()
           .withName("http").withProtocol("HTTP").withPort(80).endListener().endSpec().build()).create();

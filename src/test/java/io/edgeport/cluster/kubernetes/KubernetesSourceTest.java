@@ -2,8 +2,8 @@ package io.edgeport.cluster.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.edgeport.cluster.ClusterSnapshot;
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.model.ClusterState;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -31,7 +31,7 @@ class KubernetesSourceTest {
   KubernetesClient client; // injected by the mock server extension
   Context context;
   KubernetesSource source;
-  final List<ClusterSnapshot> published = new CopyOnWriteArrayList<>();
+  final List<ClusterState> published = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {

@@ -1,0 +1,46 @@
+package io.edgeport.model;
+
+import java.util.List;
+
+/**
+ * One path of a domain, with Ingress semantics; Gateway API rules add request conditions, weighted
+ * backends and filters.
+ *
+ * @param path for {@link PathMatch#PREFIX} a path prefix matched element-wise ({@code /api} matches
+ *     {@code /api} and {@code /api/x}, not {@code /apix}); for {@link PathMatch#EXACT} the whole path
+ * @param backends   where its requests go, by weight; config-file and Ingress rules have exactly one; empty for a
+ *                   rule that only redirects (or, without a redirect, answers 500 as Gateway API asks)
+ * @param conditions what the request must carry besides the path
+ * @param filters    what changes on the way
+ */
+public record PathRule(PathMatch match, String path, List<WeightedBackend> backends, RequestConditions conditions,
+    RouteFilters filters) {
+
+  public enum PathMatch { PREFIX, EXACT }
+
+  public PathRule {
+    backends = List.copyOf(backends);
+  }
+
+  public PathRule(PathMatch match, String path, BackendRef backend) {
+    this(match, path, List.of(new WeightedBackend(backend, 1)), RequestConditions.NONE, RouteFilters.NONE);
+  }
+
+  /** The rule a domain with a plain {@code nodePort} gets: everything. */
+  public static PathRule everything(BackendRef backend) {
+    return new PathRule(PathMatch.PREFIX, "/", backend);
+  }
+
+  /** The backend of a rule with one (every config-file and Ingress rule). */
+  public BackendRef backend() {
+    if (backends.size() != 1) {
+      throw new IllegalStateException("a rule with " + backends.size() + " backends");
+    }
+    return backends.get(0).ref();
+  }
+
+  /** Its usable backends' refs, in order. */
+  public List<BackendRef> backendRefs() {
+    return backends.stream().map(WeightedBackend::ref).filter(java.util.Objects::nonNull).toList();
+  }
+}

@@ -1,0 +1,36 @@
+package io.edgeport.model;
+
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.net.Cidr;
+import java.util.List;
+
+/**
+ * The parts of a Kubernetes Service that routing uses.
+ *
+ * @param type                ClusterIP, NodePort, LoadBalancer or ExternalName
+ * @param localTrafficPolicy  externalTrafficPolicy: Local (only nodes with a local endpoint may serve)
+ * @param healthCheckNodePort kube-proxy's per-Service health port for Local policy, or 0
+ * @param clientIpAffinity    sessionAffinity: ClientIP
+ * @param sourceRanges        loadBalancerSourceRanges (empty: everyone)
+ * @param loadBalancerClass   spec.loadBalancerClass, or null
+ * @param proxyProtocol       PROXY protocol version toward the nodes asked by the annotation
+ *                            {@code edgeport.io/proxy-protocol} (1, 2), or 0
+ * @param loadBalancing       how connections spread over the nodes, as the annotation
+ *                            {@code edgeport.io/load-balancing} asks (for LoadBalancer Services; default round-robin)
+ */
+public record ServiceInfo(String namespace, String name, String type, List<Port> ports, boolean localTrafficPolicy,
+    int healthCheckNodePort, boolean clientIpAffinity, List<Cidr> sourceRanges, String loadBalancerClass,
+    int proxyProtocol, LoadBalancing loadBalancing) {
+
+  public ServiceInfo {
+    ports = List.copyOf(ports);
+    sourceRanges = List.copyOf(sourceRanges);
+  }
+
+  /** @param nodePort 0 when none is allocated; @param protocol TCP, UDP or SCTP */
+  public record Port(String name, int port, int nodePort, String protocol) {}
+
+  public boolean hasNodePorts() {
+    return type.equals("NodePort") || type.equals("LoadBalancer");
+  }
+}

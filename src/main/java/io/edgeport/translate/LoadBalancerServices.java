@@ -1,0 +1,54 @@
+package io.edgeport.translate;
+
+import io.edgeport.config.KubernetesConfig.LoadBalancerClass;
+import io.edgeport.model.BackendRef;
+import io.edgeport.model.RetryPolicy;
+import io.edgeport.model.ServiceInfo;
+import io.edgeport.model.ServiceRef;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The ports of the Services of type LoadBalancer that edgeport serves as their load balancer. */
+public final class LoadBalancerServices {
+  private LoadBalancerServices() {}
+
+  /**
+   * One port of a served Service.
+   *
+   * @param service  {@code namespace/name}
+   * @param backend  the port's nodePort on the eligible nodes, resolved like any Service backend; null for a
+   *                 protocol edgeport does not relay (UDP, SCTP)
+   */
+  public record Port(String service, int port, String protocol, BackendRef backend) {
+    /** {@code namespace/name:port}, for logs, status and metrics. */
+    public String name() {
+      return service + ":" + port;
+    }
+  }
+
+  /** Does edgeport serve this Service: of type LoadBalancer, and of the class (or of none, as the default)? */
+  public static boolean serves(ServiceInfo s, LoadBalancerClass lb) {
+    return s.type().equals("LoadBalancer")
+        && (lb.name().equals(s.loadBalancerClass()) || s.loadBalancerClass() == null && lb.isDefault());
+  }
+
+  /** Every port of every served Service, by Service then port. */
+  public static List<Port> of(Map<String, ServiceInfo> services, LoadBalancerClass lb) {
+    List<Port> out = new ArrayList<>();
+    services.values().stream().filter(s -> serves(s, lb))
+        .sorted(Comparator.comparing((ServiceInfo s) -> s.namespace() + "/" + s.name()))
+        .forEach(s -> {
+          for (ServiceInfo.Port p : s.ports()) {
+            String id = s.namespace() + "/" + s.name();
+            BackendRef ref = !Objects.equals(p.protocol(), "TCP") ? null
+                : new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())),
+                    s.loadBalancing(), lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol());
+            out.add(new Port(id, p.port(), p.protocol(), ref));
+          }
+        });
+    return out;
+  }
+}

@@ -1,0 +1,64 @@
+package io.edgeport.translate.gatewayapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrantBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Gateway API rules that need no API server: hostname intersection, ReferenceGrants, namespace selectors. */
+class GatewayApiTranslatorTest {
+
+  @Test
+  void hostnamesIntersectAsTheSpecSays() {
+    assertEquals(List.of("*"), GatewayApiTranslator.intersect(null, List.of()), "neither: every host");
+    assertEquals(List.of("a.example.com"), GatewayApiTranslator.intersect(null, List.of("a.example.com")));
+    assertEquals(List.of("*.example.com"), GatewayApiTranslator.intersect("*.example.com", List.of()));
+    assertEquals(List.of("a.example.com", "*.b.example.com"),
+        GatewayApiTranslator.intersect("*.example.com", List.of("a.example.com", "*.b.example.com", "other.org")),
+        "the route's more specific names within the listener's wildcard");
+    assertEquals(List.of("a.example.com"), GatewayApiTranslator.intersect("a.example.com", List.of("*.example.com")),
+        "the listener's name, more specific than the route's wildcard");
+    assertEquals(List.of(), GatewayApiTranslator.intersect("a.example.com", List.of("b.example.com")));
+    assertEquals(List.of(), GatewayApiTranslator.intersect("*.example.com", List.of("example.com")),
+        "a wildcard needs one more label");
+  }
+
+  static ReferenceGrant grant(String ns, String fromKind, String fromNs, String toKind, String toName) {
+    return new ReferenceGrantBuilder().withNewMetadata().withName("g").withNamespace(ns).endMetadata().withNewSpec()
+        .addNewFrom().withGroup(GatewayApiTranslator.GROUP).withKind(fromKind).withNamespace(fromNs).endFrom()
+        .addNewTo().withGroup("").withKind(toKind).withName(toName).endTo().endSpec().build();
+  }
+
+  @Test
+  void referenceGrantsAllowExactlyWhatTheyName() {
+    List<ReferenceGrant> grants = List.of(grant("shop", "HTTPRoute", "web", "Service", "cart"));
+    String g = GatewayApiTranslator.GROUP;
+    assertTrue(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "web", "", "Service", "shop", "cart"));
+    assertFalse(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "web", "", "Service", "shop", "other"), "another name");
+    assertFalse(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "api", "", "Service", "shop", "cart"),
+        "another namespace's routes");
+    assertFalse(GatewayApiTranslator.granted(grants, g, "Gateway", "web", "", "Service", "shop", "cart"), "another kind");
+    assertFalse(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "web", "", "Service", "billing", "cart"),
+        "a grant only counts in the namespace of what it grants");
+    assertTrue(GatewayApiTranslator.granted(List.of(grant("shop", "HTTPRoute", "web", "Service", null)), g, "HTTPRoute",
+        "web", "", "Service", "shop", "anything"), "without a name: every Service there");
+  }
+
+  @Test
+  void namespaceSelectorsMatchLabelsAndExpressions() {
+    var selector = new LabelSelectorBuilder().addToMatchLabels("edge", "yes").addNewMatchExpression()
+        .withKey("team").withOperator("In").withValues("a", "b").endMatchExpression().addNewMatchExpression()
+        .withKey("frozen").withOperator("DoesNotExist").endMatchExpression().build();
+    assertTrue(GatewayApiTranslator.selects(selector, Map.of("edge", "yes", "team", "a")));
+    assertFalse(GatewayApiTranslator.selects(selector, Map.of("edge", "yes", "team", "c")));
+    assertFalse(GatewayApiTranslator.selects(selector, Map.of("edge", "yes", "team", "a", "frozen", "1")));
+    assertFalse(GatewayApiTranslator.selects(selector, Map.of("team", "a")));
+    assertFalse(GatewayApiTranslator.selects(null, Map.of()));
+  }
+}
