@@ -21,6 +21,7 @@ import io.edgeport.model.ClientRules;
 import io.edgeport.model.ClusterState;
 import io.edgeport.model.DiscoveredCertificate;
 import io.edgeport.model.Domain;
+import io.edgeport.model.L4Route;
 import io.edgeport.model.PathRule;
 import io.edgeport.proxy.AccessLog;
 import io.edgeport.proxy.Forwarding;
@@ -110,7 +111,7 @@ public final class Edgeport {
   private List<Domain> domains = List.of();
   private Resolutions resolutions;
   /** The ports of LoadBalancer Services served (kubernetes.loadBalancer), as of the last cluster change. */
-  private List<LoadBalancerServices.Port> loadBalancerPorts = List.of();
+  private List<L4Route> loadBalancerPorts = List.of();
   private final TcpListeners tcp;
   /** The UDP/SCTP ports of served LoadBalancer Services already logged as not served. */
   private Set<String> notRelayedLogged = Set.of();
@@ -467,13 +468,13 @@ public final class Edgeport {
     KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
     loadBalancerPorts = lb == null ? List.of() : LoadBalancerServices.of(next.services(), lb);
     Set<String> notRelayed = new HashSet<>();
-    for (LoadBalancerServices.Port p : loadBalancerPorts) {
+    for (L4Route p : loadBalancerPorts) {
       if (p.backend() == null && notRelayed.add(p.name()) && !notRelayedLogged.contains(p.name())) {
         LOG.warn("loadBalancer {}: {} is not served (edgeport relays TCP)", p.name(), p.protocol());
       }
     }
     notRelayedLogged = notRelayed;
-    List<BackendRef> tcpBackends = loadBalancerPorts.stream().map(LoadBalancerServices.Port::backend)
+    List<BackendRef> tcpBackends = loadBalancerPorts.stream().map(L4Route::backend)
         .filter(Objects::nonNull).toList();
     resolutions = Resolutions.of(domains, tcpBackends, resolver);
     health.update(domains, tcpBackends, next.nodes(), resolutions);
@@ -567,9 +568,9 @@ public final class Edgeport {
   private void applyLoadBalancers() {
     KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
     Map<TcpListeners.Bind, TcpTarget> wanted = new LinkedHashMap<>();
-    Map<TcpListeners.Bind, LoadBalancerServices.Port> portOf = new HashMap<>();
+    Map<TcpListeners.Bind, L4Route> portOf = new HashMap<>();
     if (lb != null) {
-      for (LoadBalancerServices.Port p : loadBalancerPorts) {
+      for (L4Route p : loadBalancerPorts) {
         if (p.backend() == null) {
           continue; // UDP, SCTP: shown as not served by status
         }
@@ -590,7 +591,7 @@ public final class Edgeport {
       Map<TcpListeners.Bind, String> before = tcpFailures;
       tcpFailures = failures;
       failures.forEach((bind, why) -> {
-        LoadBalancerServices.Port p = portOf.get(bind);
+        L4Route p = portOf.get(bind);
         if (!why.equals(before.get(bind)) && p != null && source != null) {
           source.reportEvent(p.service(), "ListenFailed", "edgeport cannot listen on " + bind + " for port "
               + p.port() + ": " + why);
@@ -603,7 +604,7 @@ public final class Edgeport {
   }
 
   /** The LoadBalancer Service ports served, as of the last cluster change. */
-  public List<LoadBalancerServices.Port> loadBalancerPorts() {
+  public List<L4Route> loadBalancerPorts() {
     return loadBalancerPorts;
   }
 

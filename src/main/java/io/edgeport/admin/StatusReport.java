@@ -8,6 +8,7 @@ import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
 import io.edgeport.model.ClusterState;
 import io.edgeport.model.Domain;
+import io.edgeport.model.L4Route;
 import io.edgeport.model.PathRule;
 import io.edgeport.model.RequestConditions;
 import io.edgeport.model.RouteFilters;
@@ -104,7 +105,7 @@ final class StatusReport {
     }
     Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().snapshot();
     Map<TcpListeners.Bind, String> failed = gateway.loadBalancerFailures();
-    for (LoadBalancerServices.Port p : gateway.loadBalancerPorts()) {
+    for (L4Route p : gateway.loadBalancerPorts()) {
       JsonObject o = new JsonObject().put("service", p.service()).put("port", p.port()).put("protocol", p.protocol());
       out.add(o);
       if (p.backend() == null) {

@@ -2,6 +2,7 @@ package io.edgeport.translate;
 
 import io.edgeport.config.KubernetesConfig.LoadBalancerClass;
 import io.edgeport.model.BackendRef;
+import io.edgeport.model.L4Route;
 import io.edgeport.model.RetryPolicy;
 import io.edgeport.model.ServiceInfo;
 import io.edgeport.model.ServiceRef;
@@ -15,20 +16,6 @@ import java.util.Objects;
 public final class LoadBalancerServices {
   private LoadBalancerServices() {}
 
-  /**
-   * One port of a served Service.
-   *
-   * @param service  {@code namespace/name}
-   * @param backend  the port's nodePort on the eligible nodes, resolved like any Service backend; null for a
-   *                 protocol edgeport does not relay (UDP, SCTP)
-   */
-  public record Port(String service, int port, String protocol, BackendRef backend) {
-    /** {@code namespace/name:port}, for logs, status and metrics. */
-    public String name() {
-      return service + ":" + port;
-    }
-  }
-
   /** Does edgeport serve this Service: of type LoadBalancer, and of the class (or of none, as the default)? */
   public static boolean serves(ServiceInfo s, LoadBalancerClass lb) {
     return s.type().equals("LoadBalancer")
@@ -36,8 +23,8 @@ public final class LoadBalancerServices {
   }
 
   /** Every port of every served Service, by Service then port. */
-  public static List<Port> of(Map<String, ServiceInfo> services, LoadBalancerClass lb) {
-    List<Port> out = new ArrayList<>();
+  public static List<L4Route> of(Map<String, ServiceInfo> services, LoadBalancerClass lb) {
+    List<L4Route> out = new ArrayList<>();
     services.values().stream().filter(s -> serves(s, lb))
         .sorted(Comparator.comparing((ServiceInfo s) -> s.namespace() + "/" + s.name()))
         .forEach(s -> {
@@ -46,7 +33,7 @@ public final class LoadBalancerServices {
             BackendRef ref = !Objects.equals(p.protocol(), "TCP") ? null
                 : new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())),
                     s.loadBalancing(), lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol());
-            out.add(new Port(id, p.port(), p.protocol(), ref));
+            out.add(new L4Route(id, p.port(), p.protocol(), ref));
           }
         });
     return out;
