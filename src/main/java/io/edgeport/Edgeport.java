@@ -39,7 +39,7 @@ import io.edgeport.tcp.TcpTarget;
 import io.edgeport.tls.CertificateLoader;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
-import io.edgeport.translate.LoadBalancerServices;
+import io.edgeport.translate.LoadBalancerTranslator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -466,7 +466,7 @@ public final class Edgeport {
     BackendResolver resolver = config.kubernetes() == null ? BackendResolver.STATIC
         : new ServiceResolver(next, config.kubernetes());
     KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
-    loadBalancerPorts = lb == null ? List.of() : LoadBalancerServices.of(next.services(), lb);
+    loadBalancerPorts = lb == null ? List.of() : LoadBalancerTranslator.of(next.services(), lb);
     Set<String> notRelayed = new HashSet<>();
     for (L4Route p : loadBalancerPorts) {
       if (p.backend() == null && notRelayed.add(p.name()) && !notRelayedLogged.contains(p.name())) {

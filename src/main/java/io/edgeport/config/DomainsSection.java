@@ -16,14 +16,16 @@ import io.edgeport.model.PathRule;
 import io.edgeport.model.PathRule.PathMatch;
 import io.edgeport.model.RetryPolicy;
 import io.edgeport.model.ServiceRef;
-import io.edgeport.net.Cidr;
 import io.edgeport.net.HostNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code domains:}: hosts, their paths, and each path's backend (a nodePort or a Service). */
+/**
+ * The YAML domains translator: the config file's {@code domains:} → {@link Domain}s of the routing model (hosts,
+ * their paths, and each path's backend: a nodePort or a Service), every problem reported at its line.
+ */
 final class DomainsSection {
   static final int NODE_PORT_MIN = 30000;
   static final int NODE_PORT_MAX = 32767;
@@ -96,8 +98,7 @@ final class DomainsSection {
     String origin = r.fileName + ":" + map.line();
     HttpsPolicy https = new HttpsPolicy(r.flag(map, "redirectHttps", where + " redirectHttps", false),
         map.entries().containsKey("hsts") ? r.duration(map, "hsts", "", null) : null);
-    ClientRules clients = new ClientRules(cidrs(map, "allow"), cidrs(map, "deny"), rateLimit(map),
-        r.size(map, "maxBodyBytes", "maxBodyBytes", 0, 1, Long.MAX_VALUE / 2));
+    ClientRules clients = ClientRulesSection.read(r, map);
     LoadBalancing lb = loadBalancing(map, LoadBalancing.ROUND_ROBIN);
     HealthCheck check = HealthCheckSection.read(r, map, HealthCheck.DEFAULT);
     RetryPolicy retry = RetrySection.read(r, map, RetryPolicy.DEFAULT);
@@ -120,31 +121,6 @@ final class DomainsSection {
     }
     List<PathRule> rules = paths(paths, lb, check, retry, h2c, proxyProtocol, where);
     return rules.isEmpty() ? null : new Domain(host, rules, origin, https, clients);
-  }
-
-  private List<Cidr> cidrs(MapNode map, String key) {
-    return r.cidrs(map.entries().get(key), key);
-  }
-
-  /** {@code rateLimit: {requests: 100, per: 1s, burst: 200, by: client-ip}}, or null. */
-  private ClientRules.RateLimit rateLimit(MapNode domain) {
-    Entry e = domain.entries().get("rateLimit");
-    MapNode map = e == null ? null : r.asMap(e.value(), "rateLimit");
-    if (map == null) {
-      return null;
-    }
-    r.checkKeys(map, "rateLimit", "requests", "per", "burst", "by");
-    if (!map.entries().containsKey("requests")) {
-      r.error(map, "rateLimit needs 'requests' (how many per 'per')");
-      return null;
-    }
-    int requests = r.count(map, "requests", "rateLimit.", 1, 1_000_000_000, 1);
-    String by = r.optionalString(map, "by", "rateLimit.by");
-    if (by != null && !by.equals("client-ip")) {
-      r.error(map.entries().get("by").value(), "rateLimit.by: '" + by + "' is not client-ip");
-    }
-    return new ClientRules.RateLimit(requests, r.duration(map, "per", "rateLimit.", java.time.Duration.ofSeconds(1)),
-        r.count(map, "burst", "rateLimit.", 1, 1_000_000_000, requests));
   }
 
   /** {@code backendProxyProtocol: v1 | v2}: 1 or 2, or {@code fallback} when absent. */

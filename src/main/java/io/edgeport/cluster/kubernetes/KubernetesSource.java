@@ -4,8 +4,9 @@ import io.edgeport.cluster.Coalescer;
 import io.edgeport.config.Durations;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.model.ClusterState;
+import io.edgeport.translate.IngressTranslator;
 import io.edgeport.translate.KubernetesTranslator;
-import io.edgeport.translate.LoadBalancerServices;
+import io.edgeport.translate.LoadBalancerTranslator;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -367,12 +368,12 @@ public final class KubernetesSource {
     }
     if (status != null) {
       if (ingresses != null && config.publishAddress() != null) {
-        status.ingresses(KubernetesTranslator.served(ingresses.getStore().list(), config.ingressClass()),
+        status.ingresses(IngressTranslator.served(ingresses.getStore().list(), config.ingressClass()),
             config.publishAddress());
       }
       if (config.loadBalancer() != null) {
         status.services(services.getStore().list().stream() // the snapshot's Services, already read
-            .filter(s -> LoadBalancerServices.serves(next.services().get(GatewayApiTranslator.key(s)), config.loadBalancer()))
+            .filter(s -> LoadBalancerTranslator.serves(next.services().get(GatewayApiTranslator.key(s)), config.loadBalancer()))
             .toList(), config.loadBalancer().addresses());
       }
       if (gateways != null) {
@@ -398,7 +399,7 @@ public final class KubernetesSource {
   private Set<String> wantedSecrets() {
     Set<String> out = new TreeSet<>(gatewayApi.secrets());
     if (ingresses != null) {
-      out.addAll(KubernetesTranslator.tlsSecrets(KubernetesTranslator.served(ingresses.getStore().list(), config.ingressClass())));
+      out.addAll(IngressTranslator.tlsSecrets(IngressTranslator.served(ingresses.getStore().list(), config.ingressClass())));
     }
     return out;
   }

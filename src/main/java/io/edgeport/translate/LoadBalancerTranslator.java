@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The ports of the Services of type LoadBalancer that edgeport serves as their load balancer. */
-public final class LoadBalancerServices {
-  private LoadBalancerServices() {}
+/** Services of type LoadBalancer that edgeport serves → their ports as {@link L4Route}s. */
+public final class LoadBalancerTranslator {
+  private LoadBalancerTranslator() {}
 
   /** Does edgeport serve this Service: of type LoadBalancer, and of the class (or of none, as the default)? */
   public static boolean serves(ServiceInfo s, LoadBalancerClass lb) {

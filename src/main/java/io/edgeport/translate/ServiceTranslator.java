@@ -1,0 +1,70 @@
+package io.edgeport.translate;
+
+import io.edgeport.model.LoadBalancing;
+import io.edgeport.model.ServiceInfo;
+import io.edgeport.net.Cidr;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Services → {@link ServiceInfo}: the parts of each Service that routing and the LoadBalancer ports use. */
+public final class ServiceTranslator {
+  /** On a LoadBalancer Service: its node connections start with a PROXY protocol header ("v1" or "v2"). */
+  public static final String PROXY_PROTOCOL_ANNOTATION = "edgeport.io/proxy-protocol";
+  /** On a LoadBalancer Service: round-robin (default), least-connections (or least-request), client-ip-hash. */
+  public static final String LOAD_BALANCING_ANNOTATION = "edgeport.io/load-balancing";
+
+  private ServiceTranslator() {}
+
+  /** Every Service by "namespace/name", in the order given. */
+  public static Map<String, ServiceInfo> translate(List<Service> services) {
+    Map<String, ServiceInfo> out = new LinkedHashMap<>();
+    for (Service s : services) {
+      ServiceInfo info = service(s);
+      out.put(info.namespace() + "/" + info.name(), info);
+    }
+    return out;
+  }
+
+  public static ServiceInfo service(Service s) {
+    var spec = s.getSpec();
+    List<ServiceInfo.Port> ports = new ArrayList<>();
+    if (spec.getPorts() != null) {
+      for (ServicePort p : spec.getPorts()) {
+        ports.add(new ServiceInfo.Port(p.getName(), p.getPort() == null ? 0 : p.getPort(),
+            p.getNodePort() == null ? 0 : p.getNodePort(), Objects.requireNonNullElse(p.getProtocol(), "TCP")));
+      }
+    }
+    List<Cidr> ranges = new ArrayList<>();
+    if (spec.getLoadBalancerSourceRanges() != null) {
+      for (String r : spec.getLoadBalancerSourceRanges()) {
+        try {
+          ranges.add(Cidr.parse(r));
+        } catch (IllegalArgumentException ignored) {
+          // the API server validates these; an unparsable one cannot allow anyone
+        }
+      }
+    }
+    Map<String, String> annotations = Objects.requireNonNullElse(s.getMetadata().getAnnotations(), Map.of());
+    String proxyProtocol = annotations.get(PROXY_PROTOCOL_ANNOTATION);
+    return new ServiceInfo(s.getMetadata().getNamespace(), s.getMetadata().getName(),
+        Objects.requireNonNullElse(spec.getType(), "ClusterIP"), ports, "Local".equals(spec.getExternalTrafficPolicy()),
+        spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort(),
+        "ClientIP".equals(spec.getSessionAffinity()), ranges, spec.getLoadBalancerClass(),
+        "v1".equals(proxyProtocol) ? 1 : "v2".equals(proxyProtocol) ? 2 : 0,
+        loadBalancing(annotations.get(LOAD_BALANCING_ANNOTATION)));
+  }
+
+  /** The annotation's policy; "least-connections" is least-request counting open connections; else round-robin. */
+  private static LoadBalancing loadBalancing(String name) {
+    if ("least-connections".equals(name)) {
+      return LoadBalancing.LEAST_REQUEST;
+    }
+    LoadBalancing chosen = name == null ? null : LoadBalancing.fromConfigName(name);
+    return chosen == null ? LoadBalancing.ROUND_ROBIN : chosen;
+  }
+}
