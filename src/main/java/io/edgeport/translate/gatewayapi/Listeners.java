@@ -101,8 +101,10 @@ final class Listeners {
     return null;
   }
 
-  /** The route kinds a listener allows, into {@code kinds} (HTTPRoute when it names none); ResolvedRefs False for
-   *  the last other kind it names, else null. */
+  /**
+   * The route kinds a listener allows, into {@code kinds} (HTTPRoute when it names none); ResolvedRefs False
+   * (InvalidRouteKinds) for the last other kind it names, else null.
+   */
   private static Condition kinds(Listener l, List<String> kinds) {
     List<RouteGroupKind> asked = l.getAllowedRoutes() == null ? null : l.getAllowedRoutes().getKinds();
     if (asked == null || asked.isEmpty()) {
