@@ -7,6 +7,7 @@ import io.edgeport.model.ClusterState;
 import io.edgeport.translate.IngressTranslator;
 import io.edgeport.translate.KubernetesTranslator;
 import io.edgeport.translate.LoadBalancerTranslator;
+import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -373,7 +374,7 @@ public final class KubernetesSource {
       }
       if (config.loadBalancer() != null) {
         status.services(services.getStore().list().stream() // the snapshot's Services, already read
-            .filter(s -> LoadBalancerTranslator.serves(next.services().get(GatewayApiTranslator.key(s)), config.loadBalancer()))
+            .filter(s -> LoadBalancerTranslator.serves(next.services().get(GatewayApiObjects.key(s)), config.loadBalancer()))
             .toList(), config.loadBalancer().addresses());
       }
       if (gateways != null) {

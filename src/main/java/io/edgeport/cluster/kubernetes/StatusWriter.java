@@ -2,7 +2,10 @@ package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.net.Cidr;
+import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
+import io.edgeport.translate.gatewayapi.Status;
+import io.edgeport.translate.gatewayapi.StatusObjects;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
@@ -173,18 +176,19 @@ final class StatusWriter {
     }
   }
 
-  /** Writes the Gateway API status of {@code view} where the API holds another. */
-  void gatewayApi(GatewayApiTranslator.Result view, List<GatewayClass> classes, List<Gateway> gateways,
+  /** Writes the Gateway API status of {@code translated} where the API holds another. */
+  void gatewayApi(GatewayApiTranslator.Result translated, List<GatewayClass> classes, List<Gateway> gateways,
       List<HTTPRoute> routes) {
     if (!leading) {
       return;
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     for (GatewayClass gc : classes) {
-      List<Condition> wanted = view.classStatus().get(gc.getMetadata().getName());
-      if (wanted == null) {
+      Status.GatewayClass ours = translated.classStatus().get(gc.getMetadata().getName());
+      if (ours == null) {
         continue;
       }
+      List<Condition> wanted = StatusObjects.of(ours);
       List<Condition> current = gc.getStatus() == null ? List.of() : gc.getStatus().getConditions();
       List<Condition> next = withTimes(wanted, current, now);
       if (!next.equals(current)) {
@@ -197,10 +201,11 @@ final class StatusWriter {
       }
     }
     for (Gateway g : gateways) {
-      GatewayStatus wanted = view.gatewayStatus().get(GatewayApiTranslator.key(g));
-      if (wanted == null) {
+      Status.Gateway ours = translated.gatewayStatus().get(GatewayApiObjects.key(g));
+      if (ours == null) {
         continue;
       }
+      GatewayStatus wanted = StatusObjects.of(ours);
       GatewayStatus current = g.getStatus() == null ? new GatewayStatus() : g.getStatus();
       GatewayStatus next = withTimes(wanted, current, now);
       if (!sameGatewayStatus(next, current)) {
@@ -214,7 +219,8 @@ final class StatusWriter {
       }
     }
     for (HTTPRoute r : routes) {
-      List<RouteParentStatus> ours = view.routeParents().getOrDefault(GatewayApiTranslator.key(r), List.of());
+      Status.Route status = translated.routeStatus().get(GatewayApiObjects.key(r));
+      List<RouteParentStatus> ours = status == null ? List.of() : StatusObjects.of(status);
       List<RouteParentStatus> current = r.getStatus() == null || r.getStatus().getParents() == null ? List.of()
           : r.getStatus().getParents();
       List<RouteParentStatus> next = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.edgeport.translate.gatewayapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.model.Domain;
@@ -8,7 +9,6 @@ import io.edgeport.model.RequestConditions.NameValue;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.EdgeListeners;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Result;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
@@ -45,16 +45,16 @@ class GatewayApiHeaderFiltersTest {
             .withPort(80).endListener().endSpec().build()),
         List.of(route), List.of(), List.of(), Set.of("default/api"), Map.of());
     Result result = GatewayApiTranslator.build(in, "edgeport", new EdgeListeners(80, 0), null);
-    Condition accepted = result.routeParents().get("default/r").get(0).getConditions().stream()
-        .filter(c -> c.getType().equals("Accepted")).findFirst().orElseThrow();
+    Condition accepted = result.routeStatus().get("default/r").parents().get(0).conditions().stream()
+        .filter(c -> c.type() == Condition.Type.Accepted).findFirst().orElseThrow();
     return new Translated(accepted, result.domains());
   }
 
   private static void assertRefused(String type, HTTPHeaderFilter filter, String message) {
     Translated t = translate(type, filter);
-    assertEquals("False", t.accepted().getStatus(), message);
-    assertEquals("UnsupportedValue", t.accepted().getReason(), message);
-    assertEquals(message, t.accepted().getMessage());
+    assertFalse(t.accepted().status(), message);
+    assertEquals(Condition.Reason.UnsupportedValue, t.accepted().reason(), message);
+    assertEquals(message, t.accepted().message());
     assertEquals(List.of(), t.domains(), "not served at all");
   }
 
@@ -93,7 +93,7 @@ class GatewayApiHeaderFiltersTest {
     Translated t = translate("RequestHeaderModifier", new HTTPHeaderFilterBuilder().addNewSet().withName("X-Env")
         .withValue("prod\tblue").endSet().addNewAdd().withName("X-Content-Length-Hint").withValue("1").endAdd()
         .withRemove("X-Secret").build());
-    assertEquals("True", t.accepted().getStatus());
+    assertTrue(t.accepted().status());
     assertEquals(1, t.domains().size());
     var edits = t.domains().get(0).paths().get(0).filters().requestHeaders();
     assertEquals(List.of(new NameValue("x-env", "prod\tblue")), edits.set());

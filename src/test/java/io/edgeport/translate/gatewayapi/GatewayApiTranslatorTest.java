@@ -16,16 +16,16 @@ class GatewayApiTranslatorTest {
 
   @Test
   void hostnamesIntersectAsTheSpecSays() {
-    assertEquals(List.of("*"), GatewayApiTranslator.intersect(null, List.of()), "neither: every host");
-    assertEquals(List.of("a.example.com"), GatewayApiTranslator.intersect(null, List.of("a.example.com")));
-    assertEquals(List.of("*.example.com"), GatewayApiTranslator.intersect("*.example.com", List.of()));
+    assertEquals(List.of("*"), GatewayApiObjects.intersect(null, List.of()), "neither: every host");
+    assertEquals(List.of("a.example.com"), GatewayApiObjects.intersect(null, List.of("a.example.com")));
+    assertEquals(List.of("*.example.com"), GatewayApiObjects.intersect("*.example.com", List.of()));
     assertEquals(List.of("a.example.com", "*.b.example.com"),
-        GatewayApiTranslator.intersect("*.example.com", List.of("a.example.com", "*.b.example.com", "other.org")),
+        GatewayApiObjects.intersect("*.example.com", List.of("a.example.com", "*.b.example.com", "other.org")),
         "the route's more specific names within the listener's wildcard");
-    assertEquals(List.of("a.example.com"), GatewayApiTranslator.intersect("a.example.com", List.of("*.example.com")),
+    assertEquals(List.of("a.example.com"), GatewayApiObjects.intersect("a.example.com", List.of("*.example.com")),
         "the listener's name, more specific than the route's wildcard");
-    assertEquals(List.of(), GatewayApiTranslator.intersect("a.example.com", List.of("b.example.com")));
-    assertEquals(List.of(), GatewayApiTranslator.intersect("*.example.com", List.of("example.com")),
+    assertEquals(List.of(), GatewayApiObjects.intersect("a.example.com", List.of("b.example.com")));
+    assertEquals(List.of(), GatewayApiObjects.intersect("*.example.com", List.of("example.com")),
         "a wildcard needs one more label");
   }
 
@@ -39,14 +39,14 @@ class GatewayApiTranslatorTest {
   void referenceGrantsAllowExactlyWhatTheyName() {
     List<ReferenceGrant> grants = List.of(grant("shop", "HTTPRoute", "web", "Service", "cart"));
     String g = GatewayApiTranslator.GROUP;
-    assertTrue(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "web", "", "Service", "shop", "cart"));
-    assertFalse(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "web", "", "Service", "shop", "other"), "another name");
-    assertFalse(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "api", "", "Service", "shop", "cart"),
+    assertTrue(GatewayApiObjects.granted(grants, g, "HTTPRoute", "web", "", "Service", "shop", "cart"));
+    assertFalse(GatewayApiObjects.granted(grants, g, "HTTPRoute", "web", "", "Service", "shop", "other"), "another name");
+    assertFalse(GatewayApiObjects.granted(grants, g, "HTTPRoute", "api", "", "Service", "shop", "cart"),
         "another namespace's routes");
-    assertFalse(GatewayApiTranslator.granted(grants, g, "Gateway", "web", "", "Service", "shop", "cart"), "another kind");
-    assertFalse(GatewayApiTranslator.granted(grants, g, "HTTPRoute", "web", "", "Service", "billing", "cart"),
+    assertFalse(GatewayApiObjects.granted(grants, g, "Gateway", "web", "", "Service", "shop", "cart"), "another kind");
+    assertFalse(GatewayApiObjects.granted(grants, g, "HTTPRoute", "web", "", "Service", "billing", "cart"),
         "a grant only counts in the namespace of what it grants");
-    assertTrue(GatewayApiTranslator.granted(List.of(grant("shop", "HTTPRoute", "web", "Service", null)), g, "HTTPRoute",
+    assertTrue(GatewayApiObjects.granted(List.of(grant("shop", "HTTPRoute", "web", "Service", null)), g, "HTTPRoute",
         "web", "", "Service", "shop", "anything"), "without a name: every Service there");
   }
 
@@ -55,10 +55,10 @@ class GatewayApiTranslatorTest {
     var selector = new LabelSelectorBuilder().addToMatchLabels("edge", "yes").addNewMatchExpression()
         .withKey("team").withOperator("In").withValues("a", "b").endMatchExpression().addNewMatchExpression()
         .withKey("frozen").withOperator("DoesNotExist").endMatchExpression().build();
-    assertTrue(GatewayApiTranslator.selects(selector, Map.of("edge", "yes", "team", "a")));
-    assertFalse(GatewayApiTranslator.selects(selector, Map.of("edge", "yes", "team", "c")));
-    assertFalse(GatewayApiTranslator.selects(selector, Map.of("edge", "yes", "team", "a", "frozen", "1")));
-    assertFalse(GatewayApiTranslator.selects(selector, Map.of("team", "a")));
-    assertFalse(GatewayApiTranslator.selects(null, Map.of()));
+    assertTrue(GatewayApiObjects.selects(selector, Map.of("edge", "yes", "team", "a")));
+    assertFalse(GatewayApiObjects.selects(selector, Map.of("edge", "yes", "team", "c")));
+    assertFalse(GatewayApiObjects.selects(selector, Map.of("edge", "yes", "team", "a", "frozen", "1")));
+    assertFalse(GatewayApiObjects.selects(selector, Map.of("team", "a")));
+    assertFalse(GatewayApiObjects.selects(null, Map.of()));
   }
 }
