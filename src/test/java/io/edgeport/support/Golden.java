@@ -127,6 +127,11 @@ public final class Golden {
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static final class SortedSetSerializer extends JsonSerializer<Set> {
     @Override
+    public boolean isEmpty(SerializerProvider p, Set set) {
+      return set.isEmpty();
+    }
+
+    @Override
     public void serialize(Set set, JsonGenerator out, SerializerProvider p) throws IOException {
       List<Object> sorted = new ArrayList<>(set);
       sorted.sort(Comparator.comparing(String::valueOf));
