@@ -4,7 +4,7 @@ import io.edgeport.config.KubernetesConfig;
 import io.edgeport.net.Cidr;
 import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
-import io.edgeport.translate.gatewayapi.Status;
+import io.edgeport.translate.gatewayapi.ObjectStatus;
 import io.edgeport.translate.gatewayapi.StatusObjects;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -184,7 +184,7 @@ final class StatusWriter {
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     for (GatewayClass gc : classes) {
-      Status.GatewayClass ours = translated.classStatus().get(gc.getMetadata().getName());
+      ObjectStatus.GatewayClass ours = translated.classStatus().get(gc.getMetadata().getName());
       if (ours == null) {
         continue;
       }
@@ -201,7 +201,7 @@ final class StatusWriter {
       }
     }
     for (Gateway g : gateways) {
-      Status.Gateway ours = translated.gatewayStatus().get(GatewayApiObjects.key(g));
+      ObjectStatus.Gateway ours = translated.gatewayStatus().get(GatewayApiObjects.key(g));
       if (ours == null) {
         continue;
       }
@@ -219,7 +219,7 @@ final class StatusWriter {
       }
     }
     for (HTTPRoute r : routes) {
-      Status.Route status = translated.routeStatus().get(GatewayApiObjects.key(r));
+      ObjectStatus.Route status = translated.routeStatus().get(GatewayApiObjects.key(r));
       List<RouteParentStatus> ours = status == null ? List.of() : StatusObjects.of(status);
       List<RouteParentStatus> current = r.getStatus() == null || r.getStatus().getParents() == null ? List.of()
           : r.getStatus().getParents();

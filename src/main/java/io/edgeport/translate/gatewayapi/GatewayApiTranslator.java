@@ -63,8 +63,8 @@ public final class GatewayApiTranslator {
    * @param notes        why something is not served, for the log
    */
   public record Result(List<Domain> domains, List<DiscoveredCertificate> certificates, Set<String> secrets,
-      Map<String, Status.GatewayClass> classStatus, Map<String, Status.Gateway> gatewayStatus,
-      Map<String, Status.Route> routeStatus, List<String> notes) {
+      Map<String, ObjectStatus.GatewayClass> classStatus, Map<String, ObjectStatus.Gateway> gatewayStatus,
+      Map<String, ObjectStatus.Route> routeStatus, List<String> notes) {
     public static final Result EMPTY = new Result(List.of(), List.of(), Set.of(), Map.of(), Map.of(), Map.of(), List.of());
 
     public Result {
@@ -92,10 +92,10 @@ public final class GatewayApiTranslator {
     }
     List<Gateway> gateways = GatewayApiObjects.oldestFirst(in.gateways().stream()
         .filter(g -> g.getSpec() != null && className.equals(g.getSpec().getGatewayClassName())).toList());
-    Listeners.Evaluated listeners = Listeners.evaluate(gateways, in, edge);
+    GatewayListeners.Evaluated listeners = GatewayListeners.evaluate(gateways, in, edge);
     RouteAttachment.Attached routes = RouteAttachment.attach(GatewayApiObjects.oldestFirst(in.routes()), gateways,
         listeners.slots(), in);
-    Map<String, Status.Gateway> gatewayStatus = new LinkedHashMap<>();
+    Map<String, ObjectStatus.Gateway> gatewayStatus = new LinkedHashMap<>();
     for (Gateway g : gateways) {
       gatewayStatus.put(GatewayApiObjects.key(g), GatewayStatuses.of(g,
           listeners.slots().stream().filter(s -> s.gateway() == g).toList(), routes.attached(), publishAddress));

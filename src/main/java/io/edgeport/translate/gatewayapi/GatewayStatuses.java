@@ -6,7 +6,7 @@ import static io.edgeport.translate.gatewayapi.Condition.holds;
 import io.edgeport.net.Cidr;
 import io.edgeport.translate.gatewayapi.Condition.Reason;
 import io.edgeport.translate.gatewayapi.Condition.Type;
-import io.edgeport.translate.gatewayapi.Listeners.Slot;
+import io.edgeport.translate.gatewayapi.GatewayListeners.Slot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import java.util.List;
@@ -16,8 +16,8 @@ import java.util.Map;
 final class GatewayStatuses {
   private GatewayStatuses() {}
 
-  static Status.GatewayClass of(GatewayClass served) {
-    return new Status.GatewayClass(served.getMetadata().getGeneration(),
+  static ObjectStatus.GatewayClass of(GatewayClass served) {
+    return new ObjectStatus.GatewayClass(served.getMetadata().getGeneration(),
         List.of(new Condition(Type.Accepted, true, Reason.Accepted, "served by edgeport")));
   }
 
@@ -29,17 +29,17 @@ final class GatewayStatuses {
    * @param attached the routes attached to each listener
    * @param publishAddress the address edgeport is reached at, or null
    */
-  static Status.Gateway of(Gateway g, List<Slot> slots, Map<Slot, Integer> attached, String publishAddress) {
+  static ObjectStatus.Gateway of(Gateway g, List<Slot> slots, Map<Slot, Integer> attached, String publishAddress) {
     boolean anyUsable = slots.stream().anyMatch(Slot::usable);
     boolean allUsable = slots.stream().allMatch(Slot::usable);
-    List<Status.Listener> listeners = slots.stream().map(s -> new Status.Listener(s.listener().getName(),
+    List<ObjectStatus.Listener> listeners = slots.stream().map(s -> new ObjectStatus.Listener(s.listener().getName(),
         s.conditions(), s.kinds(), attached.getOrDefault(s, 0))).toList();
     List<Condition> conditions = List.of(
         allUsable ? holds(Type.Accepted) : new Condition(Type.Accepted, true, Reason.ListenersNotValid,
             "some listeners cannot be served; see their conditions"),
         anyUsable ? holds(Type.Programmed) : fails(Type.Programmed, Reason.Invalid, "no listener can be served"));
-    Status.Address address = publishAddress == null ? null : new Status.Address(
+    ObjectStatus.Address address = publishAddress == null ? null : new ObjectStatus.Address(
         Cidr.IpLiterals.parse(publishAddress) != null ? "IPAddress" : "Hostname", publishAddress);
-    return new Status.Gateway(g.getMetadata().getGeneration(), conditions, listeners, address);
+    return new ObjectStatus.Gateway(g.getMetadata().getGeneration(), conditions, listeners, address);
   }
 }

@@ -11,7 +11,7 @@ import io.edgeport.model.RequestConditions;
 import io.edgeport.translate.gatewayapi.Condition.Reason;
 import io.edgeport.translate.gatewayapi.Condition.Type;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
-import io.edgeport.translate.gatewayapi.Listeners.Slot;
+import io.edgeport.translate.gatewayapi.GatewayListeners.Slot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
@@ -37,7 +37,7 @@ final class RouteAttachment {
    * @param attached the number of routes attached to each listener (by identity; listeners with none are absent)
    * @param notes    why a route is not served, for the log
    */
-  record Attached(List<Domain> domains, Map<String, Status.Route> status, Map<Slot, Integer> attached,
+  record Attached(List<Domain> domains, Map<String, ObjectStatus.Route> status, Map<Slot, Integer> attached,
       List<String> notes) {}
 
   /** @param routes oldest first, so that their rules keep that order within the spec's precedence */
@@ -47,13 +47,13 @@ final class RouteAttachment {
         Objects.requireNonNullElse(n.getMetadata().getLabels(), Map.of())));
     Map<String, List<PathRule>> rulesByHost = new LinkedHashMap<>();
     Map<String, Set<String>> origins = new LinkedHashMap<>();
-    Map<String, Status.Route> status = new LinkedHashMap<>();
+    Map<String, ObjectStatus.Route> status = new LinkedHashMap<>();
     Map<Slot, Integer> attached = new IdentityHashMap<>();
     List<String> notes = new ArrayList<>();
     for (HTTPRoute route : routes) {
       String routeNs = route.getMetadata().getNamespace();
       String id = GatewayApiObjects.key(route);
-      List<Status.Parent> parents = new ArrayList<>();
+      List<ObjectStatus.Parent> parents = new ArrayList<>();
       Map<String, Set<Boolean>> hostSchemes = new LinkedHashMap<>(); // host → served over HTTPS? (true/false)
       RouteRules.Translated rules = RouteRules.of(route, in);
       for (ParentReference parent : Objects.requireNonNullElse(route.getSpec().getParentRefs(), List.<ParentReference>of())) {
@@ -96,7 +96,7 @@ final class RouteAttachment {
                   + GatewayApiObjects.hostnames(route));
         }
         attachedTo.forEach(s -> attached.merge(s, 1, Integer::sum));
-        parents.add(new Status.Parent(new Status.ParentRef(gwNs, parent.getName(), parent.getSectionName(),
+        parents.add(new ObjectStatus.Parent(new ObjectStatus.ParentRef(gwNs, parent.getName(), parent.getSectionName(),
             parent.getPort()), List.of(refused != null ? refused : holds(Type.Accepted),
             rules.refs() != null ? rules.refs() : holds(Type.ResolvedRefs))));
         if (refused != null && refused.reason() == Reason.UnsupportedValue) {
@@ -104,7 +104,7 @@ final class RouteAttachment {
         }
       }
       if (!parents.isEmpty()) {
-        status.put(id, new Status.Route(route.getMetadata().getGeneration(), parents));
+        status.put(id, new ObjectStatus.Route(route.getMetadata().getGeneration(), parents));
       }
       if (rules.unsupported() == null) {
         hostSchemes.forEach((host, schemes) -> {

@@ -16,11 +16,11 @@ import java.util.List;
 public final class StatusObjects {
   private StatusObjects() {}
 
-  public static List<io.fabric8.kubernetes.api.model.Condition> of(Status.GatewayClass status) {
+  public static List<io.fabric8.kubernetes.api.model.Condition> of(ObjectStatus.GatewayClass status) {
     return conditions(status.conditions(), status.generation());
   }
 
-  public static GatewayStatus of(Status.Gateway status) {
+  public static GatewayStatus of(ObjectStatus.Gateway status) {
     List<ListenerStatus> listeners = status.listeners().stream().map(l -> new ListenerStatusBuilder()
         .withName(l.name()).withConditions(conditions(l.conditions(), status.generation()))
         .withSupportedKinds(l.supportedKinds().stream()
@@ -36,7 +36,7 @@ public final class StatusObjects {
   }
 
   /** The route's status for the parents edgeport serves (those of other controllers are the writer's to keep). */
-  public static List<RouteParentStatus> of(Status.Route status) {
+  public static List<RouteParentStatus> of(ObjectStatus.Route status) {
     return status.parents().stream().map(p -> new RouteParentStatusBuilder()
         .withControllerName(GatewayApiTranslator.CONTROLLER)
         .withParentRef(new ParentReferenceBuilder().withGroup(GatewayApiTranslator.GROUP).withKind("Gateway")

@@ -6,8 +6,8 @@ import java.util.List;
  * The status edgeport reports for the Gateway API objects it serves, as values ({@link StatusObjects} makes the
  * API's objects of them). Each carries the {@code generation} of its object: the conditions' observedGeneration.
  */
-public final class Status {
-  private Status() {}
+public final class ObjectStatus {
+  private ObjectStatus() {}
 
   /** A served GatewayClass. */
   public record GatewayClass(Long generation, List<Condition> conditions) {

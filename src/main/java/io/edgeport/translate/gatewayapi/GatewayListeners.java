@@ -27,8 +27,8 @@ import java.util.TreeSet;
  * The listeners of the served Gateways, each checked against edgeport's own: protocol and port, hostname conflicts,
  * the route kinds it allows and, for HTTPS, its certificates. Their conditions, in the spec's order.
  */
-final class Listeners {
-  private Listeners() {}
+final class GatewayListeners {
+  private GatewayListeners() {}
 
   /**
    * One listener of a served Gateway, as evaluated.
