@@ -22,7 +22,6 @@ import io.edgeport.tcp.TcpCounters;
 import io.edgeport.tcp.TcpListeners;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
-import io.edgeport.translate.LoadBalancerServices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
