@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.config.EdgeportConfig;
+import io.edgeport.control.Status;
 import io.edgeport.health.CheckKey;
 import io.edgeport.health.NodeReport;
 import io.edgeport.support.Configs;
@@ -60,7 +61,7 @@ class EdgeportReloadTest extends LiveNodesTest {
     }
     gateway.reload(load(config(port, "", "www.example.com")), "test").await(20, TimeUnit.SECONDS);
     assertEquals(404, RawHttp.get(port, "api.example.com", "/").status());
-    assertTrue(gateway.lastReload().ok());
+    assertTrue(gateway.status().lastReload().ok());
   }
 
   @Test
@@ -79,15 +80,15 @@ class EdgeportReloadTest extends LiveNodesTest {
   void aPortThatCannotBeBoundRefusesTheWholeConfig() throws Exception {
     int port = Configs.freePort();
     startGateway(config(port, "", "api.example.com"), 1);
-    EdgeportConfig serving = gateway.view().config();
+    EdgeportConfig serving = gateway.status().config();
     try (ServerSocket busy = new ServerSocket()) {
       busy.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       EdgeportConfig moved = load(config(busy.getLocalPort(), "", "api.example.com", "www.example.com"));
       assertThrows(Exception.class, () -> gateway.reload(moved, "test").await(20, TimeUnit.SECONDS));
     }
-    assertFalse(gateway.lastReload().ok());
-    assertTrue(gateway.lastReload().error().contains("in use"), gateway.lastReload().error());
-    assertSame(serving, gateway.view().config(), "nothing of it was applied");
+    assertFalse(gateway.status().lastReload().ok());
+    assertTrue(gateway.status().lastReload().error().contains("in use"), gateway.status().lastReload().error());
+    assertSame(serving, gateway.status().config(), "nothing of it was applied");
     assertEquals(port, gateway.port());
     assertEquals(404, RawHttp.get(port, "www.example.com", "/").status(), "the old routes keep serving");
     assertEquals(200, RawHttp.get(port, "api.example.com", "/").status());
@@ -116,14 +117,14 @@ class EdgeportReloadTest extends LiveNodesTest {
     int port = Configs.freePort();
     String yaml = config(port, "", "api.example.com");
     gateway = Edgeport.start(vertx, load(yaml), 1).await(40, TimeUnit.SECONDS);
-    Edgeport.View view = gateway.view();
+    Status view = gateway.status();
     gateway.reload(load(yaml.replace("domains:", "# a comment\ndomains:")), "test").await(20, TimeUnit.SECONDS);
-    assertTrue(gateway.lastReload().ok());
-    assertNotEquals(view.config(), gateway.view().config(),
+    assertTrue(gateway.status().lastReload().ok());
+    assertNotEquals(view.config(), gateway.status().config(),
         "a comment moved a domain's line: its origin changed, which status shows");
-    Edgeport.View moved = gateway.view();
+    Status moved = gateway.status();
     gateway.reload(load(yaml.replace("domains:", "# a comment\ndomains:")), "test").await(20, TimeUnit.SECONDS);
-    assertSame(moved.config(), gateway.view().config(), "the same config again changes nothing");
-    assertTrue(gateway.lastReload().ok());
+    assertSame(moved.config(), gateway.status().config(), "the same config again changes nothing");
+    assertTrue(gateway.status().lastReload().ok());
   }
 }

@@ -46,9 +46,9 @@ final class Metrics {
     PrometheusRegistry prometheus = new PrometheusRegistry();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, Clock.SYSTEM);
     prometheus.register(new RequestCollector(gateways));
-    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().reloads(true))
+    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().status().reloads().applied())
         .tag("result", "ok").description("Configs applied after the start (file change, SIGHUP)").register(registry);
-    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().reloads(false))
+    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().status().reloads().refused())
         .tag("result", "failed").description("Configs refused; the previous one kept serving").register(registry);
     FunctionCounter.builder("edgeport.health.checks", gateways, g -> g.get().health().checks(true))
         .tag("result", "ok").description("Active health checks run").register(registry);
@@ -147,9 +147,9 @@ final class Metrics {
           nodeHealth(gateway.health().reports()),
           certificateExpiry(gateway.generation().certificates())));
       out.addAll(tcp(gateway.tcpCounters().snapshot()));
-      if (gateway.view() != null && gateway.view().config().kubernetes() != null) {
+      if (gateway.status().config() != null && gateway.status().config().kubernetes() != null) {
         out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",
-            gateway.clusterSourceState().equals("connected") ? 1 : 0));
+            gateway.status().source().state().equals("connected") ? 1 : 0));
       }
       return new MetricSnapshots(out);
     }

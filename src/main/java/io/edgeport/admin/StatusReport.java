@@ -3,6 +3,7 @@ package io.edgeport.admin;
 import io.edgeport.Edgeport;
 import io.edgeport.balance.Endpoint;
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.control.Status;
 import io.edgeport.health.CheckKey;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
@@ -41,7 +42,7 @@ final class StatusReport {
 
   /** @param rates request and 5xx rates over the last seconds */
   static JsonObject of(Edgeport gateway, Rates.Window rates, Instant startedAt, String version) {
-    Edgeport.View view = gateway.view();
+    Status view = gateway.status();
     Generation generation = gateway.generation();
     Traffic.Snapshot traffic = gateway.traffic().snapshot();
     JsonObject out = new JsonObject()
@@ -51,12 +52,12 @@ final class StatusReport {
         .put("generation", generation.version())
         .put("ready", gateway.ready())
         .put("draining", generation.draining());
-    Edgeport.ReloadResult reload = gateway.lastReload();
+    Status.Reload reload = view.lastReload();
     if (reload != null) {
       out.put("lastReload", new JsonObject().put("ok", reload.ok()).put("at", reload.at().toString())
           .put("source", reload.source()).put("error", reload.error()));
     }
-    out.put("reloads", new JsonObject().put("applied", gateway.reloads(true)).put("refused", gateway.reloads(false)));
+    out.put("reloads", new JsonObject().put("applied", view.reloads().applied()).put("refused", view.reloads().refused()));
     long requests = 0;
     long errors = 0;
     for (Traffic.DomainTotals t : traffic.domains().values()) {
@@ -68,15 +69,15 @@ final class StatusReport {
         .put("openConnections", traffic.openConnections()).put("connections", traffic.connections())
         .put("openWebsockets", traffic.openWebsockets())
         .put("retries", traffic.totalRetries()).put("retryBudgetExhausted", traffic.budgetExhausted()));
-    if (view == null) {
+    if (view.config() == null) {
       return out.put("domains", new JsonArray());
     }
     out.put("listen", view.config().listen().toString());
     out.put("certificates", certificates(generation.certificates()));
-    JsonObject cluster = cluster(view.cluster(), view.config().kubernetes() != null, gateway.clusterSourceState())
-        .put("writesStatus", gateway.writesStatus()).put("conflicts", new JsonArray(view.conflicts()));
+    JsonObject cluster = cluster(view.cluster(), view.config().kubernetes() != null, view.source().state())
+        .put("writesStatus", view.source().writesStatus()).put("conflicts", new JsonArray(view.conflicts()));
     if (view.config().kubernetes() != null && view.config().kubernetes().gatewayClass() != null) {
-      List<String> missing = gateway.missingGatewayApi();
+      List<String> missing = view.source().missingGatewayApi();
       cluster.put("gatewayApi", new JsonObject().put("gatewayClass", view.config().kubernetes().gatewayClass())
           .put("installed", missing.isEmpty()).put("missing", new JsonArray(missing)));
     }
@@ -95,7 +96,7 @@ final class StatusReport {
    * The ports of LoadBalancer Services served: where each listens (or why it cannot), its nodes and their health,
    * and what it carried.
    */
-  private static JsonArray loadBalancers(Edgeport gateway, Edgeport.View view, Map<CheckKey, NodeReport> health) {
+  private static JsonArray loadBalancers(Edgeport gateway, Status view, Map<CheckKey, NodeReport> health) {
     JsonArray out = new JsonArray();
     KubernetesConfig.LoadBalancerClass lb = view.config().kubernetes() == null ? null
         : view.config().kubernetes().loadBalancer();
@@ -103,8 +104,8 @@ final class StatusReport {
       return out;
     }
     Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().snapshot();
-    Map<TcpListeners.Bind, String> failed = gateway.loadBalancerFailures();
-    for (L4Route p : gateway.loadBalancerPorts()) {
+    Map<TcpListeners.Bind, String> failed = view.l4Failures();
+    for (L4Route p : view.l4Routes()) {
       JsonObject o = new JsonObject().put("service", p.service()).put("port", p.port()).put("protocol", p.protocol());
       out.add(o);
       if (p.backend() == null) {
@@ -165,7 +166,7 @@ final class StatusReport {
         .put("nodes", new JsonArray(cluster.nodes())).put("excluded", excluded);
   }
 
-  private static JsonObject domain(Domain d, Edgeport.View view, Generation generation,
+  private static JsonObject domain(Domain d, Status view, Generation generation,
       Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals, Rates.Rate rate) {
     JsonArray routes = new JsonArray();
     List<Route> live = generation.routes().routesOf(d.host());
@@ -230,7 +231,7 @@ final class StatusReport {
     return out;
   }
 
-  private static JsonObject route(PathRule rule, WeightedBackend backend, Route route, Edgeport.View view,
+  private static JsonObject route(PathRule rule, WeightedBackend backend, Route route, Status view,
       Map<CheckKey, NodeReport> health, Traffic.DomainTotals totals) {
     JsonObject out = ruleOnly(rule).put("backend", backend.ref().toString());
     if (rule.backends().size() > 1) {

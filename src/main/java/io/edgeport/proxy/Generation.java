@@ -1,29 +1,36 @@
 package io.edgeport.proxy;
 
 import io.edgeport.routing.RouteTable;
+import io.edgeport.tcp.TcpListeners;
+import io.edgeport.tcp.TcpTarget;
 import io.edgeport.tls.Certificates;
+import java.util.Map;
 
 /**
- * Everything the request path needs, published as one immutable value: a request reads the current
+ * Everything the data plane needs, published as one immutable value: a request reads the current
  * generation once and uses it to the end, so a reload (a new generation) never changes a request
  * half-way, and nothing on the request path knows where a generation came from.
  *
  * @param version  1 for the first, +1 for each one published after it
+ * @param tcp      the layer-4 routes: each TCP port of a LoadBalancer Service (at each address) and where it relays
+ *                 to; the TCP listeners follow the published generation
  * @param accessLog where each request is logged, or null: off
  * @param certificates what the HTTPS listener serves, picked per handshake by SNI
  * @param draining the gateway is stopping: responses carry {@code Connection: close}
  */
-public record Generation(long version, RouteTable routes, Forwarding forwarding, AccessLog accessLog,
-    Certificates certificates, boolean draining) {
+public record Generation(long version, RouteTable routes, Map<TcpListeners.Bind, TcpTarget> tcp,
+    Forwarding forwarding, AccessLog accessLog, Certificates certificates, boolean draining) {
 
-  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, null, null, Certificates.NONE, false);
+  public static final Generation NONE = new Generation(0, RouteTable.EMPTY, Map.of(), null, null, Certificates.NONE,
+      false);
 
-  public Generation next(RouteTable nextRoutes, Forwarding nextForwarding, AccessLog nextAccessLog,
-      Certificates nextCertificates) {
-    return new Generation(version + 1, nextRoutes, nextForwarding, nextAccessLog, nextCertificates, draining);
+  public Generation next(RouteTable nextRoutes, Map<TcpListeners.Bind, TcpTarget> nextTcp, Forwarding nextForwarding,
+      AccessLog nextAccessLog, Certificates nextCertificates) {
+    return new Generation(version + 1, nextRoutes, nextTcp, nextForwarding, nextAccessLog, nextCertificates,
+        draining);
   }
 
   public Generation drained() {
-    return new Generation(version + 1, routes, forwarding, accessLog, certificates, true);
+    return new Generation(version + 1, routes, tcp, forwarding, accessLog, certificates, true);
   }
 }

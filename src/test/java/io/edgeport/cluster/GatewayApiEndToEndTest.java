@@ -185,8 +185,8 @@ class GatewayApiEndToEndTest extends MockApiTest {
   }
 
   Predicate<io.edgeport.Edgeport> serves(String host) {
-    return g -> g.view() != null && g.view().domains().stream().anyMatch(d -> d.host().equals(host))
-        && g.unavailableRoutes().isEmpty();
+    return g -> g.status() != null && g.status().domains().stream().anyMatch(d -> d.host().equals(host))
+        && g.status().unavailable().isEmpty();
   }
 
   @Test
@@ -223,7 +223,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
     assertEquals("edge", rs.getParentRef().getName());
 
     // the status view (the dashboard's source) names the source object
-    assertEquals("httproute default/api", gateway.view().domains().stream()
+    assertEquals("httproute default/api", gateway.status().domains().stream()
         .filter(d -> d.host().equals("api.example.com")).findFirst().orElseThrow().origin());
   }
 
@@ -387,7 +387,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
     RouteParentStatus denied = routeStatus("default", "cart",
         p -> has(p.getConditions(), "ResolvedRefs", "False", "RefNotPermitted"));
     assertTrue(has(denied.getConditions(), "Accepted", "True", "Accepted"));
-    Await.until(gateway, g -> g.view() != null && g.view().domains().stream()
+    Await.until(gateway, g -> g.status() != null && g.status().domains().stream()
         .anyMatch(d -> d.host().equals("cart.example.com")), WAIT);
     assertEquals(500, request("cart.example.com", "/").status(), "a reference not permitted gets no traffic");
 
@@ -447,7 +447,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
     startGateway();
     Await.until(gateway, serves("api.example.com"), WAIT);
     kube.services().inNamespace("default").withName("api-service").delete();
-    Await.until(gateway, g -> !g.unavailableRoutes().isEmpty(), WAIT);
+    Await.until(gateway, g -> !g.status().unavailable().isEmpty(), WAIT);
     assertEquals(503, request("api.example.com", "/").status());
     RouteParentStatus rs = routeStatus("default", "api",
         p -> has(p.getConditions(), "ResolvedRefs", "False", "BackendNotFound"));
@@ -470,8 +470,8 @@ class GatewayApiEndToEndTest extends MockApiTest {
     Await.until(gateway, serves("www.example.com"), WAIT);
     assertEquals(nodes.port(), ask("api.example.com", "/").getInteger("port"), "the config file's host wins");
     assertEquals(canary.port(), ask("www.example.com", "/").getInteger("port"));
-    assertEquals(1, gateway.view().conflicts().size(), gateway.view().conflicts().toString());
-    String conflict = gateway.view().conflicts().get(0);
+    assertEquals(1, gateway.status().conflicts().size(), gateway.status().conflicts().toString());
+    String conflict = gateway.status().conflicts().get(0);
     assertTrue(conflict.startsWith("api.example.com: httproute default/api is not served; the config file ("),
         conflict);
 
@@ -551,7 +551,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
     routeStatus("default", "regex", p -> has(p.getConditions(), "Accepted", "False", "UnsupportedValue"));
     assertEquals(404, request("regex.example.com", "/x").status());
     assertEquals(404, request("theirs.example.com", "/").status());
-    Set<String> hosts = Set.copyOf(gateway.view().domains().stream().map(d -> d.host()).toList());
+    Set<String> hosts = Set.copyOf(gateway.status().domains().stream().map(d -> d.host()).toList());
     assertEquals(Set.of("ok.example.com"), hosts);
     HTTPRoute theirs = kube.resources(HTTPRoute.class).inNamespace("default").withName("theirs").get();
     assertTrue(theirs.getStatus() == null || theirs.getStatus().getParents().isEmpty(), "another class's route is untouched");

@@ -77,8 +77,8 @@ class GatewayListenerPortsTest extends MockApiTest {
     route("www", "www.example.com", "first");
     route("api", "api.example.com", "second");
     startGateway(config(first), 1);
-    Await.until(gateway, g -> g.view().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
-        && g.unavailableRoutes().isEmpty(), WAIT);
+    Await.until(gateway, g -> g.status().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
+        && g.status().unavailable().isEmpty(), WAIT);
     awaitAccepted("first", "Accepted");
     awaitAccepted("second", "PortUnavailable");
     assertEquals(200, RawHttp.get(first, "www.example.com", "/").status());
@@ -87,8 +87,8 @@ class GatewayListenerPortsTest extends MockApiTest {
     gateway.reload(Configs.load(dir, config(second)), "test").await(40, TimeUnit.SECONDS);
 
     assertEquals(second, gateway.port());
-    assertTrue(gateway.view().domains().stream().anyMatch(d -> d.host().equals("api.example.com")),
-        "the reload's own generation serves the route of the listener on the new port: " + gateway.view().domains());
+    assertTrue(gateway.status().domains().stream().anyMatch(d -> d.host().equals("api.example.com")),
+        "the reload's own generation serves the route of the listener on the new port: " + gateway.status().domains());
     assertEquals(200, RawHttp.get(second, "api.example.com", "/").status());
     assertEquals(404, RawHttp.get(second, "www.example.com", "/").status(), "its listener is on the old port");
     awaitAccepted("second", "Accepted");

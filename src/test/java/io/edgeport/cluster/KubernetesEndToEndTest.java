@@ -61,8 +61,9 @@ class KubernetesEndToEndTest extends MockApiTest {
 
   /** Routing serves exactly these node addresses (UP under their check). */
   Predicate<Edgeport> serving(Set<String> addresses) {
-    return g -> g.cluster().nodes().size() == addresses.size() && g.cluster().nodes().containsAll(addresses)
-        && addresses.stream().allMatch(a -> g.nodeHealth().entrySet().stream()
+    return g -> g.status().cluster().nodes().size() == addresses.size()
+        && g.status().cluster().nodes().containsAll(addresses)
+        && addresses.stream().allMatch(a -> g.status().health().entrySet().stream()
             .anyMatch(e -> e.getKey().startsWith(a + " ") && e.getValue() == UP));
   }
 
@@ -83,7 +84,7 @@ class KubernetesEndToEndTest extends MockApiTest {
     gateway = Edgeport.start(vertx, ConfigLoader.load(file).config(), 2).await(40, TimeUnit.SECONDS);
     int port = gateway.port();
     assertEquals(Set.of("127.0.0.4"), spread(6).keySet());
-    assertEquals("static", gateway.clusterSourceState());
+    assertEquals("static", gateway.status().source().state());
 
     Files.writeString(file, """
         listen:
@@ -94,14 +95,14 @@ class KubernetesEndToEndTest extends MockApiTest {
         domains:
         %s""".formatted(kubeconfig(), API_DOMAIN.indent(2)));
     gateway.reload(ConfigLoader.load(file).config(), "test").await(40, TimeUnit.SECONDS);
-    assertEquals("connected", gateway.clusterSourceState());
+    assertEquals("connected", gateway.status().source().state());
     assertEquals(port, gateway.port(), "the listener stays");
     Await.until(gateway, serving(Set.of("127.0.0.2", "127.0.0.3")), WAIT);
     assertEquals(Set.of("127.0.0.2", "127.0.0.3"), spread(10).keySet(), "nodes come from the API now");
 
     Files.writeString(file, staticConfig);
     gateway.reload(ConfigLoader.load(file).config(), "test").await(40, TimeUnit.SECONDS);
-    assertEquals("static", gateway.clusterSourceState(), "the Kubernetes source is stopped");
+    assertEquals("static", gateway.status().source().state(), "the Kubernetes source is stopped");
     assertEquals(Set.of("127.0.0.4"), spread(6).keySet());
   }
 
@@ -118,14 +119,14 @@ class KubernetesEndToEndTest extends MockApiTest {
 
     kube.nodes().withName("worker-2").edit(n -> new NodeBuilder(n).editMetadata()
         .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "true").endMetadata().build());
-    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-2"), WAIT);
+    Await.until(gateway, g -> g.status().cluster().excludedNodes().containsKey("worker-2"), WAIT);
     assertEquals("label node.kubernetes.io/exclude-from-external-load-balancers=true",
-        gateway.cluster().excludedNodes().get("worker-2"));
+        gateway.status().cluster().excludedNodes().get("worker-2"));
     assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(20).keySet());
 
     kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editSpec().addNewTaint()
         .withKey("ToBeDeletedByClusterAutoscaler").withEffect("NoSchedule").endTaint().endSpec().build());
-    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-1"), WAIT);
+    Await.until(gateway, g -> g.status().cluster().excludedNodes().containsKey("worker-1"), WAIT);
     assertEquals(Set.of("127.0.0.4"), spread(10).keySet(), "the autoscaler's taint drains it");
 
     kube.nodes().withName("worker-2").edit(n -> new NodeBuilder(n).editMetadata()
@@ -144,7 +145,7 @@ class KubernetesEndToEndTest extends MockApiTest {
       assertTrue(nodes.awaitRequest(10), "the request reached worker-1");
       kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editMetadata()
           .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "true").endMetadata().build());
-      Await.until(gateway, g -> g.cluster().nodes().isEmpty(), WAIT);
+      Await.until(gateway, g -> g.status().cluster().nodes().isEmpty(), WAIT);
       assertEquals(200, client.read(false).status(), "the new snapshot does not cut the request off");
     }
     assertEquals(503, RawHttp.get(gateway.port(), "api.example.com", "/").status(), "no node left: 503");
@@ -156,8 +157,8 @@ class KubernetesEndToEndTest extends MockApiTest {
     kube.services().resource(nodePortService("api-service", nodes.port())).create();
     startGateway("", API_DOMAIN);
     kube.nodes().withName("worker-3").delete(); // its finalizer keeps it, with a deletionTimestamp
-    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-3"), WAIT);
-    assertTrue(gateway.cluster().excludedNodes().get("worker-3").startsWith("being deleted"));
+    Await.until(gateway, g -> g.status().cluster().excludedNodes().containsKey("worker-3"), WAIT);
+    assertTrue(gateway.status().cluster().excludedNodes().get("worker-3").startsWith("being deleted"));
     assertEquals(Set.of("127.0.0.2", "127.0.0.3"), spread(20).keySet());
   }
 
@@ -166,7 +167,7 @@ class KubernetesEndToEndTest extends MockApiTest {
     createNodes(3);
     kube.services().resource(nodePortService("api-service", nodes.port())).create();
     startGateway("", API_DOMAIN);
-    assertEquals(UP, gateway.nodeHealth().get(proxyKey(1)), "nodes are checked through kube-proxy's /healthz");
+    assertEquals(UP, gateway.status().health().get(proxyKey(1)), "nodes are checked through kube-proxy's /healthz");
     kubeProxy.setHealthy(1, false); // kube-proxy on worker-2 says the node is draining
     Await.health(gateway, h -> h.get(proxyKey(1)) == DOWN, WAIT);
     assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(20).keySet());
@@ -180,14 +181,14 @@ class KubernetesEndToEndTest extends MockApiTest {
     try (TestNodes moved = TestNodes.start(vertx, 3)) {
       kube.services().inNamespace("default").withName("api-service")
           .edit(s -> new ServiceBuilder(s).editSpec().editFirstPort().withNodePort(moved.port()).endPort().endSpec().build());
-      Await.until(gateway, g -> g.cluster().services().get("default/api-service").ports().get(0).nodePort()
+      Await.until(gateway, g -> g.status().cluster().services().get("default/api-service").ports().get(0).nodePort()
           == moved.port(), WAIT);
       RawHttp.Response r = RawHttp.get(gateway.port(), "api.example.com", "/");
       assertEquals(moved.port(), new JsonObject(r.text()).getInteger("port"));
     }
     kube.services().inNamespace("default").withName("api-service").delete();
-    Await.until(gateway, g -> g.unavailableRoutes().containsKey("api.example.com"), WAIT);
-    assertEquals("service default/api-service not found", gateway.unavailableRoutes().get("api.example.com"));
+    Await.until(gateway, g -> g.status().unavailable().containsKey("api.example.com"), WAIT);
+    assertEquals("service default/api-service not found", gateway.status().unavailable().get("api.example.com"));
     assertEquals(503, RawHttp.get(gateway.port(), "api.example.com", "/").status());
   }
 
@@ -210,7 +211,7 @@ class KubernetesEndToEndTest extends MockApiTest {
     assertEquals(Map.of(
         "internal.example.com", "service default/internal is of type ClusterIP and has no nodePort (use NodePort or LoadBalancer)",
         "two.example.com", "service default/two-ports has 2 ports; set 'port'",
-        "wrongport.example.com", "service default/two-ports has no port grpc"), gateway.unavailableRoutes());
+        "wrongport.example.com", "service default/two-ports has no port grpc"), gateway.status().unavailable());
     assertEquals(503, RawHttp.get(gateway.port(), "internal.example.com", "/").status());
   }
 
@@ -255,7 +256,7 @@ class KubernetesEndToEndTest extends MockApiTest {
         .withNewHttp().addNewPath().withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName("web")
         .withNewPort().withNumber(80).endPort().endService().endBackend().endPath().endHttp().endRule().endSpec().build())
         .create();
-    Await.until(gateway, g -> g.cluster().discoveredDomains().size() == 1, WAIT);
+    Await.until(gateway, g -> g.status().cluster().discoveredDomains().size() == 1, WAIT);
     RawHttp.Response r = RawHttp.get(gateway.port(), "shop.example.com", "/cart");
     assertEquals(200, r.status(), r.text());
     assertEquals(404, RawHttp.get(gateway.port(), "other.example.com", "/").status(), "another class is not ours");
@@ -284,7 +285,7 @@ class KubernetesEndToEndTest extends MockApiTest {
     }
     int httpsPort = io.edgeport.support.Configs.freePort();
     startOnApi(httpsPort, "ingressClass: edgeport", "domains:\n" + API_DOMAIN.indent(2));
-    Await.until(gateway, g -> g.cluster().discoveredDomains().size() == 2
+    Await.until(gateway, g -> g.status().cluster().discoveredDomains().size() == 2
         && g.generation().certificates().all().size() == 1, WAIT);
     assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
     Curl.Result r = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "shop.example.com:" + httpsPort
@@ -301,15 +302,15 @@ class KubernetesEndToEndTest extends MockApiTest {
     startGateway("", API_DOMAIN);
     int port = apiPort;
     api.destroy();
-    Await.until(gateway, g -> g.clusterSourceState().startsWith("disconnected since"), WAIT);
+    Await.until(gateway, g -> g.status().source().state().startsWith("disconnected since"), WAIT);
     assertEquals(3, spread(30).size(), "traffic keeps flowing to the last known nodes");
     startApi(port); // the same state, the same address
     kube.close();
     kube = api.createClient();
     kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editMetadata()
         .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "").endMetadata().build());
-    Await.until(gateway, g -> g.cluster().excludedNodes().containsKey("worker-1"), 30);
-    Await.until(gateway, g -> g.clusterSourceState().equals("connected"), WAIT);
+    Await.until(gateway, g -> g.status().cluster().excludedNodes().containsKey("worker-1"), 30);
+    Await.until(gateway, g -> g.status().source().state().equals("connected"), WAIT);
     assertEquals(Set.of("127.0.0.3", "127.0.0.4"), spread(20).keySet());
   }
 }

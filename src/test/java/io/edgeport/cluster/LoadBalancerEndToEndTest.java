@@ -319,9 +319,9 @@ class LoadBalancerEndToEndTest extends MockApiTest {
         .withExternalTrafficPolicy("Local").withHealthCheckNodePort(kubeProxy.port()).endSpec().build();
     kube.services().resource(local).create();
     startLoadBalancer();
-    Await.until(gateway, g -> g.nodeHealth().entrySet().stream()
+    Await.until(gateway, g -> g.status().health().entrySet().stream()
         .anyMatch(e -> e.getKey().startsWith("127.0.0.3 ") && e.getValue() == io.edgeport.health.NodeHealth.Status.DOWN)
-        && g.nodeHealth().entrySet().stream().filter(e -> e.getValue() == io.edgeport.health.NodeHealth.Status.UP)
+        && g.status().health().entrySet().stream().filter(e -> e.getValue() == io.edgeport.health.NodeHealth.Status.UP)
         .count() == 2, WAIT);
     Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
     assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(port, 8));
@@ -339,8 +339,8 @@ class LoadBalancerEndToEndTest extends MockApiTest {
       int admin = Configs.freePort();
       startLoadBalancer("admin: \"127.0.0.1:%d\"\n".formatted(admin), new AdminServer(vertx, "test"));
       Poll.until(() -> nodeBehind(free) != null, WAIT, "the other Service's port serves");
-      Await.until(gateway, g -> g.loadBalancerFailures().size() == 1, WAIT);
-      String why = gateway.loadBalancerFailures().values().iterator().next();
+      Await.until(gateway, g -> g.status().l4Failures().size() == 1, WAIT);
+      String why = gateway.status().l4Failures().values().iterator().next();
       assertTrue(why.toLowerCase().contains("address already in use"), why);
       Poll.until(() -> kube.v1().events().inNamespace("default").list().getItems().stream()
           .anyMatch(e -> e.getInvolvedObject().getName().equals("busy")), WAIT, "an Event on the Service");
@@ -349,7 +349,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
       assertEquals("Warning", e.getType());
       assertEquals("ListenFailed", e.getReason());
       assertTrue(e.getMessage().contains(LB + ":" + busy), e.getMessage());
-      assertTrue(gateway.loadBalancerPorts().stream().anyMatch(p -> p.service().equals("default/dns")
+      assertTrue(gateway.status().l4Routes().stream().anyMatch(p -> p.service().equals("default/dns")
           && p.protocol().equals("UDP") && p.backend() == null), "the UDP port is known and not relayed");
 
       // the status API (the dashboard's source) and the metrics show it all

@@ -53,10 +53,11 @@ class WithoutGatewayApiTest extends MockApiTest {
             service: default/api-service
         """.formatted(admin), new AdminServer(vertx, "edgeport test"));
 
-    Await.until(gateway, g -> g.unavailableRoutes().isEmpty() && g.cluster().discoveredDomains().size() == 1, 15);
+    Await.until(gateway, g -> g.status().unavailable().isEmpty()
+        && g.status().cluster().discoveredDomains().size() == 1, 15);
     assertEquals(200, RawHttp.get(gateway.port(), "api.example.com", "/").status(), "a Service of the config file");
     assertEquals(200, RawHttp.get(gateway.port(), "shop.example.com", "/").status(), "an Ingress");
-    assertEquals(MISSING, gateway.missingGatewayApi());
+    assertEquals(MISSING, gateway.status().source().missingGatewayApi());
 
     JsonObject cluster = new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body())
         .getJsonObject("cluster");

@@ -164,13 +164,13 @@ class HealthEndToEndTest extends LiveNodesTest {
   void aNodeThatIsDeadAtStartNeverTakesARequest() throws Exception {
     nodes.stop(1);
     startGateway(HTTP_CHECK);
-    assertEquals(DOWN, gateway.nodeHealth().get(key(1, " /healthz")), "known before the first request");
+    assertEquals(DOWN, gateway.status().health().get(key(1, " /healthz")), "known before the first request");
     assertEquals(Set.of("127.0.0.2", "127.0.0.4"), spread(20).keySet());
   }
 
   @Test
   void withoutAHealthCheckNodesAreStillCheckedOverTcp() throws Exception {
     startGateway("");
-    assertEquals(Map.of(key(0, ""), UP, key(1, ""), UP, key(2, ""), UP), gateway.nodeHealth());
+    assertEquals(Map.of(key(0, ""), UP, key(1, ""), UP, key(2, ""), UP), gateway.status().health());
   }
 }

@@ -15,7 +15,7 @@ public final class Await {
   /** Until the gateway's node health satisfies {@code condition}. */
   public static void health(Edgeport gateway, Predicate<Map<String, NodeHealth.Status>> condition, long seconds)
       throws Exception {
-    until(gateway, g -> condition.test(g.nodeHealth()), seconds);
+    until(gateway, g -> condition.test(g.status().health()), seconds);
   }
 
   /** Until {@code condition} holds for the gateway, checked after each routing rebuild or source state change. */
@@ -31,8 +31,8 @@ public final class Await {
       }
       met.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("condition not met within " + seconds + " s; health " + gateway.nodeHealth()
-          + ", cluster " + gateway.cluster() + ", unavailable " + gateway.unavailableRoutes());
+      throw new AssertionError("condition not met within " + seconds + " s; health " + gateway.status().health()
+          + ", cluster " + gateway.status().cluster() + ", unavailable " + gateway.status().unavailable());
     }
   }
 

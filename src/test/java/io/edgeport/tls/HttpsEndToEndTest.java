@@ -163,12 +163,13 @@ class HttpsEndToEndTest extends LiveNodesTest {
     assertNotEquals(first, renewedSerial);
 
     // a key that is not the certificate's: refused, and the renewed one keeps serving
-    long refusedBefore = gateway.reloads(false);
+    long refusedBefore = gateway.status().reloads().refused();
     Leaf other = ca.issue(KeyFormat.PKCS8_EC, "shop.example.com");
     Files.copy(other.key(), shop.key(), StandardCopyOption.REPLACE_EXISTING);
-    Poll.until(() -> gateway.reloads(false) > refusedBefore, 20, "the mismatched key is refused");
-    assertFalse(gateway.lastReload().ok());
-    assertTrue(gateway.lastReload().error().contains("does not belong to the certificate"), gateway.lastReload().error());
+    Poll.until(() -> gateway.status().reloads().refused() > refusedBefore, 20, "the mismatched key is refused");
+    assertFalse(gateway.status().lastReload().ok());
+    assertTrue(gateway.status().lastReload().error().contains("does not belong to the certificate"),
+        gateway.status().lastReload().error());
     assertEquals(renewedSerial, serial("shop.example.com"));
     Curl.Result still = curl("shop.example.com", "/", "--http2");
     assertEquals("200 2", still.writeOut(), still.stderr());

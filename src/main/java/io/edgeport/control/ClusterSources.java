@@ -1,0 +1,141 @@
+package io.edgeport.control;
+
+import io.edgeport.cluster.kubernetes.KubernetesClients;
+import io.edgeport.cluster.kubernetes.KubernetesSource;
+import io.edgeport.config.EdgeportConfig;
+import io.edgeport.config.KubernetesConfig;
+import io.edgeport.model.ClusterState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the cluster comes from: the config's static node list, or the Kubernetes API followed as long as the config's
+ * {@code kubernetes} section stays the same. The Kubernetes source checks Gateway listeners against edgeport's listen
+ * ports: every commit tells it the ports bound then, so a reload that moves only {@code listen.http} or
+ * {@code listen.https} re-checks them without restarting the watches. Used on the control context.
+ */
+public final class ClusterSources implements Status.Source {
+  /** The root's logger: its lines read as they always have. */
+  private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
+  private static final long KUBERNETES_SYNC_MILLIS = 30_000;
+
+  private final Vertx vertx;
+  private final ControlLoop control;
+  private final Consumer<ClusterState> changes;
+  private final Runnable stateChanged;
+  private KubernetesConfig section;
+  private volatile KubernetesSource current;
+  private ClusterState nodes;
+
+  /** A source a config needs: for its {@code kubernetes} section (null: the static list). */
+  public record Prepared(KubernetesConfig section, KubernetesSource source) {}
+
+  /**
+   * @param changes      receives each new cluster state of the current source, on the context
+   * @param stateChanged runs, on the context, when the API connection is lost or back, and when the Gateway API
+   *                     kinds appear
+   */
+  public ClusterSources(Vertx vertx, ControlLoop control, Consumer<ClusterState> changes, Runnable stateChanged) {
+    this.vertx = vertx;
+    this.control = control;
+    this.changes = changes;
+    this.stateChanged = stateChanged;
+  }
+
+  /**
+   * The source {@code next} needs: the current one while its section stays, a new one started (its informers synced,
+   * its first view built; a start that fails is the reload's failure), or the static list.
+   */
+  public Future<Prepared> prepare(EdgeportConfig next) {
+    KubernetesConfig k8s = next.kubernetes();
+    if (Objects.equals(section, k8s)) {
+      return Future.succeededFuture(new Prepared(section, current));
+    }
+    if (k8s == null) {
+      return Future.succeededFuture(new Prepared(null, null));
+    }
+    KubernetesSource[] self = new KubernetesSource[1];
+    self[0] = new KubernetesSource(vertx, control.context(), k8s, KubernetesClients.create(vertx, k8s),
+        next.listen().http().port(), next.listen().https() == null ? 0 : next.listen().https().port(),
+        state -> {
+          if (self[0] == current) {
+            changes.accept(state);
+          }
+        }, stateChanged);
+    return control.here(self[0].start(KUBERNETES_SYNC_MILLIS)).map(v -> new Prepared(k8s, self[0]));
+  }
+
+  /** Stops what {@link #prepare} started for a config that was refused after all. */
+  public void abandon(Prepared prepared) {
+    if (prepared.source() != null && prepared.source() != current) {
+      prepared.source().close();
+    }
+  }
+
+  /** Follows {@code prepared} for {@code next} from now on; a source it replaces stops. */
+  public void commit(Prepared prepared, EdgeportConfig next) {
+    if (prepared.source() != current) {
+      if (current != null) {
+        current.close();
+        LOG.info("kubernetes: stopped following the API");
+      }
+      current = prepared.source();
+    }
+    section = prepared.section();
+    nodes = new ClusterState(next.nodes());
+  }
+
+  /**
+   * The cluster as it is served with edgeport listening on {@code bound} (before the first listeners are bound:
+   * on {@code config}'s ports): a Gateway listener on one of them is edgeport's. The same value while nothing changed.
+   */
+  public ClusterState listeningOn(Listeners.Pair bound, EdgeportConfig config) {
+    KubernetesSource k = current;
+    if (k == null) {
+      return nodes;
+    }
+    return bound.http() != null ? k.listeningOn(bound.http().port(), bound.httpsPort())
+        : k.listeningOn(config.listen().http().port(), config.listen().https() == null ? 0
+            : config.listen().https().port());
+  }
+
+  /**
+   * A Warning Event on a Service ({@code namespace/name}) about this replica (a port it cannot listen on); none
+   * without the Kubernetes source.
+   */
+  public void reportEvent(String service, String reason, String message) {
+    KubernetesSource k = current;
+    if (k != null) {
+      k.reportEvent(service, reason, message);
+    }
+  }
+
+  @Override
+  public String state() {
+    KubernetesSource k = current;
+    return k == null ? "static" : k.apiState();
+  }
+
+  @Override
+  public List<String> missingGatewayApi() {
+    KubernetesSource k = current;
+    return k == null ? List.of() : k.missingGatewayApi();
+  }
+
+  @Override
+  public boolean writesStatus() {
+    KubernetesSource k = current;
+    return k != null && k.writesStatus();
+  }
+
+  /** Stops following the API (its Lease released first). */
+  public Future<Void> close() {
+    KubernetesSource k = current;
+    return k == null ? Future.succeededFuture() : k.close();
+  }
+}
