@@ -7,8 +7,8 @@ import io.edgeport.control.ClusterSources;
 import io.edgeport.control.ControlLoop;
 import io.edgeport.control.GenerationBuilder;
 import io.edgeport.control.L4Ports;
-import io.edgeport.control.Listeners;
 import io.edgeport.control.Prepared;
+import io.edgeport.control.ProxyListeners;
 import io.edgeport.control.ReloadLog;
 import io.edgeport.control.Status;
 import io.edgeport.health.HealthRegistry;
@@ -58,7 +58,7 @@ public final class Edgeport {
   private final List<Runnable> stateListeners = new CopyOnWriteArrayList<>();
   private final List<Extension> extensions;
   private final Traffic traffic = new Traffic();
-  private final Listeners listeners;
+  private final ProxyListeners listeners;
   private final CertificateSources certificates;
   private final ClusterSources sources;
   private final GenerationBuilder builder;
@@ -77,7 +77,7 @@ public final class Edgeport {
     this.probe = new NetworkProbe(vertx);
     this.health = new HealthRegistry(vertx, context, probe, System::nanoTime);
     this.control = new ControlLoop(vertx, context, this::rebuild);
-    this.listeners = new Listeners(vertx, workers, generation::get, traffic);
+    this.listeners = new ProxyListeners(vertx, workers, generation::get, traffic);
     this.certificates = new CertificateSources(vertx, control);
     this.sources = new ClusterSources(vertx, control, this::clusterChanged, this::publish);
     this.l4 = new L4Ports(vertx, control);
@@ -167,8 +167,8 @@ public final class Edgeport {
         : previous.timeouts().response().plusSeconds(1));
     sources.commit(next.source(), config);
     // a reload's listeners are bound already: Gateway listeners are checked against their ports (the start's, below)
-    Listeners.Pair pair = next.listeners();
-    clusterChanged(sources.listeningOn(previous != null ? pair : Listeners.Pair.NONE, config));
+    ProxyListeners.Pair pair = next.listeners();
+    clusterChanged(sources.listeningOn(previous != null ? pair : ProxyListeners.Pair.NONE, config));
     long firstChecks = FIRST_CHECKS_MAX_MILLIS + builder.inputs().longestCheckTimeout();
     return control.here(health.firstResults(firstChecks)).compose(known -> {
       rebuild();

@@ -94,7 +94,7 @@ public final class ClusterSources implements Status.Source {
    * The cluster as it is served with edgeport listening on {@code bound} (before the first listeners are bound:
    * on {@code config}'s ports): a Gateway listener on one of them is edgeport's. The same value while nothing changed.
    */
-  public ClusterState listeningOn(Listeners.Pair bound, EdgeportConfig config) {
+  public ClusterState listeningOn(ProxyListeners.Pair bound, EdgeportConfig config) {
     KubernetesSource k = current;
     if (k == null) {
       return nodes;

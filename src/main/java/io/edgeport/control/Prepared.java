@@ -19,14 +19,14 @@ import java.util.function.Supplier;
  * @param listeners  its listeners (none at the start: they are bound once the first generation is in)
  */
 public record Prepared(EdgeportConfig config, Certificates files, AccessLog accessLog, ClusterSources.Prepared source,
-    Listeners.Pair listeners) {
+    ProxyListeners.Pair listeners) {
 
   /**
    * @param extensions configure, one after the other, what follows the config beside the proxy (the admin
    *                   listener); a failure refuses the config
    */
   public static Future<Prepared> of(EdgeportConfig next, Certificates files, ControlLoop control, AccessLogs logs,
-      ClusterSources sources, Listeners listeners, List<Supplier<Future<Void>>> extensions) {
+      ClusterSources sources, ProxyListeners listeners, List<Supplier<Future<Void>>> extensions) {
     AccessLog log;
     try {
       log = logs.prepare(next.accessLog());

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP listener and the HTTPS one (when the config has it). A reload prepares the pair it needs (binding only
  * what moves) and commits it once nothing else can fail; a listener replaced drains. Used on the control context.
  */
-public final class Listeners {
+public final class ProxyListeners {
   /** The root's logger: its lines read as they always have. */
   private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
 
@@ -45,7 +45,7 @@ public final class Listeners {
    * @param workers     event loops that serve requests (each with its own listener and connection pool)
    * @param generations what each request is served with: read once per request
    */
-  public Listeners(Vertx vertx, int workers, Supplier<Generation> generations, Traffic traffic) {
+  public ProxyListeners(Vertx vertx, int workers, Supplier<Generation> generations, Traffic traffic) {
     this.vertx = vertx;
     this.workers = workers;
     this.generations = generations;
