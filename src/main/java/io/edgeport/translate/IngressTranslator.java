@@ -56,11 +56,8 @@ public final class IngressTranslator {
     Map<String, Set<String>> sources = new LinkedHashMap<>();
     for (Ingress ing : served) {
       String id = id(ing);
-      if (ing.getSpec().getRules() == null) {
-        continue;
-      }
-      for (IngressRule rule : ing.getSpec().getRules()) {
-        if (rule.getHost() == null || rule.getHttp() == null) {
+      for (IngressRule rule : rules(ing)) {
+        if (rule.getHost() == null || rule.getHttp() == null || rule.getHttp().getPaths() == null) {
           log.accept("ingress " + id + ": a rule without host or http paths is not served (edgeport routes by host)");
           continue;
         }
@@ -164,8 +161,12 @@ public final class IngressTranslator {
     return ing.getSpec() == null || ing.getSpec().getTls() == null ? List.of() : ing.getSpec().getTls();
   }
 
+  /** An Ingress's rules: none without a spec (the API allows that; the class annotation still selects it). */
+  private static List<IngressRule> rules(Ingress ing) {
+    return ing.getSpec() == null || ing.getSpec().getRules() == null ? List.of() : ing.getSpec().getRules();
+  }
+
   private static List<String> ruleHosts(Ingress ing) {
-    return ing.getSpec().getRules() == null ? List.of()
-        : ing.getSpec().getRules().stream().map(IngressRule::getHost).filter(Objects::nonNull).toList();
+    return rules(ing).stream().map(IngressRule::getHost).filter(Objects::nonNull).toList();
   }
 }
