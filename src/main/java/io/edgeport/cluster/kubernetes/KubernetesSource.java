@@ -345,14 +345,19 @@ public final class KubernetesSource {
   /** Rebuilds the view and publishes it when it changed. */
   private void rebuild() {
     ClusterState before = last;
-    refresh();
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // an object no translator foresaw must not stop the following of the cluster: the last state keeps serving
+      LOG.error("kubernetes: cannot translate the cluster's objects; the last state keeps serving", e);
+    }
     if (last != before) {
       publish.accept(last);
     }
     afterRebuild.run();
   }
 
-  /** Builds the view from the caches (the new one in {@link #last} when it differs) and writes what it reports. */
+  /** Builds the state from the caches (the new one in {@link #last} when it differs) and writes what it reports. */
   private void refresh() {
     gatewayApi = gatewayApiView();
     Set<String> wanted = wantedSecrets();
