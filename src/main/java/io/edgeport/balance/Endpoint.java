@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One node's nodePort: where a backend's requests go. An instance lives as long as its node and
- * port stay in the cluster, across routing snapshots, so its counters keep meaning.
+ * port stay in the cluster, across generations, so its counters keep meaning.
  */
 public final class Endpoint {
   private final String host;

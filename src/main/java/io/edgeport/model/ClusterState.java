@@ -27,7 +27,7 @@ public record ClusterState(List<String> nodes, Map<String, String> excludedNodes
     discoveredCertificates = List.copyOf(discoveredCertificates);
   }
 
-  /** This snapshot with more domains and certificates after its own (those of the Gateway API). */
+  /** This state with more domains and certificates after its own (those of the Gateway API). */
   public ClusterState plus(List<Domain> domains, List<DiscoveredCertificate> certificates) {
     if (domains.isEmpty() && certificates.isEmpty()) {
       return this;

@@ -13,7 +13,7 @@ import java.util.List;
  * @param allowedSources    client networks allowed in (empty: everyone)
  * @param unavailableReason why it cannot serve now (its requests get 503), or null
  * @param retry             which failed requests are sent to another node
- * @param budget            how many retries it may make now; lives across snapshots
+ * @param budget            how many retries it may make now; lives across generations
  * @param h2c               forwarded over cleartext HTTP/2
  * @param proxyProtocol     PROXY protocol version on node connections (1, 2), or 0
  */

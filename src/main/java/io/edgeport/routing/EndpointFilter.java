@@ -4,7 +4,7 @@ import io.edgeport.balance.Endpoint;
 import io.edgeport.routing.BackendResolver.Resolved;
 import java.util.List;
 
-/** Which endpoints of a backend take traffic in the snapshot being built (health decides in production). */
+/** Which endpoints of a backend take traffic in the generation being built (health decides in production). */
 @FunctionalInterface
 public interface EndpointFilter {
 

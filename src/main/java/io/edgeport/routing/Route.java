@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One path rule of a configured domain, as the request path finds it: built once per snapshot, so a
+ * One path rule of a configured domain, as the request path finds it: built once per generation, so a
  * lookup allocates nothing.
  *
  * @param domain the configured host ({@code *.apps.example.com} for a wildcard), for metrics and logs

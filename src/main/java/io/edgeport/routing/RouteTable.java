@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Host and path → backend: one immutable snapshot of routing. Lookups are two hash probes at most
+ * Host and path → backend: the routing of one generation, immutable. Lookups are two hash probes at most
  * (exact host, then the wildcard of its parent domain), whatever the number of domains; Gateway API
  * wildcards, which cover any number of labels, add one probe per parent domain when there are any.
  */

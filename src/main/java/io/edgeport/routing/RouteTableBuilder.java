@@ -23,9 +23,9 @@ public final class RouteTableBuilder {
   /**
    * @param resolutions what each backend of {@code domains} is now
    * @param selector    the endpoints of each backend that take traffic (asked once per distinct backend)
-   * @param budgets     each backend's retry budget (the same one across snapshots)
+   * @param budgets     each backend's retry budget (the same one across generations)
    * @param gates       each domain's client rules, or null for a domain without (its rate limiter lives across
-   *                    snapshots)
+   *                    generations)
    */
   public static RouteTable build(List<Domain> domains, List<String> nodes, Resolutions resolutions,
       EndpointFilter selector, Function<BackendRef, RetryBudget> budgets, Function<Domain, DomainGate> gates) {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the cluster through informers on Nodes, Services, (with an ingress class) Ingresses and (with a
  * gateway class) GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants and Namespaces.
- * Any event marks the view dirty; after a short debounce the snapshot is rebuilt from the informers'
+ * Any event marks the view dirty; after a short debounce the cluster state is rebuilt from the informers'
  * caches, and published only when it differs from the last one. A broken watch changes nothing:
  * the caches keep the last known state (fabric8 reconnects with back-off and re-lists), and
  * "kubernetes: disconnected since …" is logged and kept for the status view.
@@ -132,7 +132,7 @@ public final class KubernetesSource {
   /**
    * @param httpPort          edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
    *                          ports it serves besides 80 and 443, until {@link #listeningOn} names the bound ones
-   * @param publish           receives each new snapshot, on the context
+   * @param publish           receives each new cluster state, on the context
    * @param connectionChanged runs, on the context, when the API connection is lost or back, and when the Gateway API
    *                          kinds appear
    */
@@ -143,7 +143,7 @@ public final class KubernetesSource {
   }
 
   /**
-   * @param debounceMillis        how long after the first event of a burst the snapshot is rebuilt
+   * @param debounceMillis        how long after the first event of a burst the state is rebuilt
    * @param gatewayApiCheckMillis how often a cluster without the Gateway API kinds is asked for them again
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
@@ -163,7 +163,7 @@ public final class KubernetesSource {
   }
 
   /**
-   * Starts the informers; completes (on the context) with the first snapshot published, once all are synced. A
+   * Starts the informers; completes (on the context) with the first state published, once all are synced. A
    * start that fails stops what it started.
    */
   public Future<Void> start(long syncTimeoutMillis) {
@@ -185,7 +185,7 @@ public final class KubernetesSource {
             "cannot reach the Kubernetes API at " + client.getMasterUrl() + ": " + describe(e), e))))
         .compose(v -> {
           gatewayApi = gatewayApiView();
-          return readSecrets(wantedSecrets()); // the first snapshot serves Ingress TLS and Gateway HTTPS already
+          return readSecrets(wantedSecrets()); // the first state serves Ingress TLS and Gateway HTTPS already
         })
         .map(v -> {
           if (status != null) {
@@ -318,7 +318,7 @@ public final class KubernetesSource {
    * edgeport's listener ports as bound now (a reload moved a listener, or port 0 picked one; {@code httpsPort} 0: no
    * HTTPS listener): the Gateway listeners are checked against them from now on. On the context.
    *
-   * @return the snapshot for them, rebuilt at once when they changed; the caller applies it (it is not published)
+   * @return the state for them, rebuilt at once when they changed; the caller applies it (it is not published)
    */
   public ClusterState listeningOn(int httpPort, int httpsPort) {
     GatewayApiTranslator.EdgeListeners bound = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
@@ -378,7 +378,7 @@ public final class KubernetesSource {
             config.publishAddress());
       }
       if (config.loadBalancer() != null) {
-        status.services(services.getStore().list().stream() // the snapshot's Services, already read
+        status.services(services.getStore().list().stream() // the state's Services, already read
             .filter(s -> LoadBalancerTranslator.serves(next.services().get(GatewayApiObjects.key(s)), config.loadBalancer()))
             .toList(), config.loadBalancer().addresses());
       }
@@ -471,7 +471,7 @@ public final class KubernetesSource {
     }).onFailure(e -> readingSecrets = false);
   }
 
-  /** The last snapshot published (on the context), or null before the first. */
+  /** The last state published (on the context), or null before the first. */
   public ClusterState current() {
     return last;
   }
