@@ -207,7 +207,7 @@ public final class Edgeport {
       return;
     }
     generation.set(next);
-    l4.follow(next, builder.inputs().l4Routes(), sources::reportEvent).onSuccess(changed -> {
+    l4.follow(next, builder.inputs().l4(), sources::reportEvent).onSuccess(changed -> {
       if (changed) {
         publish();
       }

@@ -2,14 +2,12 @@ package io.edgeport.admin;
 
 import io.edgeport.Edgeport;
 import io.edgeport.balance.Endpoint;
-import io.edgeport.config.KubernetesConfig;
 import io.edgeport.control.Status;
 import io.edgeport.health.CheckKey;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.health.NodeReport;
 import io.edgeport.model.ClusterState;
 import io.edgeport.model.Domain;
-import io.edgeport.model.L4Route;
 import io.edgeport.model.PathRule;
 import io.edgeport.model.RequestConditions;
 import io.edgeport.model.RouteFilters;
@@ -18,8 +16,6 @@ import io.edgeport.proxy.Generation;
 import io.edgeport.proxy.Traffic;
 import io.edgeport.routing.BackendResolver;
 import io.edgeport.routing.Route;
-import io.edgeport.tcp.TcpCounters;
-import io.edgeport.tcp.TcpListeners;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.json.JsonArray;
@@ -88,63 +84,8 @@ final class StatusReport {
       domains.add(domain(d, view, generation, health, traffic.domains().get(d.host()),
           rates.byDomain().getOrDefault(d.host(), Rates.Rate.NONE)));
     }
-    out.put("loadBalancers", loadBalancers(gateway, view, health));
+    out.put("loadBalancers", LoadBalancerReport.of(gateway, view, health));
     return out.put("domains", domains);
-  }
-
-  /**
-   * The ports of LoadBalancer Services served: where each listens (or why it cannot), its nodes and their health,
-   * and what it carried.
-   */
-  private static JsonArray loadBalancers(Edgeport gateway, Status view, Map<CheckKey, NodeReport> health) {
-    JsonArray out = new JsonArray();
-    KubernetesConfig.LoadBalancerClass lb = view.config().kubernetes() == null ? null
-        : view.config().kubernetes().loadBalancer();
-    if (lb == null) {
-      return out;
-    }
-    Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().snapshot();
-    Map<TcpListeners.Bind, String> failed = view.l4Failures();
-    for (L4Route p : view.l4Routes()) {
-      JsonObject o = new JsonObject().put("service", p.service()).put("port", p.port()).put("protocol", p.protocol());
-      out.add(o);
-      if (p.backend() == null) {
-        o.put("notServed", p.protocol() + " is not relayed: edgeport relays TCP");
-        continue;
-      }
-      JsonArray listening = new JsonArray();
-      JsonObject failures = new JsonObject();
-      for (String address : lb.addresses()) {
-        TcpListeners.Bind bind = new TcpListeners.Bind(address, p.port());
-        if (failed.containsKey(bind)) {
-          failures.put(bind.toString(), failed.get(bind));
-        } else {
-          listening.add(bind.toString());
-        }
-      }
-      o.put("listening", listening).put("cannotListen", failures);
-      BackendResolver.Resolution resolution = view.resolutions().byBackend().get(p.backend());
-      if (resolution instanceof BackendResolver.Unavailable u) {
-        o.put("unavailable", u.reason());
-      } else if (resolution instanceof BackendResolver.Resolved r) {
-        JsonArray nodes = new JsonArray();
-        for (String node : view.cluster().nodes()) {
-          NodeReport report = health.get(CheckKey.of(node, r.nodePort(), r.healthCheck()));
-          nodes.add(new JsonObject().put("address", node).put("endpoint", node + ":" + r.nodePort())
-              .put("status", (report == null ? NodeHealth.Status.UNKNOWN : report.status()).name()));
-        }
-        o.put("nodePort", r.nodePort()).put("loadBalancing", r.loadBalancing().configName()).put("nodes", nodes);
-      }
-      o.put("maxConnections", lb.maxConnections()).put("maxConnectionsPerIp", lb.maxConnectionsPerIp());
-      TcpCounters.Totals t = counts.get(p.name());
-      if (t != null) {
-        o.put("open", t.open()).put("connections", t.connections()).put("refused", t.refused())
-            .put("overLimits", t.overLimits())
-            .put("bytesIn", t.bytesIn()).put("bytesOut", t.bytesOut())
-            .put("connectFailures", new JsonObject(new java.util.LinkedHashMap<>(t.connectFailuresByNode())));
-      }
-    }
-    return out;
   }
 
   /** What the HTTPS listener serves, with when each certificate expires (renewals that did not happen show). */

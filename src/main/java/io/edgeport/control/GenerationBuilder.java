@@ -11,6 +11,7 @@ import io.edgeport.model.BackendRef;
 import io.edgeport.model.ClientRules;
 import io.edgeport.model.ClusterState;
 import io.edgeport.model.Domain;
+import io.edgeport.model.L4Conflict;
 import io.edgeport.model.L4Route;
 import io.edgeport.model.PathRule;
 import io.edgeport.proxy.AccessLog;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds each generation from the config, the cluster and health, and keeps what outlives generations: each
  * backend's retry budget and each domain's rate limiter (a reload does not hand every client a fresh burst), and what
- * was logged (host conflicts, ports not relayed, routes that answer 503), so that each is logged once per reason.
+ * was logged (host conflicts, ports not relayed or held by another Service, routes that answer 503), so that each is
+ * logged once per reason.
  * Used on the control context.
  */
 public final class GenerationBuilder {
@@ -51,6 +53,7 @@ public final class GenerationBuilder {
   private final Map<String, RateLimiter> rateLimiters = new HashMap<>();
   private List<String> conflicts = List.of();
   private Set<String> notRelayed = Set.of();
+  private List<L4Conflict> l4Conflicts = List.of();
   private Map<String, String> unavailable = Map.of();
   private Inputs inputs;
   private Inputs built;
@@ -64,9 +67,9 @@ public final class GenerationBuilder {
   /**
    * What a generation is built from, resolved once per config or cluster change: every backend resolved once.
    *
-   * @param l4Routes the ports of LoadBalancer Services served (kubernetes.loadBalancer)
+   * @param l4 the ports of LoadBalancer Services served (kubernetes.loadBalancer), and those refused
    */
-  public record Inputs(EdgeportConfig config, ClusterState cluster, SourceMerge merged, List<L4Route> l4Routes,
+  public record Inputs(EdgeportConfig config, ClusterState cluster, SourceMerge merged, LoadBalancerTranslator.Ports l4,
       Resolutions resolutions) {
     /** The longest health check timeout of the domains' backends. */
     public long longestCheckTimeout() {
@@ -80,8 +83,8 @@ public final class GenerationBuilder {
   }
 
   /**
-   * Merges the sources and resolves every backend against {@code cluster} (a new host conflict is logged), and aims
-   * the health checks at them: what the next generation is built from.
+   * Merges the sources and resolves every backend against {@code cluster} (a new host or port conflict is logged),
+   * and aims the health checks at them: what the next generation is built from.
    */
   public Inputs resolve(EdgeportConfig config, ClusterState cluster) {
     SourceMerge merged = SourceMerge.of(config.domains(), cluster.discoveredDomains());
@@ -92,15 +95,19 @@ public final class GenerationBuilder {
     BackendResolver resolver = config.kubernetes() == null ? BackendResolver.STATIC
         : new ServiceResolver(cluster, config.kubernetes());
     KubernetesConfig.LoadBalancerClass lb = config.kubernetes() == null ? null : config.kubernetes().loadBalancer();
-    List<L4Route> l4 = lb == null ? List.of() : LoadBalancerTranslator.of(cluster.services(), lb);
+    LoadBalancerTranslator.Ports l4 = lb == null ? LoadBalancerTranslator.Ports.NONE
+        : LoadBalancerTranslator.of(cluster.services(), lb);
     Set<String> notRelayedNow = new HashSet<>();
-    for (L4Route p : l4) {
+    for (L4Route p : l4.routes()) {
       if (p.backend() == null && notRelayedNow.add(p.name()) && !notRelayed.contains(p.name())) {
         LOG.warn("loadBalancer {}: {} is not served (edgeport relays TCP)", p.name(), p.protocol());
       }
     }
     notRelayed = notRelayedNow;
-    List<BackendRef> tcpBackends = relayed(l4);
+    l4.conflicts().stream().filter(c -> !l4Conflicts.contains(c))
+        .forEach(c -> LOG.warn("loadBalancer {} is not served: {}", c.name(), c.why()));
+    l4Conflicts = l4.conflicts();
+    List<BackendRef> tcpBackends = relayed(l4.routes());
     inputs = new Inputs(config, cluster, merged, l4, Resolutions.of(merged.domains(), tcpBackends, resolver));
     health.update(merged.domains(), tcpBackends, cluster.nodes(), inputs.resolutions());
     return inputs;
@@ -139,7 +146,7 @@ public final class GenerationBuilder {
     if (lb == null) {
       return out;
     }
-    for (L4Route p : inputs.l4Routes()) {
+    for (L4Route p : inputs.l4().routes()) {
       if (p.backend() == null) {
         continue; // UDP, SCTP: shown as not served by status
       }
@@ -212,9 +219,10 @@ public final class GenerationBuilder {
       Status.Reloads reloads) {
     if (built == null) {
       return new Status(null, null, List.of(), new Resolutions(Map.of()), Map.of(), List.of(), Map.of(), List.of(),
-          l4Failures, source, lastReload, reloads);
+          List.of(), l4Failures, source, lastReload, reloads);
     }
     return new Status(built.config(), built.cluster(), built.merged().domains(), built.resolutions(), builtHealth,
-        built.merged().conflicts(), unavailable, built.l4Routes(), l4Failures, source, lastReload, reloads);
+        built.merged().conflicts(), unavailable, built.l4().routes(), built.l4().conflicts(), l4Failures, source,
+        lastReload, reloads);
   }
 }

@@ -4,6 +4,7 @@ import io.edgeport.config.EdgeportConfig;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.model.ClusterState;
 import io.edgeport.model.Domain;
+import io.edgeport.model.L4Conflict;
 import io.edgeport.model.L4Route;
 import io.edgeport.routing.Resolutions;
 import io.edgeport.tcp.TcpListeners;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param conflicts     hosts that two sources ask for, and which one won
  * @param unavailable   domains (and paths) that answer 503, with why
  * @param l4Routes      the LoadBalancer Service ports served (kubernetes.loadBalancer)
+ * @param l4Conflicts   the LoadBalancer Service ports not served because an older Service has the port
  * @param l4Failures    the LoadBalancer ports that could not be bound, with why
  * @param source        the cluster source, read live (its API connection and its Lease change in between)
  * @param lastReload    the last config applied or refused (at start, on a file change or SIGHUP), or null
@@ -30,12 +32,12 @@ import java.util.Map;
  */
 public record Status(EdgeportConfig config, ClusterState cluster, List<Domain> domains,
     Resolutions resolutions, Map<String, NodeHealth.Status> health, List<String> conflicts,
-    Map<String, String> unavailable, List<L4Route> l4Routes, Map<TcpListeners.Bind, String> l4Failures,
-    Source source, Reload lastReload, Reloads reloads) {
+    Map<String, String> unavailable, List<L4Route> l4Routes, List<L4Conflict> l4Conflicts,
+    Map<TcpListeners.Bind, String> l4Failures, Source source, Reload lastReload, Reloads reloads) {
 
   /** Before the first generation. */
   public static final Status NONE = new Status(null, null, List.of(), new Resolutions(Map.of()), Map.of(),
-      List.of(), Map.of(), List.of(), Map.of(), Source.STATIC, null, new Reloads(0, 0));
+      List.of(), Map.of(), List.of(), List.of(), Map.of(), Source.STATIC, null, new Reloads(0, 0));
 
   /** The outcome of a config applied or refused. */
   public record Reload(boolean ok, Instant at, String source, String error) {}

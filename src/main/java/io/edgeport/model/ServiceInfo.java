@@ -2,6 +2,7 @@ package io.edgeport.model;
 
 import io.edgeport.model.LoadBalancing;
 import io.edgeport.net.Cidr;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -17,10 +18,12 @@ import java.util.List;
  *                            {@code edgeport.io/proxy-protocol} (1, 2), or 0
  * @param loadBalancing       how connections spread over the nodes, as the annotation
  *                            {@code edgeport.io/load-balancing} asks (for LoadBalancer Services; default round-robin)
+ * @param created             metadata.creationTimestamp, or null when not known: of two LoadBalancer Services asking
+ *                            for one port, the older has it
  */
 public record ServiceInfo(String namespace, String name, String type, List<Port> ports, boolean localTrafficPolicy,
     int healthCheckNodePort, boolean clientIpAffinity, List<Cidr> sourceRanges, String loadBalancerClass,
-    int proxyProtocol, LoadBalancing loadBalancing) {
+    int proxyProtocol, LoadBalancing loadBalancing, Instant created) {
 
   public ServiceInfo {
     ports = List.copyOf(ports);

@@ -2,19 +2,45 @@ package io.edgeport.translate;
 
 import io.edgeport.config.KubernetesConfig.LoadBalancerClass;
 import io.edgeport.model.BackendRef;
+import io.edgeport.model.L4Conflict;
 import io.edgeport.model.L4Route;
 import io.edgeport.model.RetryPolicy;
 import io.edgeport.model.ServiceInfo;
 import io.edgeport.model.ServiceRef;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** Services of type LoadBalancer that edgeport serves → their ports as {@link L4Route}s. */
 public final class LoadBalancerTranslator {
+  /**
+   * Who claims a port first: the older Service (by creationTimestamp, one without it last), then by namespace/name.
+   * The same on every replica and after every restart, and a newer Service cannot take an older one's port.
+   */
+  private static final Comparator<ServiceInfo> CLAIM_ORDER = Comparator
+      .comparing(ServiceInfo::created, Comparator.nullsLast(Comparator.naturalOrder()))
+      .thenComparing(s -> s.namespace() + "/" + s.name());
+
   private LoadBalancerTranslator() {}
+
+  /**
+   * The ports of the served Services.
+   *
+   * @param routes    every port of every served Service, oldest Service first, then by port as the Service lists
+   *                  them, but the refused ones
+   * @param conflicts the TCP ports not served because an older Service has them, in the same order
+   */
+  public record Ports(List<L4Route> routes, List<L4Conflict> conflicts) {
+    public static final Ports NONE = new Ports(List.of(), List.of());
+
+    public Ports {
+      routes = List.copyOf(routes);
+      conflicts = List.copyOf(conflicts);
+    }
+  }
 
   /** Does edgeport serve this Service: of type LoadBalancer, and of the class (or of none, as the default)? */
   public static boolean serves(ServiceInfo s, LoadBalancerClass lb) {
@@ -22,20 +48,31 @@ public final class LoadBalancerTranslator {
         && (lb.name().equals(s.loadBalancerClass()) || s.loadBalancerClass() == null && lb.isDefault());
   }
 
-  /** Every port of every served Service, by Service then port. */
-  public static List<L4Route> of(Map<String, ServiceInfo> services, LoadBalancerClass lb) {
+  /**
+   * Every port of every served Service; a TCP port that an older Service has already is refused. A UDP or SCTP port
+   * claims nothing: edgeport does not relay it, so it listens on nothing that a TCP port could collide with.
+   */
+  public static Ports of(Map<String, ServiceInfo> services, LoadBalancerClass lb) {
     List<L4Route> out = new ArrayList<>();
-    services.values().stream().filter(s -> serves(s, lb))
-        .sorted(Comparator.comparing((ServiceInfo s) -> s.namespace() + "/" + s.name()))
-        .forEach(s -> {
-          for (ServiceInfo.Port p : s.ports()) {
-            String id = s.namespace() + "/" + s.name();
-            BackendRef ref = !Objects.equals(p.protocol(), "TCP") ? null
-                : new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())),
-                    s.loadBalancing(), lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol());
-            out.add(new L4Route(id, p.port(), p.protocol(), ref));
-          }
-        });
-    return out;
+    List<L4Conflict> refused = new ArrayList<>();
+    Map<Integer, String> holders = new HashMap<>();
+    services.values().stream().filter(s -> serves(s, lb)).sorted(CLAIM_ORDER).forEach(s -> {
+      String id = s.namespace() + "/" + s.name();
+      for (ServiceInfo.Port p : s.ports()) {
+        if (!Objects.equals(p.protocol(), "TCP")) {
+          out.add(new L4Route(id, p.port(), p.protocol(), null));
+          continue;
+        }
+        String holder = holders.putIfAbsent(p.port(), id);
+        if (holder != null) {
+          refused.add(new L4Conflict(id, p.port(), p.protocol(), holder));
+          continue;
+        }
+        out.add(new L4Route(id, p.port(), p.protocol(),
+            new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())), s.loadBalancing(),
+                lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol())));
+      }
+    });
+    return new Ports(out, refused);
   }
 }

@@ -5,6 +5,8 @@ import io.edgeport.model.ServiceInfo;
 import io.edgeport.net.Cidr;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +58,16 @@ public final class ServiceTranslator {
         spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort(),
         "ClientIP".equals(spec.getSessionAffinity()), ranges, spec.getLoadBalancerClass(),
         "v1".equals(proxyProtocol) ? 1 : "v2".equals(proxyProtocol) ? 2 : 0,
-        loadBalancing(annotations.get(LOAD_BALANCING_ANNOTATION)));
+        loadBalancing(annotations.get(LOAD_BALANCING_ANNOTATION)), created(s.getMetadata().getCreationTimestamp()));
+  }
+
+  /** The API server's RFC 3339 timestamp; null when missing or unreadable (such a Service claims no port first). */
+  private static Instant created(String timestamp) {
+    try {
+      return timestamp == null ? null : Instant.parse(timestamp);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** The annotation's policy; "least-connections" is least-request counting open connections; else round-robin. */

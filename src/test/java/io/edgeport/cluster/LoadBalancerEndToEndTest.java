@@ -18,12 +18,13 @@ import io.edgeport.support.TcpClients;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -353,10 +354,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
           && p.protocol().equals("UDP") && p.backend() == null), "the UDP port is known and not relayed");
 
       // the status API (the dashboard's source) and the metrics show it all
-      JsonArray ports = new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body())
-          .getJsonArray("loadBalancers");
-      Map<String, JsonObject> byService = new HashMap<>();
-      ports.forEach(o -> byService.put(((JsonObject) o).getString("service"), (JsonObject) o));
+      Map<String, JsonObject> byService = loadBalancersByService(admin);
       assertTrue(byService.get("default/busy").getJsonObject("cannotListen").getString(LB + ":" + busy)
           .toLowerCase().contains("address already in use"));
       assertEquals(List.of(LB + ":" + free), byService.get("default/fine").getJsonArray("listening").getList());
@@ -370,5 +368,70 @@ class LoadBalancerEndToEndTest extends MockApiTest {
       String metrics = Curl.run("http://127.0.0.1:" + admin + "/metrics").body();
       assertTrue(metrics.contains("edgeport_tcp_connections_total{service=\"default/fine:" + free + "\"}"), metrics);
     }
+  }
+
+  @Test
+  void servicesAskingForOnePortTheOldestHasItWhateverItsNameAndTheNextOldestTakesItWhenItGoes() throws Exception {
+    int port = Configs.freePort();
+    // created in this order, a second apart (the API's creation times are in seconds): by name, zeta sorts last and
+    // alpha first, so neither the later nor the earlier name is the oldest
+    Service oldest = kube.services().resource(loadBalancer("mid", "edgeport.io/lb", port, "TCP")).create();
+    Service zeta = createAfter(oldest, "zeta", port, greeters("zeta"));
+    createAfter(zeta, "alpha", port, greeters("alpha"));
+    int admin = Configs.freePort();
+    startLoadBalancer("admin: \"127.0.0.1:%d\"\n".formatted(admin), new AdminServer(vertx, "test"));
+    Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), spread(port, 6),
+        "the oldest Service's nodes take every connection");
+
+    Map<String, JsonObject> byService = loadBalancersByService(admin);
+    assertEquals(List.of(LB + ":" + port), byService.get("default/mid").getJsonArray("listening").getList());
+    for (String newer : List.of("default/zeta", "default/alpha")) {
+      assertEquals("port " + port + " is served for Service default/mid", byService.get(newer).getString("notServed"),
+          newer + "'s port is not served, and why");
+      assertNull(byService.get(newer).getJsonArray("listening"));
+    }
+    Poll.until(() -> kube.v1().events().inNamespace("default").list().getItems().stream()
+        .anyMatch(e -> e.getInvolvedObject().getName().equals("zeta")), WAIT, "an Event on a newer Service");
+    Event e = kube.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(x -> x.getInvolvedObject().getName().equals("zeta")).findFirst().orElseThrow();
+    assertEquals(List.of("Warning", "PortInUse"), List.of(e.getType(), e.getReason()));
+    assertTrue(e.getMessage().contains("port " + port + " is served for Service default/mid"), e.getMessage());
+
+    kube.services().inNamespace("default").withName("mid").delete();
+    Poll.until(() -> "zeta".equals(nodeBehind(port)), WAIT, "the oldest deleted: the next oldest has the port");
+    assertEquals(Set.of("zeta"), spread(port, 4));
+    byService = loadBalancersByService(admin);
+    assertEquals(List.of(LB + ":" + port), byService.get("default/zeta").getJsonArray("listening").getList());
+    assertEquals("port " + port + " is served for Service default/zeta",
+        byService.get("default/alpha").getString("notServed"));
+  }
+
+  /** Three nodes (127.0.0.2-4) on a new nodePort that greet with {@code name}, then echo; the nodePort. */
+  int greeters(String name) throws Exception {
+    int port = Configs.freePort();
+    for (String a : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+      vertx.createNetServer().connectHandler(s -> {
+        s.handler(s::write);
+        s.write(name + "\n");
+      }).listen(port, a).await(10, TimeUnit.SECONDS);
+    }
+    return port;
+  }
+
+  /** A LoadBalancer Service created in a later second than {@code before}: the API gives it a later creation time. */
+  Service createAfter(Service before, String name, int port, int nodePort) {
+    Instant created = Instant.parse(before.getMetadata().getCreationTimestamp());
+    Poll.until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(created), WAIT, "a later second");
+    return kube.services().resource(new ServiceBuilder(loadBalancer(name, "edgeport.io/lb", port, "TCP")).editSpec()
+        .editFirstPort().withNodePort(nodePort).endPort().endSpec().build()).create();
+  }
+
+  /** The status API's LoadBalancer ports, by Service. */
+  static Map<String, JsonObject> loadBalancersByService(int admin) throws Exception {
+    Map<String, JsonObject> out = new HashMap<>();
+    new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body()).getJsonArray("loadBalancers")
+        .forEach(o -> out.put(((JsonObject) o).getString("service"), (JsonObject) o));
+    return out;
   }
 }

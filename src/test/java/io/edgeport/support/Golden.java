@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -112,6 +113,7 @@ public final class Golden {
       }
     });
     model.addSerializer(Cidr.class, ToStringSerializer.instance);
+    model.addSerializer(Instant.class, ToStringSerializer.instance);
     model.addSerializer(Set.class, new SortedSetSerializer());
     ObjectMapper m = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
