@@ -65,7 +65,7 @@ public final class AdminServer implements Edgeport.Extension {
     }
     if (router == null) {
       metrics = new Metrics(() -> this.gateway);
-      rates = new Rates(() -> this.gateway.traffic().snapshot());
+      rates = new Rates(() -> this.gateway.traffic().totals());
       router = router();
     }
     return vertx.createHttpServer(new HttpServerOptions().setHost(wanted.bindHost()).setPort(wanted.port()))

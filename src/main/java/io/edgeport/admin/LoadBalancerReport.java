@@ -33,7 +33,7 @@ final class LoadBalancerReport {
     if (lb == null) {
       return new JsonArray();
     }
-    Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().snapshot();
+    Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().totals();
     List<JsonObject> out = new ArrayList<>();
     for (L4Route p : view.l4Routes()) {
       JsonObject o = new JsonObject().put("service", p.service()).put("port", p.port()).put("protocol", p.protocol());

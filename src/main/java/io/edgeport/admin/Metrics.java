@@ -57,18 +57,18 @@ final class Metrics {
     FunctionCounter.builder("edgeport.passive.ejections", gateways, g -> g.get().health().passiveEjections())
         .description("Nodes taken out because live traffic to them failed").register(registry);
     for (String reason : Traffic.RETRY_REASONS) {
-      FunctionCounter.builder("edgeport.retries", gateways, g -> g.get().traffic().snapshot().retries().get(reason))
+      FunctionCounter.builder("edgeport.retries", gateways, g -> g.get().traffic().totals().retries().get(reason))
           .tag("reason", reason).description("Tries sent to another node (or, for stale, the same one) after a failure")
           .register(registry);
     }
     FunctionCounter.builder("edgeport.retry.budget.exhausted", gateways,
-            g -> g.get().traffic().snapshot().budgetExhausted())
+            g -> g.get().traffic().totals().budgetExhausted())
         .description("Failures that went to the client because the backend's retry budget was used up")
         .register(registry);
-    FunctionCounter.builder("edgeport.retry.buffer.full", gateways, g -> g.get().traffic().snapshot().retryBufferFull())
+    FunctionCounter.builder("edgeport.retry.buffer.full", gateways, g -> g.get().traffic().totals().retryBufferFull())
         .description("Request bodies that streamed without a retry because limits.retryBufferBytes was held")
         .register(registry);
-    Gauge.builder("edgeport.retry.buffer.bytes", gateways, g -> g.get().traffic().snapshot().retryBufferBytes())
+    Gauge.builder("edgeport.retry.buffer.bytes", gateways, g -> g.get().traffic().totals().retryBufferBytes())
         .description("Request body bytes held now for a retry (reserved at their Content-Length)").register(registry);
     Gauge.builder("edgeport.head.buffer.bytes", gateways, g -> g.get().traffic().headBufferBytes())
         .description("Bytes held now for request heads that have arrived in part (limits.headBufferBytes)")
@@ -98,7 +98,7 @@ final class Metrics {
     @Override
     public MetricSnapshots collect() {
       Edgeport gateway = gateways.get();
-      Traffic.Snapshot traffic = gateway.traffic().snapshot();
+      Traffic.Totals traffic = gateway.traffic().totals();
       CounterSnapshot.Builder requests = CounterSnapshot.builder().name("edgeport_requests")
           .help("Requests by domain (\"\" when no route matched), node (\"\" for the gateway's own answers) and"
               + " status class");
@@ -146,7 +146,7 @@ final class Metrics {
               .build(),
           nodeHealth(gateway.health().reports()),
           certificateExpiry(gateway.generation().certificates())));
-      out.addAll(tcp(gateway.tcpCounters().snapshot()));
+      out.addAll(tcp(gateway.tcpCounters().totals()));
       if (gateway.status().config() != null && gateway.status().config().kubernetes() != null) {
         out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",
             gateway.status().source().state().equals("connected") ? 1 : 0));

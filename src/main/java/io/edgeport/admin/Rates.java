@@ -26,10 +26,10 @@ final class Rates {
 
   private record Sample(long nanos, Map<String, long[]> byDomain) {}
 
-  private final Supplier<Traffic.Snapshot> traffic;
+  private final Supplier<Traffic.Totals> traffic;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
-  Rates(Supplier<Traffic.Snapshot> traffic) {
+  Rates(Supplier<Traffic.Totals> traffic) {
     this.traffic = traffic;
   }
 

@@ -40,7 +40,7 @@ final class StatusReport {
   static JsonObject of(Edgeport gateway, Rates.Window rates, Instant startedAt, String version) {
     Status view = gateway.status();
     Generation generation = gateway.generation();
-    Traffic.Snapshot traffic = gateway.traffic().snapshot();
+    Traffic.Totals traffic = gateway.traffic().totals();
     JsonObject out = new JsonObject()
         .put("version", version)
         .put("startedAt", startedAt.toString())

@@ -240,7 +240,7 @@ public final class Traffic {
    * @param retryBufferBytes   request body bytes held now for a retry (limits.retryBufferBytes)
    * @param retryBufferFull    bodies that streamed without a retry because the retry buffer was full
    */
-  public record Snapshot(Map<String, DomainTotals> domains, long openConnections, long connections,
+  public record Totals(Map<String, DomainTotals> domains, long openConnections, long connections,
       Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets,
       Map<Integer, Long> refused, long connectionsRefused,
       long retryBufferBytes, long retryBufferFull) {
@@ -251,7 +251,7 @@ public final class Traffic {
   }
 
   /** Sums every loop's counters; safe from any thread (each counter is at most a moment old). */
-  public Snapshot snapshot() {
+  public Totals totals() {
     Map<String, long[]> sums = new HashMap<>();
     Map<String, Map<String, long[]>> nodes = new HashMap<>();
     long[] own = new long[OWN_SLOTS];
@@ -283,7 +283,7 @@ public final class Traffic {
     for (int i = 0; i < RETRY_REASONS.size(); i++) {
       retries.put(RETRY_REASONS.get(i), own[RETRIES + i]);
     }
-    return new Snapshot(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
+    return new Totals(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
         java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS],
         refused(own), own[CONNECTIONS_REFUSED],
         own[RETRY_BUFFER_BYTES], own[RETRY_BUFFER_FULL]);

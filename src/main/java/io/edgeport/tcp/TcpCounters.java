@@ -49,7 +49,7 @@ public final class TcpCounters {
   }
 
   /** Each Service port's totals, by name. */
-  public Map<String, Totals> snapshot() {
+  public Map<String, Totals> totals() {
     Map<String, Totals> out = new TreeMap<>();
     ports.forEach((name, c) -> out.put(name, new Totals(c.opened.sum() - c.closed.sum(), c.opened.sum(),
         c.refused.sum(), c.overLimits.sum(), c.noNode.sum(), c.bytesIn.sum(), c.bytesOut.sum(),

@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 /** Rates over the sampling window, from scripted counter readings and times. */
 class RatesTest {
 
-  static Traffic.Snapshot reading(long requests, long errors) {
+  static Traffic.Totals reading(long requests, long errors) {
     long[] buckets = new long[Traffic.LATENCY_BOUNDS.length + 1];
     buckets[0] = requests;
     Traffic.DomainTotals api = new Traffic.DomainTotals(buckets, 0, 0, 0,
         Map.of("10.0.0.1:30005", new long[] {0, requests - errors, 0, 0, errors}));
-    return new Traffic.Snapshot(Map.of("api.example.com", api), 0, 0, Map.of(), 0, 0, 0, Map.of(), 0, 0, 0);
+    return new Traffic.Totals(Map.of("api.example.com", api), 0, 0, Map.of(), 0, 0, 0, Map.of(), 0, 0, 0);
   }
 
   @Test
   void ratesSpanTheLastTenSeconds() {
-    AtomicReference<Traffic.Snapshot> now = new AtomicReference<>(reading(0, 0));
+    AtomicReference<Traffic.Totals> now = new AtomicReference<>(reading(0, 0));
     Rates rates = new Rates(now::get);
     assertEquals(Rates.Window.EMPTY, rates.perSecond(), "one reading is no rate yet");
     for (int second = 0; second <= 20; second++) {

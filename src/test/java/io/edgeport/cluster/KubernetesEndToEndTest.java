@@ -146,7 +146,7 @@ class KubernetesEndToEndTest extends MockApiTest {
       kube.nodes().withName("worker-1").edit(n -> new NodeBuilder(n).editMetadata()
           .addToLabels("node.kubernetes.io/exclude-from-external-load-balancers", "true").endMetadata().build());
       Await.until(gateway, g -> g.status().cluster().nodes().isEmpty(), WAIT);
-      assertEquals(200, client.read(false).status(), "the new snapshot does not cut the request off");
+      assertEquals(200, client.read(false).status(), "the new generation does not cut the request off");
     }
     assertEquals(503, RawHttp.get(gateway.port(), "api.example.com", "/").status(), "no node left: 503");
   }

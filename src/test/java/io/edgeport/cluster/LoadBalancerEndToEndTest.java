@@ -117,7 +117,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     kube.services().resource(loadBalancer("theirs", "example.com/other", otherPort, "TCP")).create();
     startLoadBalancer();
     Poll.until(() -> nodeBehind(port) != null, WAIT, "the port listens");
-    long before = gateway.tcpCounters().snapshot().get("default/db:" + port).connections();
+    long before = gateway.tcpCounters().totals().get("default/db:" + port).connections();
     assertEquals(Set.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), spread(port, 9), "every node takes connections");
 
     Service db = kube.services().inNamespace("default").withName("db").waitUntilCondition(s -> s.getStatus() != null
@@ -130,7 +130,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     Service theirs = kube.services().inNamespace("default").withName("theirs").get();
     assertTrue(theirs.getStatus() == null || theirs.getStatus().getLoadBalancer() == null
         || theirs.getStatus().getLoadBalancer().getIngress().isEmpty(), "and its status is untouched");
-    assertEquals(before + 9, gateway.tcpCounters().snapshot().get("default/db:" + port).connections());
+    assertEquals(before + 9, gateway.tcpCounters().totals().get("default/db:" + port).connections());
   }
 
   /** An edit that tries again when edgeport's status write changed the Service in between (409), as clients do. */

@@ -42,7 +42,7 @@ class AmbiguousPathsEndToEndTest extends LiveNodesTest {
         RawHttp.Response r = RawHttp.get(port, "api.example.com", target);
         assertEquals(400, r.status(), target);
       }
-      assertEquals((long) ambiguous.length, gateway.traffic().snapshot().refused().get(400),
+      assertEquals((long) ambiguous.length, gateway.traffic().totals().refused().get(400),
           "counted in edgeport_requests_refused, as its help says");
       assertFalse(nodes.awaitRequest(0), "no node saw any of them");
       assertFalse(admin.awaitRequest(0), "no node saw any of them");

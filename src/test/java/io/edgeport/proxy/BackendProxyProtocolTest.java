@@ -85,13 +85,13 @@ class BackendProxyProtocolTest extends LiveNodesTest {
         assertEquals("127.0.0.42", client.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).text());
       }
       int n = i;
-      Poll.until(() -> gateway.traffic().snapshot().openConnections() == 0, 10,
+      Poll.until(() -> gateway.traffic().totals().openConnections() == 0, 10,
           "client connection " + n + " is counted closed");
     }
     try (RawHttp client = new RawHttp(port, "127.0.0.42")) {
       assertEquals(200, client.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status(),
           "the address is not locked out");
     }
-    assertEquals(0, gateway.traffic().snapshot().connectionsRefused());
+    assertEquals(0, gateway.traffic().totals().connectionsRefused());
   }
 }

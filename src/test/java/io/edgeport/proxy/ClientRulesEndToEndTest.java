@@ -148,7 +148,7 @@ class ClientRulesEndToEndTest extends LiveNodesTest {
             "another /64 has its own connections");
       }
     }
-    assertEquals(1L, gateway.traffic().snapshot().connectionsRefused());
+    assertEquals(1L, gateway.traffic().totals().connectionsRefused());
   }
 
   /** A connection to the gateway on [::1] whose PROXY header names {@code client}. */

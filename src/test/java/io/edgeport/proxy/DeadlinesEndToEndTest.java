@@ -100,7 +100,7 @@ class DeadlinesEndToEndTest extends LiveNodesTest {
     } finally {
       vertx.cancelTimer(pace);
     }
-    assertEquals(1L, gateway.traffic().snapshot().refused().get(408));
+    assertEquals(1L, gateway.traffic().totals().refused().get(408));
     Poll.until(() -> inFlight() == 0, 10, "the node's request ends with the client's");
   }
 
@@ -122,7 +122,7 @@ class DeadlinesEndToEndTest extends LiveNodesTest {
       h2.get(3, "api.example.com", "/after");
       assertEquals(200, h2.await(3).status(), "the connection's other streams go on");
     }
-    assertEquals(1L, gateway.traffic().snapshot().refused().get(408));
+    assertEquals(1L, gateway.traffic().totals().refused().get(408));
   }
 
   @Test
@@ -142,7 +142,7 @@ class DeadlinesEndToEndTest extends LiveNodesTest {
       assertTrue(heldMillis >= 900 && heldMillis < 8000, method + " held for " + heldMillis + " ms");
     }
     Poll.until(() -> inFlight() == 0, 10, "no node request is left");
-    assertEquals(0L, gateway.traffic().snapshot().retryBufferBytes(), "the PUT's retry buffer is given back");
+    assertEquals(0L, gateway.traffic().totals().retryBufferBytes(), "the PUT's retry buffer is given back");
     HttpClientResponse whole = client.request(to(port, HttpMethod.PUT, "/upload"))
         .compose(req -> req.send(Buffer.buffer("whole"))).await(15, TimeUnit.SECONDS);
     assertEquals(200, whole.statusCode(), "a whole body after them is served");

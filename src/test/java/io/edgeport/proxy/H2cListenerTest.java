@@ -71,7 +71,7 @@ class H2cListenerTest extends LiveNodesTest {
       }
     }
     // every refusal the strict reader's
-    Map<Integer, Long> refused = gateway.traffic().snapshot().refused();
+    Map<Integer, Long> refused = gateway.traffic().totals().refused();
     long expected = 2L * StrictParsingTest.cases().size();
     assertEquals(expected, refused.values().stream().mapToLong(Long::longValue).sum(), refused.toString());
   }
@@ -109,7 +109,7 @@ class H2cListenerTest extends LiveNodesTest {
     long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertTrue(answer.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 408 "), answer.toString());
     assertTrue(heldMillis >= 900 && heldMillis < 8000, "held for " + heldMillis + " ms with a 1 s header timeout");
-    assertEquals(1L, gateway.traffic().snapshot().refused().get(408));
+    assertEquals(1L, gateway.traffic().totals().refused().get(408));
   }
 
   @Test
@@ -118,7 +118,7 @@ class H2cListenerTest extends LiveNodesTest {
     try (RawHttp silent = new RawHttp(port, "127.0.0.30"); RawHttp preface = new RawHttp(port, "127.0.0.30")) {
       // one sends nothing, the other only the HTTP/2 preface (no SETTINGS: Vert.x has no connection yet)
       preface.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      Poll.until(() -> gateway.traffic().snapshot().openConnections() == 2, 10, "both counted as they open");
+      Poll.until(() -> gateway.traffic().totals().openConnections() == 2, 10, "both counted as they open");
       try (RawHttp third = new RawHttp(port, "127.0.0.30")) {
         assertTrue(third.closedByServer(), "a third from the same address is closed at once");
       }
@@ -126,8 +126,8 @@ class H2cListenerTest extends LiveNodesTest {
         assertEquals(200, other.send("GET / HTTP/1.1\r\n" + HOST.strip(), null).read(false).status());
       }
     }
-    assertEquals(1L, gateway.traffic().snapshot().connectionsRefused());
-    Poll.until(() -> gateway.traffic().snapshot().openConnections() == 0, 10, "every slot given back on close");
+    assertEquals(1L, gateway.traffic().totals().connectionsRefused());
+    Poll.until(() -> gateway.traffic().totals().openConnections() == 0, 10, "every slot given back on close");
   }
 
   @Test
@@ -146,12 +146,12 @@ class H2cListenerTest extends LiveNodesTest {
         assertEquals(HttpVersion.HTTP_2, r.version(), (upgrade ? "upgrade " : "prior knowledge ") + path);
       }
       client.close().await(10, TimeUnit.SECONDS);
-      Poll.until(() -> gateway.traffic().snapshot().openConnections() == 0, 10, "the connection closed");
+      Poll.until(() -> gateway.traffic().totals().openConnections() == 0, 10, "the connection closed");
     }
     try (RawHttp again = new RawHttp(port)) {
       assertEquals(200, again.send("GET / HTTP/1.1\r\n" + HOST.strip(), null).read(false).status(),
           "the address's one slot was given back each time");
     }
-    assertEquals(3L, gateway.traffic().snapshot().connections(), "one connection each");
+    assertEquals(3L, gateway.traffic().totals().connections(), "one connection each");
   }
 }

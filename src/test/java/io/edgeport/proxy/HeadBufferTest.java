@@ -108,7 +108,7 @@ class HeadBufferTest {
     assertTrue(b.answer().startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
     assertFalse(b.channel.isOpen(), "closed after the 503");
     assertEquals(120, traffic.headBufferBytes(), "the refused head's bytes are released");
-    assertEquals(1L, traffic.snapshot().refused().get(503));
+    assertEquals(1L, traffic.totals().refused().get(503));
 
     a.send(HEAD.substring(66));
     assertEquals(List.of("/a " + PAD), a.requests, "the other connection's head goes on, whole");

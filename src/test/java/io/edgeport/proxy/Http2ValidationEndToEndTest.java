@@ -58,7 +58,7 @@ class Http2ValidationEndToEndTest extends LiveNodesTest {
       assertTrue(h2.await(1).connectionEnded(), "a method that is not a token: Netty's codec ends the connection");
     }
     assertEquals(0, nodes.ambiguousReceived(), "no control character reached a node");
-    assertEquals(18L, gateway.traffic().snapshot().refused().get(400), "counted as refused");
+    assertEquals(18L, gateway.traffic().totals().refused().get(400), "counted as refused");
     assertFalse(nodes.awaitRequest(0), "no malformed request reached a node at all");
 
     // what the rules allow passes: an inner TAB, obs-text, a query

@@ -49,7 +49,7 @@ class LimitsTest extends LiveNodesTest {
     } finally {
       vertx.cancelTimer(pace);
     }
-    assertEquals(1L, gateway.traffic().snapshot().refused().get(408));
+    assertEquals(1L, gateway.traffic().totals().refused().get(408));
   }
 
   @Test
@@ -98,7 +98,7 @@ class LimitsTest extends LiveNodesTest {
         assertEquals(200, other.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status());
       }
     }
-    assertEquals(1L, gateway.traffic().snapshot().connectionsRefused());
+    assertEquals(1L, gateway.traffic().totals().connectionsRefused());
     io.edgeport.support.Poll.until(() -> {
       try (RawHttp again = new RawHttp(port, "127.0.0.30")) {
         return again.send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false).status() == 200;

@@ -118,7 +118,7 @@ class ProxyProtocolTest extends LiveNodesTest {
       }
     }
     assertEquals(false, nodes.awaitRequest(0), "no node saw a request of theirs");
-    assertEquals(2L, gateway.traffic().snapshot().connectionsRefused());
+    assertEquals(2L, gateway.traffic().totals().connectionsRefused());
     assertEquals(200, send(port, v1("203.0.113.7")).status(), "the balancer in the list is served as before");
 
     // a reload applies to the next connection: the listener and its socket stay

@@ -33,13 +33,13 @@ class RetryBufferEndToEndTest extends LiveNodesTest {
     String head = "PUT /upload HTTP/1.1\r\nHost: api.example.com\r\nContent-Length: " + body.length;
     try (RawHttp first = new RawHttp(port); RawHttp second = new RawHttp(port)) {
       first.send(head, null).write(java.util.Arrays.copyOf(body, 100)); // slow: 100 of 60,000 bytes
-      Poll.until(() -> gateway.traffic().snapshot().retryBufferBytes() == 60_000, 10, "the first PUT is held");
+      Poll.until(() -> gateway.traffic().totals().retryBufferBytes() == 60_000, 10, "the first PUT is held");
       assertFalse(nodes.awaitRequest(1), "a body kept for a retry is read whole before a node sees it");
 
       second.send(head, null).write(java.util.Arrays.copyOf(body, 100));
       assertTrue(nodes.awaitRequest(10), "60,000 more bytes do not fit in 64 KiB: the second streams to a node");
-      assertEquals(1L, gateway.traffic().snapshot().retryBufferFull());
-      assertEquals(60_000L, gateway.traffic().snapshot().retryBufferBytes());
+      assertEquals(1L, gateway.traffic().totals().retryBufferFull());
+      assertEquals(60_000L, gateway.traffic().totals().retryBufferBytes());
       List<PrometheusText.Sample> metrics = PrometheusText.parse(RawHttp.get(adminPort, "127.0.0.1", "/metrics").text());
       assertEquals(1.0, PrometheusText.sum(metrics, "edgeport_retry_buffer_full_total", Map.of()));
       assertEquals(60_000.0, PrometheusText.sum(metrics, "edgeport_retry_buffer_bytes", Map.of()));
@@ -49,6 +49,6 @@ class RetryBufferEndToEndTest extends LiveNodesTest {
       first.write(java.util.Arrays.copyOfRange(body, 100, body.length));
       assertEquals(60_000L, new JsonObject(first.read(false).text()).getLong("bodyBytes"));
     }
-    Poll.until(() -> gateway.traffic().snapshot().retryBufferBytes() == 0, 10, "the buffer is given back");
+    Poll.until(() -> gateway.traffic().totals().retryBufferBytes() == 0, 10, "the buffer is given back");
   }
 }

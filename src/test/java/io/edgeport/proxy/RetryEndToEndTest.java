@@ -114,7 +114,7 @@ class RetryEndToEndTest {
     RawHttp.Response r = answer.get(WAIT, TimeUnit.SECONDS);
     assertEquals(200, r.status());
     assertNotEquals("node-1", new JsonObject(r.text()).getString("node"));
-    assertEquals(1L, gateway.traffic().snapshot().retries().get("reset"));
+    assertEquals(1L, gateway.traffic().totals().retries().get("reset"));
   }
 
   @Test
@@ -178,7 +178,7 @@ class RetryEndToEndTest {
     // without a budget, 3 tries each: 300. The budget allows 20 % of the requests plus 1 a second over 10 s.
     assertTrue(seen >= requests && seen <= requests + requests * 20 / 100 + 10,
         "the nodes saw " + seen + " tries of " + requests + " requests");
-    assertTrue(gateway.traffic().snapshot().budgetExhausted() > 0);
+    assertTrue(gateway.traffic().totals().budgetExhausted() > 0);
   }
 
   @Test
@@ -244,7 +244,7 @@ class RetryEndToEndTest {
       assertEquals(200, RawHttp.get(gateway.port(), "api.example.com", "/x").status());
     }
     assertTrue(seen(0, "GET") > 0, "node 0 was asked, and its 503s were replaced");
-    assertTrue(gateway.traffic().snapshot().retries().get("503") > 0);
+    assertTrue(gateway.traffic().totals().retries().get("503") > 0);
 
     gateway.reload(Configs.load(dir, """
         listen:

@@ -177,7 +177,7 @@ class StrictParsingTest extends LiveNodesTest {
     }
     // every one refused, pipelined or not (a pipelined head over the limit may already be over the limit of what
     // is held until the upgrade request is answered: a 400 then)
-    Map<Integer, Long> counted = gateway.traffic().snapshot().refused();
+    Map<Integer, Long> counted = gateway.traffic().totals().refused();
     assertEquals(upgrades.size() * 2L * refused.size(), counted.get(400) + counted.get(431), counted.toString());
     assertTrue(counted.get(431) >= upgrades.size(), counted.toString());
   }
@@ -201,7 +201,7 @@ class StrictParsingTest extends LiveNodesTest {
         assertTrue(r.text().contains("\"uri\":\"" + path + "\""), r.text());
       }
     }
-    assertEquals(0L, gateway.traffic().snapshot().refused().get(400));
+    assertEquals(0L, gateway.traffic().totals().refused().get(400));
   }
 
   @Test
@@ -215,6 +215,6 @@ class StrictParsingTest extends LiveNodesTest {
       assertEquals(200, first.status(), "the good request is answered whole");
       assertTrue(client.closedByServer(), "then the connection closes");
     }
-    assertEquals(1.0, gateway.traffic().snapshot().refused().get(400), 0.0);
+    assertEquals(1.0, gateway.traffic().totals().refused().get(400), 0.0);
   }
 }

@@ -51,7 +51,7 @@ class WebSocketEndToEndTest extends LiveNodesTest {
     Object hello = received.poll(10, TimeUnit.SECONDS);
     assertNotNull(hello, "the node's greeting, sent right after its 101, arrives");
     assertTrue(hello.toString().startsWith("hello from 127.0.0."), hello.toString());
-    assertEquals(1, gateway.traffic().snapshot().openWebsockets());
+    assertEquals(1, gateway.traffic().totals().openWebsockets());
 
     Random random = new Random(42);
     for (int i = 0; i < 1000; i++) {
@@ -73,8 +73,8 @@ class WebSocketEndToEndTest extends LiveNodesTest {
     // a close from the client reaches the node with its status
     ws.close((short) 4001, "client leaves").await(10, TimeUnit.SECONDS);
     assertEquals((short) 4001, nodes.webSocketCloses().poll(10, TimeUnit.SECONDS));
-    Poll.until(() -> gateway.traffic().snapshot().openWebsockets() == 0, 10, "the tunnel is counted closed");
-    assertEquals(1, gateway.traffic().snapshot().websockets());
+    Poll.until(() -> gateway.traffic().totals().openWebsockets() == 0, 10, "the tunnel is counted closed");
+    assertEquals(1, gateway.traffic().totals().websockets());
 
     // a close from the node reaches the client with its status
     WebSocket second = connect(client, port, received);
@@ -97,11 +97,11 @@ class WebSocketEndToEndTest extends LiveNodesTest {
       ws.close().await(10, TimeUnit.SECONDS);
       assertNotNull(nodes.webSocketCloses().poll(10, TimeUnit.SECONDS));
       int n = i;
-      Poll.until(() -> gateway.traffic().snapshot().openConnections() == 0, 10,
+      Poll.until(() -> gateway.traffic().totals().openConnections() == 0, 10,
           "the connection of session " + n + " is counted closed");
     }
     assertEquals(200, RawHttp.get(port, "api.example.com", "/").status(), "the address is not locked out");
-    assertEquals(0, gateway.traffic().snapshot().connectionsRefused());
+    assertEquals(0, gateway.traffic().totals().connectionsRefused());
   }
 
   @Test
@@ -158,7 +158,7 @@ class WebSocketEndToEndTest extends LiveNodesTest {
 
       processes.kill(0);
       closed.get(10, TimeUnit.SECONDS); // no hang: the client learns that its peer is gone
-      Poll.until(() -> gateway.traffic().snapshot().openWebsockets() == 0, 10, "the tunnel is counted closed");
+      Poll.until(() -> gateway.traffic().totals().openWebsockets() == 0, 10, "the tunnel is counted closed");
     }
   }
 

@@ -154,7 +154,7 @@ class TcpListenersTest {
         }
       }
     }
-    assertTrue(listeners.counters().snapshot().get("default/db:5432").connectFailuresByNode()
+    assertTrue(listeners.counters().totals().get("default/db:5432").connectFailuresByNode()
         .getOrDefault("127.0.0.3:" + nodePort, 0L) > 0, "a connection was held while its first node timed out");
   }
 
@@ -182,8 +182,8 @@ class TcpListenersTest {
       String tail = TcpClients.echoThenHalfClose(s, 64);
       assertTrue(tail.endsWith(" read " + (64L << 20)), "the node saw the client's half-close, then answered: " + tail);
     }
-    var totals = listeners.counters().snapshot().get("default/db:5432");
-    Poll.until(() -> listeners.counters().snapshot().get("default/db:5432").open() == 0, 10, "the connection closed");
+    var totals = listeners.counters().totals().get("default/db:5432");
+    Poll.until(() -> listeners.counters().totals().get("default/db:5432").open() == 0, 10, "the connection closed");
     assertTrue(totals.bytesIn() >= 64L << 20 && totals.bytesOut() >= 64L << 20, totals.toString());
   }
 
@@ -204,7 +204,7 @@ class TcpListenersTest {
       }
     }
     assertEquals(Set.of("127.0.0.2", "127.0.0.4"), answeredBy, "every connection served; the dead node skipped");
-    assertTrue(listeners.counters().snapshot().get("default/db:5432").connectFailuresByNode()
+    assertTrue(listeners.counters().totals().get("default/db:5432").connectFailuresByNode()
         .getOrDefault("127.0.0.3:" + nodePort, 0L) > 0);
   }
 
@@ -273,7 +273,7 @@ class TcpListenersTest {
         try (Socket fourth = TcpClients.connect("127.0.0.62", LB, port)) {
           assertEquals(-1, fourth.getInputStream().read(), "a fourth in all is closed at once");
         }
-        assertEquals(2L * (round + 1), listeners.counters().snapshot().get("default/db:5432").overLimits());
+        assertEquals(2L * (round + 1), listeners.counters().totals().get("default/db:5432").overLimits());
         if (round == 0) { // each way a relayed connection ends
           held.get(0).shutdownOutput(); // both directions end: the node answers the FIN and closes
           assertTrue(readAll(held.get(0)).endsWith("127.0.0.2 read 0"));
@@ -286,7 +286,7 @@ class TcpListenersTest {
           s.close();
         }
       }
-      Poll.until(() -> listeners.counters().snapshot().get("default/db:5432").open() == 0, 10, "all closed");
+      Poll.until(() -> listeners.counters().totals().get("default/db:5432").open() == 0, 10, "all closed");
     }
   }
 
@@ -306,7 +306,7 @@ class TcpListenersTest {
       insider.shutdownOutput();
       assertTrue(readAll(insider).startsWith("127.0.0.2"));
     }
-    assertEquals(1, listeners.counters().snapshot().get("default/db:5432").refused());
+    assertEquals(1, listeners.counters().totals().get("default/db:5432").refused());
   }
 
   @Test

@@ -287,8 +287,8 @@ class HttpsEndToEndTest extends LiveNodesTest {
     startGateway(config("").replace("domains:", "limits: {maxConnectionsPerIp: 1}\ndomains:"), 1);
     try (javax.net.ssl.SSLSocket held = TlsProbe.connect(httpsPort, "api.example.com", null)) {
       // the first holds its slot with no request sent; a second from the same address is closed at once
-      Poll.until(() -> gateway.traffic().snapshot().openConnections() >= 1, 10, "the held connection counted");
-      assertEquals(1, gateway.traffic().snapshot().openConnections());
+      Poll.until(() -> gateway.traffic().totals().openConnections() >= 1, 10, "the held connection counted");
+      assertEquals(1, gateway.traffic().totals().openConnections());
       assertThrows(Exception.class, () -> {
         try (javax.net.ssl.SSLSocket second = TlsProbe.connect(httpsPort, "api.example.com", null)) {
           RawHttp.Response r = RawHttp.over(second).send("GET / HTTP/1.1\r\nHost: api.example.com", null).read(false);
@@ -314,7 +314,7 @@ class HttpsEndToEndTest extends LiveNodesTest {
       h2.setSSLParameters(p);
       h2.startHandshake();
       assertEquals("h2", h2.getApplicationProtocol());
-      Poll.until(() -> gateway.traffic().snapshot().openConnections() >= 1, 10, "counted before its preface");
+      Poll.until(() -> gateway.traffic().totals().openConnections() >= 1, 10, "counted before its preface");
       // the preface and a SETTINGS frame that trickles in: cut at the header timeout, not held by each byte
       java.io.OutputStream out = h2.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The source alone against the CRUD mock API: bursts become one snapshot, unchanged views are not republished. */
+/** The source alone against the CRUD mock API: bursts become one cluster state, an unchanged one is not republished. */
 @EnableKubernetesMockClient(crud = true)
 @ExtendWith(VertxExtension.class)
 class KubernetesSourceTest {
@@ -50,7 +50,7 @@ class KubernetesSourceTest {
   }
 
   @Test
-  void aBurstOfEventsIsOneSnapshotAndAnUnchangedViewIsNotRepublished() throws Exception {
+  void aBurstOfEventsIsOneStateAndAnUnchangedOneIsNotRepublished() throws Exception {
     assertEquals(1, published.size(), "the first, empty view");
     Future<Void> rebuilt = nextRebuild();
     for (int i = 1; i <= 20; i++) {
