@@ -39,6 +39,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,10 +182,10 @@ public final class KubernetesSource {
     }
     return Future.all(synced)
         .timeout(syncTimeoutMillis, TimeUnit.MILLISECONDS)
-        .recover(e -> close().transform(v -> Future.failedFuture(new IllegalStateException(
-            "cannot reach the Kubernetes API at " + client.getMasterUrl() + ": " + describe(e), e))))
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "cannot reach the Kubernetes API at " + client.getMasterUrl() + ": " + describe(e), e)))
         .compose(v -> {
-          gatewayApi = gatewayApiView();
+          gatewayApi = translated(this::translateGatewayApi, gatewayApi);
           return readSecrets(wantedSecrets()); // the first state serves Ingress TLS and Gateway HTTPS already
         })
         .map(v -> {
@@ -192,10 +193,14 @@ public final class KubernetesSource {
             status.start();
           }
           rebuild();
+          if (last == null) {
+            throw new IllegalStateException("kubernetes: cannot translate the cluster's objects (the error above)");
+          }
           connectionTimer = vertx.setPeriodic(CONNECTION_CHECK_MILLIS, id -> checkConnection());
           secretTimer = vertx.setPeriodic(SECRET_REFRESH_MILLIS, id -> readSecrets(wantedSecrets()));
-          return null;
-        });
+          return (Void) null;
+        })
+        .recover(e -> close().transform(v -> Future.failedFuture(e)));
   }
 
   /**
@@ -345,21 +350,37 @@ public final class KubernetesSource {
   /** Rebuilds the view and publishes it when it changed. */
   private void rebuild() {
     ClusterState before = last;
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      // an object no translator foresaw must not stop the following of the cluster: the last state keeps serving
-      LOG.error("kubernetes: cannot translate the cluster's objects; the last state keeps serving", e);
-    }
+    refresh();
     if (last != before) {
       publish.accept(last);
     }
     afterRebuild.run();
   }
 
-  /** Builds the state from the caches (the new one in {@link #last} when it differs) and writes what it reports. */
+  /**
+   * Builds the state from the caches (the new one in {@link #last} when it differs) and writes what it reports. An
+   * object no translator foresaw must not stop the following of the cluster: when translating throws, that is logged
+   * and the last state keeps serving.
+   */
   private void refresh() {
-    gatewayApi = gatewayApiView();
+    translated(() -> {
+      translate();
+      return null;
+    }, null);
+  }
+
+  /** What {@code translation} gives, or {@code otherwise} when it throws (logged: a bug to report). */
+  private static <T> T translated(Supplier<T> translation, T otherwise) {
+    try {
+      return translation.get();
+    } catch (RuntimeException e) {
+      LOG.error("kubernetes: cannot translate the cluster's objects; the last state keeps serving", e);
+      return otherwise;
+    }
+  }
+
+  private void translate() {
+    gatewayApi = translateGatewayApi();
     Set<String> wanted = wantedSecrets();
     if (!wanted.equals(secretsRead)) {
       readSecrets(wanted); // a rebuild follows once they are read
@@ -389,7 +410,7 @@ public final class KubernetesSource {
     }
   }
 
-  private GatewayApiTranslator.Result gatewayApiView() {
+  private GatewayApiTranslator.Result translateGatewayApi() {
     if (gateways == null) {
       return GatewayApiTranslator.Result.EMPTY;
     }

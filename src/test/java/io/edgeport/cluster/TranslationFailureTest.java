@@ -1,0 +1,68 @@
+package io.edgeport.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.edgeport.support.Await;
+import io.edgeport.support.Configs;
+import io.edgeport.support.MockApiTest;
+import io.edgeport.support.RawHttp;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An object that no translator foresaw (here an HTTPRoute without a spec: the CRD forbids it, the mock API does not
+ * check) makes the translation of the cluster throw. That is logged and the last state keeps serving; a reload still
+ * applies as a whole (its listener moved, the Gateway listeners checked against the new port).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class TranslationFailureTest extends MockApiTest {
+  static final long WAIT = 15;
+
+  String config(int httpPort) throws Exception {
+    return """
+        listen:
+          http: "127.0.0.1:%d"
+        timeouts:
+          connect: 1s
+        kubernetes:
+          kubeconfig: %s
+          kubeProxyHealthPort: %d
+          gatewayClass: edgeport
+        """.formatted(httpPort, kubeconfig(), kubeProxy.port());
+  }
+
+  @Test
+  void anObjectThatBreaksTheTranslationLeavesTheLastStateServingAndReloadsWhole() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class).resource(new GatewayClassBuilder()
+        .withNewMetadata().withName("edgeport").endMetadata().withNewSpec()
+        .withControllerName("edgeport.io/gateway-controller").endSpec().build()).create();
+    kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inNamespace("default")
+        .resource(new GatewayBuilder().withNewMetadata().withName("edge").withNamespace("default").endMetadata()
+            .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("http").withProtocol("HTTP")
+            .withPort(80).endListener().endSpec().build()).create();
+    kube.resources(HTTPRoute.class).inNamespace("default").resource(new HTTPRouteBuilder().withNewMetadata()
+        .withName("www").withNamespace("default").endMetadata().withNewSpec().withHostnames("www.example.com")
+        .addNewParentRef().withName("edge").endParentRef().addNewRule().addNewBackendRef().withName("api-service")
+        .withPort(80).endBackendRef().endRule().endSpec().build()).create();
+    startGateway(config(Configs.freePort()), 1);
+    Await.until(gateway, g -> g.status().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
+        && g.status().unavailable().isEmpty(), WAIT);
+
+    kube.resources(HTTPRoute.class).inNamespace("default").resource(new HTTPRouteBuilder().withNewMetadata()
+        .withName("broken").withNamespace("default").endMetadata().build()).create();
+    // the broken route's rebuild comes and goes; the route served before it is still served
+    assertEquals(200, RawHttp.get(gateway.port(), "www.example.com", "/").status());
+
+    int second = Configs.freePort();
+    gateway.reload(Configs.load(dir, config(second)), "test").await(40, TimeUnit.SECONDS);
+    assertEquals(second, gateway.port(), "the reload applied whole: " + gateway.status().lastReload());
+    assertEquals(200, RawHttp.get(second, "www.example.com", "/").status());
+  }
+}
