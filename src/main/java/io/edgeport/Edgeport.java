@@ -46,7 +46,7 @@ public final class Edgeport {
    * is committed; when it fails the whole config is refused, so it must leave its previous state serving on failure.
    */
   public interface Extension {
-    Future<Void> configure(Edgeport gateway, EdgeportConfig next);
+    Future<Void> configure(Edgeport edgeport, EdgeportConfig next);
 
     Future<Void> close();
   }
@@ -93,18 +93,18 @@ public final class Edgeport {
    * @param extensions started with the config once the proxy listens, and told of every reload
    */
   public static Future<Edgeport> start(Vertx vertx, EdgeportConfig config, int workers, Extension... extensions) {
-    Edgeport gateway = new Edgeport(vertx, workers, List.of(extensions));
-    return gateway.control.step(() -> gateway.apply(config, gateway.certificates.load(config), "start"))
+    Edgeport edgeport = new Edgeport(vertx, workers, List.of(extensions));
+    return edgeport.control.step(() -> edgeport.apply(config, edgeport.certificates.load(config), "start"))
         .map(v -> {
-          gateway.ready = true;
-          GenerationBuilder.Inputs served = gateway.builder.inputs();
+          edgeport.ready = true;
+          GenerationBuilder.Inputs served = edgeport.builder.inputs();
           LOG.info("edgeport listening on {} for {} domain(s) on {} node(s) ({} worker(s))",
-              gateway.listeners.describe(config), served.merged().domains().size(), served.cluster().nodes().size(),
+              edgeport.listeners.describe(config), served.merged().domains().size(), served.cluster().nodes().size(),
               workers);
-          gateway.publish();
-          return gateway;
+          edgeport.publish();
+          return edgeport;
         })
-        .recover(e -> gateway.close().transform(closed -> Future.failedFuture(e)));
+        .recover(e -> edgeport.close().transform(closed -> Future.failedFuture(e)));
   }
 
   /**
@@ -129,7 +129,8 @@ public final class Edgeport {
         if (ar.succeeded()) {
           LOG.info("config reloaded ({}): generation {}, {}", source, generation.get().version(), next.summary());
         } else {
-          LOG.error("config reload ({}) refused, the previous config keeps serving: {}", source, reloads.last().error());
+          LOG.error("config reload ({}) refused, the previous config keeps serving: {}", source,
+              ReloadLog.describe(ar.cause()));
         }
       });
     });

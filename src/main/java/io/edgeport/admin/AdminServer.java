@@ -34,7 +34,7 @@ public final class AdminServer implements Edgeport.Extension {
   private final Vertx vertx;
   private final String version;
   private final Instant startedAt = Instant.now();
-  private volatile Edgeport gateway;
+  private volatile Edgeport edgeport;
   private Metrics metrics;
   private Rates rates;
   private long sampler = -1;
@@ -49,8 +49,8 @@ public final class AdminServer implements Edgeport.Extension {
   }
 
   @Override
-  public Future<Void> configure(Edgeport gateway, EdgeportConfig next) {
-    this.gateway = gateway;
+  public Future<Void> configure(Edgeport edgeport, EdgeportConfig next) {
+    this.edgeport = edgeport;
     ListenAddress wanted = next.admin();
     if (Objects.equals(wanted, address)) {
       return Future.succeededFuture();
@@ -64,8 +64,8 @@ public final class AdminServer implements Edgeport.Extension {
       return old == null ? Future.succeededFuture() : old.close();
     }
     if (router == null) {
-      metrics = new Metrics(() -> this.gateway);
-      rates = new Rates(() -> this.gateway.traffic().totals());
+      metrics = new Metrics(() -> this.edgeport);
+      rates = new Rates(() -> this.edgeport.traffic().totals());
       router = router();
     }
     return vertx.createHttpServer(new HttpServerOptions().setHost(wanted.bindHost()).setPort(wanted.port()))
@@ -103,7 +103,7 @@ public final class AdminServer implements Edgeport.Extension {
     r.get("/api/status").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
-        .end(StatusReport.of(gateway, rates.perSecond(), startedAt, version).encodePrettily()));
+        .end(StatusReport.of(edgeport, rates.perSecond(), startedAt, version).encodePrettily()));
     for (String[] asset : ASSETS) {
       Buffer body = resource(asset[1]);
       r.get(asset[0]).handler(ctx -> ctx.response().putHeader("content-type", asset[2])
@@ -114,7 +114,7 @@ public final class AdminServer implements Edgeport.Extension {
 
   /** 200 when config, listener, first health round and discovery are done; 503 before, and while draining. */
   private void ready(RoutingContext ctx) {
-    Edgeport g = gateway;
+    Edgeport g = edgeport;
     if (g != null && g.ready()) {
       plain(ctx, 200, "ready\n");
     } else {

@@ -27,13 +27,13 @@ final class LoadBalancerReport {
    * The ports of LoadBalancer Services: where each listens (or why it cannot, or why it is not served), its nodes and
    * their health, and what it carried; by Service, each Service's ports as it lists them (refused ones last).
    */
-  static JsonArray of(Edgeport gateway, Status view, Map<CheckKey, NodeReport> health) {
+  static JsonArray of(Edgeport edgeport, Status view, Map<CheckKey, NodeReport> health) {
     KubernetesConfig.LoadBalancerClass lb = view.config().kubernetes() == null ? null
         : view.config().kubernetes().loadBalancer();
     if (lb == null) {
       return new JsonArray();
     }
-    Map<String, TcpCounters.Totals> counts = gateway.tcpCounters().totals();
+    Map<String, TcpCounters.Totals> counts = edgeport.tcpCounters().totals();
     List<JsonObject> out = new ArrayList<>();
     for (L4Route p : view.l4Routes()) {
       JsonObject o = new JsonObject().put("service", p.service()).put("port", p.port()).put("protocol", p.protocol());

@@ -42,40 +42,40 @@ final class Metrics {
 
   private final PrometheusMeterRegistry registry;
 
-  Metrics(Supplier<Edgeport> gateways) {
+  Metrics(Supplier<Edgeport> current) {
     PrometheusRegistry prometheus = new PrometheusRegistry();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, prometheus, Clock.SYSTEM);
-    prometheus.register(new RequestCollector(gateways));
-    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().status().reloads().applied())
+    prometheus.register(new RequestCollector(current));
+    FunctionCounter.builder("edgeport.config.reloads", current, g -> g.get().status().reloads().applied())
         .tag("result", "ok").description("Configs applied after the start (file change, SIGHUP)").register(registry);
-    FunctionCounter.builder("edgeport.config.reloads", gateways, g -> g.get().status().reloads().refused())
+    FunctionCounter.builder("edgeport.config.reloads", current, g -> g.get().status().reloads().refused())
         .tag("result", "failed").description("Configs refused; the previous one kept serving").register(registry);
-    FunctionCounter.builder("edgeport.health.checks", gateways, g -> g.get().health().checks(true))
+    FunctionCounter.builder("edgeport.health.checks", current, g -> g.get().health().checks(true))
         .tag("result", "ok").description("Active health checks run").register(registry);
-    FunctionCounter.builder("edgeport.health.checks", gateways, g -> g.get().health().checks(false))
+    FunctionCounter.builder("edgeport.health.checks", current, g -> g.get().health().checks(false))
         .tag("result", "failed").description("Active health checks run").register(registry);
-    FunctionCounter.builder("edgeport.passive.ejections", gateways, g -> g.get().health().passiveEjections())
+    FunctionCounter.builder("edgeport.passive.ejections", current, g -> g.get().health().passiveEjections())
         .description("Nodes taken out because live traffic to them failed").register(registry);
     for (String reason : Traffic.RETRY_REASONS) {
-      FunctionCounter.builder("edgeport.retries", gateways, g -> g.get().traffic().totals().retries().get(reason))
+      FunctionCounter.builder("edgeport.retries", current, g -> g.get().traffic().totals().retries().get(reason))
           .tag("reason", reason).description("Tries sent to another node (or, for stale, the same one) after a failure")
           .register(registry);
     }
-    FunctionCounter.builder("edgeport.retry.budget.exhausted", gateways,
+    FunctionCounter.builder("edgeport.retry.budget.exhausted", current,
             g -> g.get().traffic().totals().budgetExhausted())
         .description("Failures that went to the client because the backend's retry budget was used up")
         .register(registry);
-    FunctionCounter.builder("edgeport.retry.buffer.full", gateways, g -> g.get().traffic().totals().retryBufferFull())
+    FunctionCounter.builder("edgeport.retry.buffer.full", current, g -> g.get().traffic().totals().retryBufferFull())
         .description("Request bodies that streamed without a retry because limits.retryBufferBytes was held")
         .register(registry);
-    Gauge.builder("edgeport.retry.buffer.bytes", gateways, g -> g.get().traffic().totals().retryBufferBytes())
+    Gauge.builder("edgeport.retry.buffer.bytes", current, g -> g.get().traffic().totals().retryBufferBytes())
         .description("Request body bytes held now for a retry (reserved at their Content-Length)").register(registry);
-    Gauge.builder("edgeport.head.buffer.bytes", gateways, g -> g.get().traffic().headBufferBytes())
+    Gauge.builder("edgeport.head.buffer.bytes", current, g -> g.get().traffic().headBufferBytes())
         .description("Bytes held now for request heads that have arrived in part (limits.headBufferBytes)")
         .register(registry);
-    FunctionCounter.builder("edgeport.access.log.dropped", gateways, g -> g.get().accessLogDropped())
+    FunctionCounter.builder("edgeport.access.log.dropped", current, g -> g.get().accessLogDropped())
         .description("Access log lines dropped because the writer fell behind").register(registry);
-    Gauge.builder("edgeport.generation", gateways, g -> g.get().generation().version())
+    Gauge.builder("edgeport.generation", current, g -> g.get().generation().version())
         .description("Version of the routing generation being served").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -89,16 +89,16 @@ final class Metrics {
 
   /** The request series from the event loops' counters, and node health from the current generation. */
   private static final class RequestCollector implements MultiCollector {
-    private final Supplier<Edgeport> gateways;
+    private final Supplier<Edgeport> current;
 
-    RequestCollector(Supplier<Edgeport> gateways) {
-      this.gateways = gateways;
+    RequestCollector(Supplier<Edgeport> current) {
+      this.current = current;
     }
 
     @Override
     public MetricSnapshots collect() {
-      Edgeport gateway = gateways.get();
-      Traffic.Totals traffic = gateway.traffic().totals();
+      Edgeport edgeport = current.get();
+      Traffic.Totals traffic = edgeport.traffic().totals();
       CounterSnapshot.Builder requests = CounterSnapshot.builder().name("edgeport_requests")
           .help("Requests by domain (\"\" when no route matched), node (\"\" for the gateway's own answers) and"
               + " status class");
@@ -144,12 +144,12 @@ final class Metrics {
           CounterSnapshot.builder().name("edgeport_websockets").help("WebSockets (upgraded connections) opened")
               .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(traffic.websockets()).build())
               .build(),
-          nodeHealth(gateway.health().reports()),
-          certificateExpiry(gateway.generation().certificates())));
-      out.addAll(tcp(gateway.tcpCounters().totals()));
-      if (gateway.status().config() != null && gateway.status().config().kubernetes() != null) {
+          nodeHealth(edgeport.health().reports()),
+          certificateExpiry(edgeport.generation().certificates())));
+      out.addAll(tcp(edgeport.tcpCounters().totals()));
+      if (edgeport.status().config() != null && edgeport.status().config().kubernetes() != null) {
         out.add(gauge("edgeport_kubernetes_connected", "1 while the API watches are connected, 0 while reconnecting",
-            gateway.status().source().state().equals("connected") ? 1 : 0));
+            edgeport.status().source().state().equals("connected") ? 1 : 0));
       }
       return new MetricSnapshots(out);
     }

@@ -37,16 +37,16 @@ final class StatusReport {
   private StatusReport() {}
 
   /** @param rates request and 5xx rates over the last seconds */
-  static JsonObject of(Edgeport gateway, Rates.Window rates, Instant startedAt, String version) {
-    Status view = gateway.status();
-    Generation generation = gateway.generation();
-    Traffic.Totals traffic = gateway.traffic().totals();
+  static JsonObject of(Edgeport edgeport, Rates.Window rates, Instant startedAt, String version) {
+    Status view = edgeport.status();
+    Generation generation = edgeport.generation();
+    Traffic.Totals traffic = edgeport.traffic().totals();
     JsonObject out = new JsonObject()
         .put("version", version)
         .put("startedAt", startedAt.toString())
         .put("now", Instant.now().toString())
         .put("generation", generation.version())
-        .put("ready", gateway.ready())
+        .put("ready", edgeport.ready())
         .put("draining", generation.draining());
     Status.Reload reload = view.lastReload();
     if (reload != null) {
@@ -78,13 +78,13 @@ final class StatusReport {
           .put("installed", missing.isEmpty()).put("missing", new JsonArray(missing)));
     }
     out.put("cluster", cluster);
-    Map<CheckKey, NodeReport> health = gateway.health().reports();
+    Map<CheckKey, NodeReport> health = edgeport.health().reports();
     JsonArray domains = new JsonArray();
     for (Domain d : view.domains()) {
       domains.add(domain(d, view, generation, health, traffic.domains().get(d.host()),
           rates.byDomain().getOrDefault(d.host(), Rates.Rate.NONE)));
     }
-    out.put("loadBalancers", LoadBalancerReport.of(gateway, view, health));
+    out.put("loadBalancers", LoadBalancerReport.of(edgeport, view, health));
     return out.put("domains", domains);
   }
 

@@ -104,9 +104,9 @@ final class Serving {
         LOG.warn("cannot watch {} for changes ({}){}", file, e.getMessage(), sighup ? "; reload with SIGHUP" : "");
       }
     }
-    Edgeport gateway;
+    Edgeport edgeport;
     try {
-      gateway = started.await(60, TimeUnit.SECONDS);
+      edgeport = started.await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = started.cause() != null ? started.cause() : e;
       err.println("edgeport: cannot start: " + explain(cause, config));
@@ -116,7 +116,7 @@ final class Serving {
       vertx.close();
       return 1;
     }
-    serving.complete(gateway); // a SIGHUP from the start reloads now, on this thread
+    serving.complete(edgeport); // a SIGHUP from the start reloads now, on this thread
     if (watcher != null) {
       LOG.info("watching {} for changes{}", file, sighup ? " (SIGHUP reloads it too)" : "");
     }
@@ -127,7 +127,7 @@ final class Serving {
         Runtime.getRuntime().halt(1);
       }
       LOG.info("SIG{}: stopping gracefully", s.getName());
-      gateway.drain().transform(v -> gateway.close()).transform(v -> vertx.close())
+      edgeport.drain().transform(v -> edgeport.close()).transform(v -> vertx.close())
           .onComplete(v -> stopped.countDown());
     };
     Signal.handle(new Signal("TERM"), stop);
@@ -161,16 +161,16 @@ final class Serving {
   }
 
   /** Reads the file again: a valid config is applied as a whole, an invalid one is logged and changes nothing. */
-  private static void reload(Edgeport gateway, Path file, UnaryOperator<EdgeportConfig> overrides, String why) {
+  private static void reload(Edgeport edgeport, Path file, UnaryOperator<EdgeportConfig> overrides, String why) {
     try {
       ConfigLoader.Loaded loaded = ConfigLoader.load(file);
       loaded.warnings().forEach(w -> LOG.warn(w.format(file.toString())));
-      gateway.reload(overrides.apply(loaded.config()), why);
+      edgeport.reload(overrides.apply(loaded.config()), why);
     } catch (ConfigException e) {
       e.problems().stream().filter(Problem::isError).forEach(p -> LOG.error(p.format(file.toString())));
       LOG.error("config reload ({}) refused: {} error(s); the previous config keeps serving", why,
           e.problems().stream().filter(Problem::isError).count());
-      gateway.reloadRefused(why, e.getMessage());
+      edgeport.reloadRefused(why, e.getMessage());
     }
   }
 

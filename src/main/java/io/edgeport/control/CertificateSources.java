@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * worker as they change. Used on the control context.
  */
 public final class CertificateSources {
-  /** The root's logger: its lines read as they always have. */
+  /** The root's logger: the control plane's lines read as one ({@code Edgeport - …}). */
   private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
 
   private final Vertx vertx;

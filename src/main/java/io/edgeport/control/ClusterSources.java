@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code listen.https} re-checks them without restarting the watches. Used on the control context.
  */
 public final class ClusterSources implements Status.Source {
-  /** The root's logger: its lines read as they always have. */
+  /** The root's logger: the control plane's lines read as one ({@code Edgeport - …}). */
   private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
   private static final long KUBERNETES_SYNC_MILLIS = 30_000;
 
@@ -33,7 +33,7 @@ public final class ClusterSources implements Status.Source {
   private ClusterState nodes;
 
   /** A source a config needs: for its {@code kubernetes} section (null: the static list). */
-  public record Prepared(KubernetesConfig section, KubernetesSource source) {}
+  public record Next(KubernetesConfig section, KubernetesSource source) {}
 
   /**
    * @param changes      receives each new cluster state of the current source, on the context
@@ -51,13 +51,13 @@ public final class ClusterSources implements Status.Source {
    * The source {@code next} needs: the current one while its section stays, a new one started (its informers synced,
    * its first view built; a start that fails is the reload's failure), or the static list.
    */
-  public Future<Prepared> prepare(EdgeportConfig next) {
+  public Future<Next> prepare(EdgeportConfig next) {
     KubernetesConfig k8s = next.kubernetes();
     if (Objects.equals(section, k8s)) {
-      return Future.succeededFuture(new Prepared(section, current));
+      return Future.succeededFuture(new Next(section, current));
     }
     if (k8s == null) {
-      return Future.succeededFuture(new Prepared(null, null));
+      return Future.succeededFuture(new Next(null, null));
     }
     KubernetesSource[] self = new KubernetesSource[1];
     self[0] = new KubernetesSource(vertx, control.context(), k8s, KubernetesClients.create(vertx, k8s),
@@ -67,26 +67,26 @@ public final class ClusterSources implements Status.Source {
             changes.accept(state);
           }
         }, stateChanged);
-    return control.here(self[0].start(KUBERNETES_SYNC_MILLIS)).map(v -> new Prepared(k8s, self[0]));
+    return control.here(self[0].start(KUBERNETES_SYNC_MILLIS)).map(v -> new Next(k8s, self[0]));
   }
 
   /** Stops what {@link #prepare} started for a config that was refused after all. */
-  public void abandon(Prepared prepared) {
-    if (prepared.source() != null && prepared.source() != current) {
-      prepared.source().close();
+  public void abandon(Next chosen) {
+    if (chosen.source() != null && chosen.source() != current) {
+      chosen.source().close();
     }
   }
 
-  /** Follows {@code prepared} for {@code next} from now on; a source it replaces stops. */
-  public void commit(Prepared prepared, EdgeportConfig next) {
-    if (prepared.source() != current) {
+  /** Follows {@code chosen} for {@code next} from now on; a source it replaces stops. */
+  public void commit(Next chosen, EdgeportConfig next) {
+    if (chosen.source() != current) {
       if (current != null) {
         current.close();
         LOG.info("kubernetes: stopped following the API");
       }
-      current = prepared.source();
+      current = chosen.source();
     }
-    section = prepared.section();
+    section = chosen.section();
     nodes = new ClusterState(next.nodes());
   }
 

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * Used on the control context.
  */
 public final class GenerationBuilder {
-  /** The root's logger: its lines read as they always have. */
+  /** The root's logger: the control plane's lines read as one ({@code Edgeport - …}). */
   private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
 
   private final HealthRegistry health;
@@ -84,9 +84,9 @@ public final class GenerationBuilder {
 
   /**
    * Merges the sources and resolves every backend against {@code cluster} (a new host or port conflict is logged),
-   * and aims the health checks at them: what the next generation is built from.
+   * and aims the health checks at them: what the next generation is built from ({@link #inputs()}).
    */
-  public Inputs resolve(EdgeportConfig config, ClusterState cluster) {
+  public void resolve(EdgeportConfig config, ClusterState cluster) {
     SourceMerge merged = SourceMerge.of(config.domains(), cluster.discoveredDomains());
     if (!merged.conflicts().equals(conflicts)) {
       merged.conflicts().stream().filter(c -> !conflicts.contains(c)).forEach(c -> LOG.warn("host conflict: {}", c));
@@ -110,7 +110,6 @@ public final class GenerationBuilder {
     List<BackendRef> tcpBackends = relayed(l4.routes());
     inputs = new Inputs(config, cluster, merged, l4, Resolutions.of(merged.domains(), tcpBackends, resolver));
     health.update(merged.domains(), tcpBackends, cluster.nodes(), inputs.resolutions());
-    return inputs;
   }
 
   /**

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * @param source     its cluster source
  * @param listeners  its listeners (none at the start: they are bound once the first generation is in)
  */
-public record Prepared(EdgeportConfig config, Certificates files, AccessLog accessLog, ClusterSources.Prepared source,
+public record Prepared(EdgeportConfig config, Certificates files, AccessLog accessLog, ClusterSources.Next source,
     ProxyListeners.Pair listeners) {
 
   /**

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * what moves) and commits it once nothing else can fail; a listener replaced drains. Used on the control context.
  */
 public final class ProxyListeners {
-  /** The root's logger: its lines read as they always have. */
+  /** The root's logger: the control plane's lines read as one ({@code Edgeport - …}). */
   private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
 
   private final Vertx vertx;
@@ -137,12 +137,6 @@ public final class ProxyListeners {
   /** The port the HTTP listener listens on (the actual one when the config asked for port 0); -1 before. */
   public int port() {
     ProxyServer s = http;
-    return s == null ? -1 : s.port();
-  }
-
-  /** The port the HTTPS listener listens on; -1 without one. */
-  public int httpsPort() {
-    ProxyServer s = https;
     return s == null ? -1 : s.port();
   }
 

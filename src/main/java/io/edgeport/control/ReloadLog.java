@@ -30,7 +30,8 @@ public final class ReloadLog {
     return new Status.Reloads(applied, refused);
   }
 
-  static String describe(Throwable e) {
+  /** A failure as status and the log say it: its message, or what it is. */
+  public static String describe(Throwable e) {
     return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 }

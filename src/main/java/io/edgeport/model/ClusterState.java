@@ -1,6 +1,5 @@
 package io.edgeport.model;
 
-import io.edgeport.model.Domain;
 import java.util.List;
 import java.util.Map;
 

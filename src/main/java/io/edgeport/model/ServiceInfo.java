@@ -1,6 +1,5 @@
 package io.edgeport.model;
 
-import io.edgeport.model.LoadBalancing;
 import io.edgeport.net.Cidr;
 import java.time.Instant;
 import java.util.List;

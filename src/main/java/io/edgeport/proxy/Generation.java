@@ -4,6 +4,8 @@ import io.edgeport.routing.RouteTable;
 import io.edgeport.tcp.TcpListeners;
 import io.edgeport.tcp.TcpTarget;
 import io.edgeport.tls.Certificates;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +22,10 @@ import java.util.Map;
  */
 public record Generation(long version, RouteTable routes, Map<TcpListeners.Bind, TcpTarget> tcp,
     Forwarding forwarding, AccessLog accessLog, Certificates certificates, boolean draining) {
+
+  public Generation {
+    tcp = Collections.unmodifiableMap(new LinkedHashMap<>(tcp));
+  }
 
   public static final Generation NONE = new Generation(0, RouteTable.EMPTY, Map.of(), null, null, Certificates.NONE,
       false);

@@ -492,11 +492,6 @@ public final class KubernetesSource {
     }).onFailure(e -> readingSecrets = false);
   }
 
-  /** The last state published (on the context), or null before the first. */
-  public ClusterState current() {
-    return last;
-  }
-
   /** Runs, on the context, after every rebuild of the view, whether or not it changed. */
   void afterRebuild(Runnable listener) {
     this.afterRebuild = listener;

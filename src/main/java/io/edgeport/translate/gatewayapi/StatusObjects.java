@@ -12,7 +12,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
 import java.util.List;
 
-/** {@link Status} values → the API's status objects, as the status writer puts them (without transition times). */
+/**
+ * {@link ObjectStatus} values → the API's status objects, as the status writer puts them (without transition
+ * times).
+ */
 public final class StatusObjects {
   private StatusObjects() {}
 
