@@ -77,6 +77,10 @@ final class StatusReport {
       cluster.put("gatewayApi", new JsonObject().put("gatewayClass", view.config().kubernetes().gatewayClass())
           .put("installed", missing.isEmpty()).put("missing", new JsonArray(missing)));
     }
+    List<String> untranslatable = view.source().translationFailures();
+    if (!untranslatable.isEmpty()) {
+      cluster.put("translationFailures", new JsonArray(untranslatable)); // a bug: its log line has the stack
+    }
     out.put("cluster", cluster);
     Map<CheckKey, NodeReport> health = edgeport.health().reports();
     JsonArray domains = new JsonArray();

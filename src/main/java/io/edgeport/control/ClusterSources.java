@@ -133,6 +133,12 @@ public final class ClusterSources implements Status.Source {
     return k != null && k.writesStatus();
   }
 
+  @Override
+  public List<String> translationFailures() {
+    KubernetesSource k = current;
+    return k == null ? List.of() : k.translationFailures();
+  }
+
   /** Stops following the API (its Lease released first). */
   public Future<Void> close() {
     KubernetesSource k = current;

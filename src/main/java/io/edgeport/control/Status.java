@@ -61,6 +61,11 @@ public record Status(EdgeportConfig config, ClusterState cluster, List<Domain> d
       public boolean writesStatus() {
         return false;
       }
+
+      @Override
+      public List<String> translationFailures() {
+        return List.of();
+      }
     };
 
     /** "static", "connected" or "disconnected since …". */
@@ -74,5 +79,8 @@ public record Status(EdgeportConfig config, ClusterState cluster, List<Domain> d
 
     /** Does this replica write status into the Kubernetes API now (it holds the Lease)? */
     boolean writesStatus();
+
+    /** Why a part of the cluster cannot be translated now, and since when (empty: all translate). */
+    List<String> translationFailures();
   }
 }

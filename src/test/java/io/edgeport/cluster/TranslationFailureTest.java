@@ -1,6 +1,7 @@
 package io.edgeport.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.support.Await;
 import io.edgeport.support.Configs;
@@ -10,14 +11,16 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * An object that no translator foresaw (here an HTTPRoute without a spec: the CRD forbids it, the mock API does not
- * check) makes the translation of the cluster throw. That is logged and the last state keeps serving; a reload still
- * applies as a whole (its listener moved, the Gateway listeners checked against the new port).
+ * check) makes the translation of the Gateway API throw. That is logged and shown by status, the Gateway API's last
+ * translation keeps serving, Nodes and Services are still followed, and a reload still applies as a whole (its
+ * listener moved, the Gateway listeners checked against the new port).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TranslationFailureTest extends MockApiTest {
@@ -33,6 +36,9 @@ class TranslationFailureTest extends MockApiTest {
           kubeconfig: %s
           kubeProxyHealthPort: %d
           gatewayClass: edgeport
+        domains:
+          - host: later.example.com
+            service: default/later-service
         """.formatted(httpPort, kubeconfig(), kubeProxy.port());
   }
 
@@ -53,16 +59,25 @@ class TranslationFailureTest extends MockApiTest {
         .withPort(80).endBackendRef().endRule().endSpec().build()).create();
     startGateway(config(Configs.freePort()), 1);
     Await.until(gateway, g -> g.status().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
-        && g.status().unavailable().isEmpty(), WAIT);
+        && g.status().unavailable().size() == 1, WAIT);
+    assertEquals(List.of(), gateway.status().source().translationFailures());
 
     kube.resources(HTTPRoute.class).inNamespace("default").resource(new HTTPRouteBuilder().withNewMetadata()
         .withName("broken").withNamespace("default").endMetadata().build()).create();
-    // the broken route's rebuild comes and goes; the route served before it is still served
-    assertEquals(200, RawHttp.get(gateway.port(), "www.example.com", "/").status());
+    Await.until(gateway, g -> g.status().source().translationFailures().size() == 1, WAIT);
+    assertTrue(gateway.status().source().translationFailures().get(0)
+        .contains("cannot translate the Gateway API objects"), gateway.status().source().translationFailures().get(0));
+    assertEquals(200, RawHttp.get(gateway.port(), "www.example.com", "/").status(), "its last translation serves");
+    kube.services().resource(nodePortService("later-service", nodes.port())).create();
+    Await.until(gateway, g -> g.status().unavailable().isEmpty(), WAIT);
+    assertEquals(200, RawHttp.get(gateway.port(), "later.example.com", "/").status(), "Services are still followed");
 
     int second = Configs.freePort();
     gateway.reload(Configs.load(dir, config(second)), "test").await(40, TimeUnit.SECONDS);
     assertEquals(second, gateway.port(), "the reload applied whole: " + gateway.status().lastReload());
     assertEquals(200, RawHttp.get(second, "www.example.com", "/").status());
+
+    kube.resources(HTTPRoute.class).inNamespace("default").withName("broken").delete();
+    Await.until(gateway, g -> g.status().source().translationFailures().isEmpty(), WAIT);
   }
 }

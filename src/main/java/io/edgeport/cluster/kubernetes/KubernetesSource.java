@@ -30,6 +30,7 @@ import io.vertx.core.Vertx;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -61,6 +63,9 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesSource {
   private static final Logger LOG = LoggerFactory.getLogger("edgeport.kubernetes");
   static final long DEBOUNCE_MILLIS = 100;
+  /** The parts translated each on its own (a failure of one leaves the other following the cluster). */
+  private static final String CORE = "the Nodes, Services and Ingresses";
+  private static final String GATEWAY_API = "the Gateway API objects";
   private static final long CONNECTION_CHECK_MILLIS = 1000;
   /**
    * How often the Secrets of Ingress TLS are read again (renewals). They are read one by one (GET), not
@@ -101,12 +106,18 @@ public final class KubernetesSource {
   private GatewayApiTranslator.Result gatewayApi = GatewayApiTranslator.Result.EMPTY;
   private final Coalescer rebuilds;
   private ClusterState last;
+  /** The last translation of Nodes, Services and Ingresses (without the Gateway API's), or null before the first. */
+  private ClusterState core;
+  /** The parts that cannot be translated now: why, and since when. */
+  private final Map<String, String> translationFailures = new ConcurrentHashMap<>();
   private Map<String, String> lastExcluded = Map.of();
   private final Set<String> loggedIngressNotes = new HashSet<>();
   private volatile Instant disconnectedSince;
   private long connectionTimer = -1;
   private long secretTimer = -1;
   private boolean closed;
+  /** The close under way or done: a second close waits for the first. */
+  private Future<Void> closing;
   /** The Ingress TLS Secrets as last read, by "namespace/name"; and which names that read was for. */
   private Map<String, Secret> secrets = Map.of();
   private Set<String> secretsRead = Set.of();
@@ -134,8 +145,8 @@ public final class KubernetesSource {
    * @param httpPort          edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
    *                          ports it serves besides 80 and 443, until {@link #listeningOn} names the bound ones
    * @param publish           receives each new cluster state, on the context
-   * @param connectionChanged runs, on the context, when the API connection is lost or back, and when the Gateway API
-   *                          kinds appear
+   * @param connectionChanged runs, on the context, when the API connection is lost or back, when the Gateway API
+   *                          kinds appear, and when a part of the cluster cannot be translated or translates again
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
       int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable connectionChanged) {
@@ -168,6 +179,14 @@ public final class KubernetesSource {
    * start that fails stops what it started.
    */
   public Future<Void> start(long syncTimeoutMillis) {
+    try {
+      return startFollowing(syncTimeoutMillis).recover(e -> close().transform(v -> Future.failedFuture(e)));
+    } catch (RuntimeException e) { // an informer that cannot even be made
+      return close().transform(v -> Future.failedFuture(e));
+    }
+  }
+
+  private Future<Void> startFollowing(long syncTimeoutMillis) {
     nodes = client.nodes().runnableInformer(0);
     services = client.services().inAnyNamespace().runnableInformer(0);
     List<SharedIndexInformer<?>> core = new ArrayList<>(List.of(nodes, services));
@@ -185,7 +204,7 @@ public final class KubernetesSource {
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "cannot reach the Kubernetes API at " + client.getMasterUrl() + ": " + describe(e), e)))
         .compose(v -> {
-          gatewayApi = translated(this::translateGatewayApi, gatewayApi);
+          gatewayApi = translated(GATEWAY_API, this::translateGatewayApi, gatewayApi);
           return readSecrets(wantedSecrets()); // the first state serves Ingress TLS and Gateway HTTPS already
         })
         .map(v -> {
@@ -194,13 +213,12 @@ public final class KubernetesSource {
           }
           rebuild();
           if (last == null) {
-            throw new IllegalStateException("kubernetes: cannot translate the cluster's objects (the error above)");
+            throw new IllegalStateException("kubernetes: " + translationFailures.get(CORE));
           }
           connectionTimer = vertx.setPeriodic(CONNECTION_CHECK_MILLIS, id -> checkConnection());
           secretTimer = vertx.setPeriodic(SECRET_REFRESH_MILLIS, id -> readSecrets(wantedSecrets()));
           return (Void) null;
-        })
-        .recover(e -> close().transform(v -> Future.failedFuture(e)));
+        });
   }
 
   /**
@@ -209,6 +227,9 @@ public final class KubernetesSource {
    */
   private Future<Void> followGatewayApi() {
     return vertx.executeBlocking(this::missingGatewayApiKinds, false).compose(missing -> {
+      if (closed) {
+        return Future.succeededFuture(); // the start timed out meanwhile: nothing more to start
+      }
       if (missing.isEmpty()) {
         return startGatewayApi();
       }
@@ -358,36 +379,23 @@ public final class KubernetesSource {
   }
 
   /**
-   * Builds the state from the caches (the new one in {@link #last} when it differs) and writes what it reports. An
-   * object no translator foresaw must not stop the following of the cluster: when translating throws, that is logged
-   * and the last state keeps serving.
+   * Builds the state from the caches (the new one in {@link #last} when it differs) and writes what it reports. The
+   * Gateway API and the rest are translated each on its own: when one throws (an object no translator foresaw), its
+   * last result keeps serving, the failure is logged once and shown by status, and the other goes on following the
+   * cluster.
    */
   private void refresh() {
-    translated(() -> {
-      translate();
-      return null;
-    }, null);
-  }
-
-  /** What {@code translation} gives, or {@code otherwise} when it throws (logged: a bug to report). */
-  private static <T> T translated(Supplier<T> translation, T otherwise) {
-    try {
-      return translation.get();
-    } catch (RuntimeException e) {
-      LOG.error("kubernetes: cannot translate the cluster's objects; the last state keeps serving", e);
-      return otherwise;
-    }
-  }
-
-  private void translate() {
-    gatewayApi = translateGatewayApi();
+    gatewayApi = translated(GATEWAY_API, this::translateGatewayApi, gatewayApi);
     Set<String> wanted = wantedSecrets();
     if (!wanted.equals(secretsRead)) {
       readSecrets(wanted); // a rebuild follows once they are read
     }
-    ClusterState next = KubernetesTranslator.assemble(nodes.getStore().list(), services.getStore().list(),
-        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce)
-        .plus(gatewayApi.domains(), gatewayApi.certificates());
+    core = translated(CORE, () -> KubernetesTranslator.assemble(nodes.getStore().list(), services.getStore().list(),
+        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce), core);
+    if (core == null) {
+      return; // nothing could be translated yet: the start fails
+    }
+    ClusterState next = core.plus(gatewayApi.domains(), gatewayApi.certificates());
     gatewayApi.notes().forEach(this::noteOnce);
     logExclusions(next.excludedNodes());
     if (!next.equals(last)) {
@@ -408,6 +416,36 @@ public final class KubernetesSource {
             httpRoutes.getStore().list());
       }
     }
+  }
+
+  /**
+   * What {@code translation} of {@code part} gives, or {@code otherwise} when it throws: a bug to report, logged (with
+   * its stack) once per distinct failure and shown by status until the part translates again.
+   */
+  private <T> T translated(String part, Supplier<T> translation, T otherwise) {
+    try {
+      T result = translation.get();
+      if (translationFailures.remove(part) != null) {
+        LOG.info("kubernetes: {} translate again", part);
+        connectionChanged.run();
+      }
+      return result;
+    } catch (RuntimeException e) {
+      String why = "cannot translate " + part + " (" + e + "); " + (otherwise == null ? "nothing of them is served"
+          : "their last translation keeps serving");
+      String before = translationFailures.get(part);
+      if (before == null || !before.endsWith(why)) {
+        LOG.error("kubernetes: {}", why, e);
+        translationFailures.put(part, "since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + why);
+        connectionChanged.run();
+      }
+      return otherwise;
+    }
+  }
+
+  /** Why a part of the cluster cannot be translated now, and since when (empty: all translate): for status. */
+  public List<String> translationFailures() {
+    return List.copyOf(translationFailures.values());
   }
 
   private GatewayApiTranslator.Result translateGatewayApi() {
@@ -540,6 +578,9 @@ public final class KubernetesSource {
    * replica takes over at once), then the watches. Runs on the context.
    */
   public Future<Void> close() {
+    if (closing != null) {
+      return closing;
+    }
     closed = true;
     if (connectionTimer >= 0) {
       vertx.cancelTimer(connectionTimer);
@@ -549,9 +590,10 @@ public final class KubernetesSource {
       vertx.cancelTimer(gatewayApiTimer);
     }
     Future<Void> released = status == null ? Future.succeededFuture() : status.close();
-    return released.onComplete(v -> {
+    closing = released.onComplete(v -> {
       informers.forEach(SharedIndexInformer::close);
       client.close();
     });
+    return closing;
   }
 }
