@@ -45,7 +45,7 @@ final class LoadBalancerReport {
       }
     }
     for (L4Conflict c : view.l4Conflicts()) {
-      out.add(new JsonObject().put("service", c.service()).put("port", c.port()).put("protocol", c.protocol())
+      out.add(new JsonObject().put("service", c.service()).put("port", c.port()).put("protocol", "TCP")
           .put("notServed", c.why()));
     }
     out.sort(Comparator.comparing(o -> o.getString("service"))); // stable: the routes come oldest Service first

@@ -1,6 +1,5 @@
 package io.edgeport.control;
 
-import io.edgeport.model.L4Conflict;
 import io.edgeport.proxy.Generation;
 import io.edgeport.tcp.TcpCounters;
 import io.edgeport.tcp.TcpListeners;
@@ -8,21 +7,19 @@ import io.edgeport.translate.LoadBalancerTranslator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The TCP ports of LoadBalancer Services follow the published generation: each port it names listens with the
  * generation's target, at each address. A port that cannot be bound is logged, shown by status and reported as an
- * Event on its Service; the other ports serve. A port refused because an older Service has it is reported as an Event
- * on the Service refused, once. Used on the control context.
+ * Event on its Service by this replica; the other ports serve. (A port refused because another Service has it is the
+ * same on every replica: the Lease holder reports it, with the Service's status.) Used on the control context.
  */
 public final class L4Ports {
   private final TcpListeners tcp;
   private final ControlLoop control;
   private volatile Map<TcpListeners.Bind, String> failures = Map.of();
-  private List<L4Conflict> conflicts = List.of();
   /** What to follow next, while the listeners still bind for the generation before (one apply at a time). */
   private Supplier<Future<Boolean>> pending;
   private Promise<Boolean> pendingDone;
@@ -41,7 +38,7 @@ public final class L4Ports {
   /**
    * Listens as {@code published} asks.
    *
-   * @param l4 the L4 routes it was built from (the Service of each port, for its Events) and the ports refused
+   * @param l4 the L4 routes it was built from: the Service of each port, for its Events
    * @return completes once its ports are bound or have failed, with whether the failures changed (status shows
    *         them)
    */
@@ -52,10 +49,6 @@ public final class L4Ports {
       return pendingDone.future();
     }
     applying = true;
-    List<L4Conflict> reported = conflicts;
-    conflicts = l4.conflicts();
-    conflicts.stream().filter(c -> !reported.contains(c)).forEach(c -> events.report(c.service(), "PortInUse",
-        "edgeport does not serve this Service's port " + c.port() + ": " + c.why()));
     return control.here(tcp.apply(published.tcp())).map(now -> {
       Map<TcpListeners.Bind, String> before = failures;
       failures = now;

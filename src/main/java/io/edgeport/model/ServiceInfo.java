@@ -3,6 +3,7 @@ package io.edgeport.model;
 import io.edgeport.net.Cidr;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The parts of a Kubernetes Service that routing uses.
@@ -19,14 +20,18 @@ import java.util.List;
  *                            {@code edgeport.io/load-balancing} asks (for LoadBalancer Services; default round-robin)
  * @param created             metadata.creationTimestamp, or null when not known: of two LoadBalancer Services asking
  *                            for one port, the older has it
+ * @param heldPorts           the TCP ports that it holds on edgeport's LoadBalancer addresses: those its
+ *                            {@code status.loadBalancer.ingress} lists without an error (as edgeport wrote it) at one of
+ *                            them; a Service that holds a port keeps it against an older one asking for it
  */
 public record ServiceInfo(String namespace, String name, String type, List<Port> ports, boolean localTrafficPolicy,
     int healthCheckNodePort, boolean clientIpAffinity, List<Cidr> sourceRanges, String loadBalancerClass,
-    int proxyProtocol, LoadBalancing loadBalancing, Instant created) {
+    int proxyProtocol, LoadBalancing loadBalancing, Instant created, Set<Integer> heldPorts) {
 
   public ServiceInfo {
     ports = List.copyOf(ports);
     sourceRanges = List.copyOf(sourceRanges);
+    heldPorts = Set.copyOf(heldPorts);
   }
 
   /** @param nodePort 0 when none is allocated; @param protocol TCP, UDP or SCTP */

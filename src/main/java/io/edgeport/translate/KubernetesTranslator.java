@@ -29,7 +29,8 @@ public final class KubernetesTranslator {
     NodeTranslator.Nodes eligible = NodeTranslator.translate(nodes, config);
     List<Ingress> served = config.ingressClass() == null ? List.of()
         : IngressTranslator.served(ingresses, config.ingressClass());
-    return new ClusterState(eligible.addresses(), eligible.excluded(), ServiceTranslator.translate(services),
+    return new ClusterState(eligible.addresses(), eligible.excluded(), ServiceTranslator.translate(services,
+        config.loadBalancer() == null ? List.of() : config.loadBalancer().addresses()),
         IngressTranslator.domains(served, log), IngressTranslator.certificates(served, secrets, log));
   }
 

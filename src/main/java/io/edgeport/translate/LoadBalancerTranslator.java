@@ -13,16 +13,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /** Services of type LoadBalancer that edgeport serves → their ports as {@link L4Route}s. */
 public final class LoadBalancerTranslator {
   /**
-   * Who claims a port first: the older Service (by creationTimestamp, one without it last), then by namespace/name.
-   * The same on every replica and after every restart, and a newer Service cannot take an older one's port.
+   * Who claims a port first (after the Services that hold it): the older Service (by creationTimestamp, one without it
+   * last), then by namespace/name. The same on every replica and after every restart.
    */
   private static final Comparator<ServiceInfo> CLAIM_ORDER = Comparator
       .comparing(ServiceInfo::created, Comparator.nullsLast(Comparator.naturalOrder()))
-      .thenComparing(s -> s.namespace() + "/" + s.name());
+      .thenComparing(LoadBalancerTranslator::id);
 
   private LoadBalancerTranslator() {}
 
@@ -31,7 +32,7 @@ public final class LoadBalancerTranslator {
    *
    * @param routes    every port of every served Service, oldest Service first, then by port as the Service lists
    *                  them, but the refused ones
-   * @param conflicts the TCP ports not served because an older Service has them, in the same order
+   * @param conflicts the TCP ports not served because another Service has them, in the same order
    */
   public record Ports(List<L4Route> routes, List<L4Conflict> conflicts) {
     public static final Ports NONE = new Ports(List.of(), List.of());
@@ -49,30 +50,46 @@ public final class LoadBalancerTranslator {
   }
 
   /**
-   * Every port of every served Service; a TCP port that an older Service has already is refused. A UDP or SCTP port
-   * claims nothing: edgeport does not relay it, so it listens on nothing that a TCP port could collide with.
+   * Every port of every served Service; a TCP port is one Service's, the others asking for it are refused. It is the
+   * Service's that holds it and still asks for it (of two holders, the first in {@link #CLAIM_ORDER}), else the first
+   * in that order that asks for it: a Service cannot take a port another serves by being older, and what edgeport
+   * wrote into the status decides the same on every replica and after every restart. A UDP or SCTP port claims
+   * nothing: edgeport does not relay it, so it listens on nothing that a TCP port could collide with.
    */
   public static Ports of(Map<String, ServiceInfo> services, LoadBalancerClass lb) {
+    List<ServiceInfo> served = services.values().stream().filter(s -> serves(s, lb)).sorted(CLAIM_ORDER).toList();
+    Map<Integer, String> holders = new HashMap<>();
+    served.forEach(s -> tcpPorts(s).filter(p -> s.heldPorts().contains(p.port()))
+        .forEach(p -> holders.putIfAbsent(p.port(), id(s))));
+    served.forEach(s -> tcpPorts(s).forEach(p -> holders.putIfAbsent(p.port(), id(s))));
     List<L4Route> out = new ArrayList<>();
     List<L4Conflict> refused = new ArrayList<>();
-    Map<Integer, String> holders = new HashMap<>();
-    services.values().stream().filter(s -> serves(s, lb)).sorted(CLAIM_ORDER).forEach(s -> {
-      String id = s.namespace() + "/" + s.name();
+    for (ServiceInfo s : served) {
+      String id = id(s);
       for (ServiceInfo.Port p : s.ports()) {
-        if (!Objects.equals(p.protocol(), "TCP")) {
+        if (!isTcp(p)) {
           out.add(new L4Route(id, p.port(), p.protocol(), null));
-          continue;
+        } else if (!holders.get(p.port()).equals(id)) {
+          refused.add(new L4Conflict(id, p.port(), holders.get(p.port())));
+        } else {
+          out.add(new L4Route(id, p.port(), p.protocol(),
+              new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())), s.loadBalancing(),
+                  lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol())));
         }
-        String holder = holders.putIfAbsent(p.port(), id);
-        if (holder != null) {
-          refused.add(new L4Conflict(id, p.port(), p.protocol(), holder));
-          continue;
-        }
-        out.add(new L4Route(id, p.port(), p.protocol(),
-            new BackendRef(0, new ServiceRef(s.namespace(), s.name(), String.valueOf(p.port())), s.loadBalancing(),
-                lb.healthCheck(), RetryPolicy.DEFAULT, false, s.proxyProtocol())));
       }
-    });
+    }
     return new Ports(out, refused);
+  }
+
+  private static String id(ServiceInfo s) {
+    return s.namespace() + "/" + s.name();
+  }
+
+  private static boolean isTcp(ServiceInfo.Port p) {
+    return Objects.equals(p.protocol(), "TCP");
+  }
+
+  private static Stream<ServiceInfo.Port> tcpPorts(ServiceInfo s) {
+    return s.ports().stream().filter(LoadBalancerTranslator::isTcp);
   }
 }

@@ -3,15 +3,20 @@ package io.edgeport.translate;
 import io.edgeport.model.LoadBalancing;
 import io.edgeport.model.ServiceInfo;
 import io.edgeport.net.Cidr;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.PortStatus;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** Services → {@link ServiceInfo}: the parts of each Service that routing and the LoadBalancer ports use. */
 public final class ServiceTranslator {
@@ -22,17 +27,22 @@ public final class ServiceTranslator {
 
   private ServiceTranslator() {}
 
-  /** Every Service by "namespace/name", in the order given. */
-  public static Map<String, ServiceInfo> translate(List<Service> services) {
+  /**
+   * Every Service by "namespace/name", in the order given.
+   *
+   * @param addresses edgeport's LoadBalancer addresses (kubernetes.loadBalancer; empty without): the ports a Service
+   *                  holds are read from its status at these
+   */
+  public static Map<String, ServiceInfo> translate(List<Service> services, List<String> addresses) {
     Map<String, ServiceInfo> out = new LinkedHashMap<>();
     for (Service s : services) {
-      ServiceInfo info = service(s);
+      ServiceInfo info = service(s, addresses);
       out.put(info.namespace() + "/" + info.name(), info);
     }
     return out;
   }
 
-  public static ServiceInfo service(Service s) {
+  public static ServiceInfo service(Service s, List<String> addresses) {
     var spec = s.getSpec();
     List<ServiceInfo.Port> ports = new ArrayList<>();
     if (spec.getPorts() != null) {
@@ -58,7 +68,29 @@ public final class ServiceTranslator {
         spec.getHealthCheckNodePort() == null ? 0 : spec.getHealthCheckNodePort(),
         "ClientIP".equals(spec.getSessionAffinity()), ranges, spec.getLoadBalancerClass(),
         "v1".equals(proxyProtocol) ? 1 : "v2".equals(proxyProtocol) ? 2 : 0,
-        loadBalancing(annotations.get(LOAD_BALANCING_ANNOTATION)), created(s.getMetadata().getCreationTimestamp()));
+        loadBalancing(annotations.get(LOAD_BALANCING_ANNOTATION)), created(s.getMetadata().getCreationTimestamp()),
+        held(s, addresses));
+  }
+
+  /**
+   * The TCP ports that the Service's status lists without an error at one of {@code addresses}: what edgeport wrote
+   * for the ports it serves. Another load balancer's entries (other addresses) hold nothing here.
+   */
+  private static Set<Integer> held(Service s, List<String> addresses) {
+    Set<Integer> out = new HashSet<>();
+    List<LoadBalancerIngress> ingress = s.getStatus() == null || s.getStatus().getLoadBalancer() == null ? null
+        : s.getStatus().getLoadBalancer().getIngress();
+    for (LoadBalancerIngress entry : Objects.requireNonNullElse(ingress, List.<LoadBalancerIngress>of())) {
+      if (entry.getPorts() != null && Stream.of(entry.getIp(), entry.getHostname())
+          .anyMatch(a -> a != null && addresses.contains(a))) {
+        for (PortStatus p : entry.getPorts()) {
+          if ("TCP".equals(p.getProtocol()) && p.getError() == null && p.getPort() != null) {
+            out.add(p.getPort());
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** The API server's RFC 3339 timestamp; null when missing or unreadable (such a Service claims no port first). */

@@ -18,6 +18,7 @@ import io.edgeport.support.TcpClients;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -396,7 +397,7 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     Event e = kube.v1().events().inNamespace("default").list().getItems().stream()
         .filter(x -> x.getInvolvedObject().getName().equals("zeta")).findFirst().orElseThrow();
     assertEquals(List.of("Warning", "PortInUse"), List.of(e.getType(), e.getReason()));
-    assertTrue(e.getMessage().contains("port " + port + " is served for Service default/mid"), e.getMessage());
+    assertEquals("port " + port + " is in use by another Service", e.getMessage(), "the holder is not named");
 
     kube.services().inNamespace("default").withName("mid").delete();
     Poll.until(() -> "zeta".equals(nodeBehind(port)), WAIT, "the oldest deleted: the next oldest has the port");
@@ -405,6 +406,54 @@ class LoadBalancerEndToEndTest extends MockApiTest {
     assertEquals(List.of(LB + ":" + port), byService.get("default/zeta").getJsonArray("listening").getList());
     assertEquals("port " + port + " is served for Service default/zeta",
         byService.get("default/alpha").getString("notServed"));
+  }
+
+  @Test
+  void aServedPortStaysWithItsServiceWhenAnOlderOneAsksForItAndGoesToTheOlderWhenDropped() throws Exception {
+    int port = Configs.freePort();
+    int own = Configs.freePort();
+    Service older = kube.services().resource(loadBalancer("a", "edgeport.io/lb", own, "TCP")).create();
+    createAfter(older, "b", port, greeters("b"));
+    startLoadBalancer();
+    Poll.until(() -> "b".equals(nodeBehind(port)), WAIT, "b's port serves");
+    awaitPorts("b", Map.of(port, ""), "b's status lists its port under edgeport's address");
+    awaitPorts("a", Map.of(own, ""), "and a's its own");
+
+    int aNodes = greeters("a");
+    editService("a", s -> s.getSpec().getPorts().add(new ServicePortBuilder().withName("taken").withProtocol("TCP")
+        .withPort(port).withNodePort(aNodes).build()));
+    awaitPorts("a", Map.of(own, "", port, "PortInUse"), "the older Service asking for b's port is refused");
+    assertEquals(Set.of("b"), spread(port, 4), "b keeps its port");
+    assertEquals(Map.of(port, ""), ports(kube.services().inNamespace("default").withName("b").get()));
+    Poll.until(() -> portInUseEvents("a").size() == 1, WAIT, "a PortInUse Event on the refused Service");
+    assertEquals("port " + port + " is in use by another Service", portInUseEvents("a").get(0).getMessage());
+
+    int moved = Configs.freePort();
+    editService("b", s -> s.getSpec().getPorts().get(0).setPort(moved));
+    Poll.until(() -> "a".equals(nodeBehind(port)), WAIT, "b dropped the port: a has it");
+    awaitPorts("a", Map.of(own, "", port, ""), "a's status lists it now");
+    awaitPorts("b", Map.of(moved, ""), "b's its new port only");
+    assertEquals(Set.of("a"), spread(port, 4));
+    assertEquals(1, portInUseEvents("a").size(), "one Event for the refusal");
+  }
+
+  /** The ports a Service's status lists under edgeport's address, each with its error ("" for none). */
+  static Map<Integer, String> ports(Service s) {
+    Map<Integer, String> out = new HashMap<>();
+    if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null) {
+      s.getStatus().getLoadBalancer().getIngress().stream().filter(i -> LB.equals(i.getIp()))
+          .flatMap(i -> i.getPorts().stream()).forEach(p -> out.put(p.getPort(), p.getError() == null ? "" : p.getError()));
+    }
+    return out;
+  }
+
+  void awaitPorts(String service, Map<Integer, String> expected, String what) {
+    Poll.until(() -> expected.equals(ports(kube.services().inNamespace("default").withName(service).get())), WAIT, what);
+  }
+
+  List<Event> portInUseEvents(String service) {
+    return kube.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(service) && e.getReason().equals("PortInUse")).toList();
   }
 
   /** Three nodes (127.0.0.2-4) on a new nodePort that greet with {@code name}, then echo; the nodePort. */

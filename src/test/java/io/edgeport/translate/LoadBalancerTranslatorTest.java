@@ -15,8 +15,8 @@ class LoadBalancerTranslatorTest {
   Stream<DynamicTest> cases() {
     return Golden.cases("loadbalancer", in -> {
       KubeCase c = KubeCase.read(in);
-      return LoadBalancerTranslator.of(ServiceTranslator.translate(c.objects().of(Service.class)),
-          c.config().loadBalancer());
+      return LoadBalancerTranslator.of(ServiceTranslator.translate(c.objects().of(Service.class),
+          c.config().loadBalancer().addresses()), c.config().loadBalancer());
     });
   }
 }

@@ -2,6 +2,7 @@ package io.edgeport.translate;
 
 import io.edgeport.support.Golden;
 import io.fabric8.kubernetes.api.model.Service;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Timeout;
 class ServiceTranslatorTest {
   @TestFactory
   Stream<DynamicTest> cases() {
-    return Golden.cases("services", in -> ServiceTranslator.translate(KubeCase.read(in).objects().of(Service.class)));
+    return Golden.cases("services", in -> {
+      KubeCase c = KubeCase.read(in);
+      return ServiceTranslator.translate(c.objects().of(Service.class),
+          c.config().loadBalancer() == null ? List.of() : c.config().loadBalancer().addresses());
+    });
   }
 }

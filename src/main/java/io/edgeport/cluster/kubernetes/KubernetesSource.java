@@ -409,7 +409,7 @@ public final class KubernetesSource {
       if (config.loadBalancer() != null) {
         status.services(services.getStore().list().stream() // the state's Services, already read
             .filter(s -> LoadBalancerTranslator.serves(next.services().get(GatewayApiObjects.key(s)), config.loadBalancer()))
-            .toList(), config.loadBalancer().addresses());
+            .toList(), LoadBalancerTranslator.of(next.services(), config.loadBalancer()), this::reportEvent);
       }
       if (gateways != null) {
         status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),

@@ -2,16 +2,14 @@ package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.net.Cidr;
+import io.edgeport.translate.LoadBalancerTranslator;
 import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.edgeport.translate.gatewayapi.ObjectStatus;
 import io.edgeport.translate.gatewayapi.StatusObjects;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
@@ -50,7 +48,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes what edgeport reports into the API: Ingress load-balancer addresses and Gateway API status. Every
+ * Writes what edgeport reports into the API: Ingress and LoadBalancer Service addresses and Gateway API status. Every
  * replica serves traffic, but only the holder of a {@code coordination.k8s.io} Lease writes, so that replicas
  * do not fight over status; when the holder stops, another takes over within the lease duration (at once
  * when it stops cleanly: it releases the Lease). A write happens only when the status differs from what the
@@ -73,6 +71,8 @@ final class StatusWriter {
   private volatile boolean leading;
   /** Status writes under way (on the context). */
   private final Set<Future<Void>> writing = new HashSet<>();
+  /** The served LoadBalancer Services' status, with kubernetes.loadBalancer; else null. */
+  private final LoadBalancerStatus services;
 
   /** @param becameLeader runs on the context when this replica takes the lease (then status is written again) */
   StatusWriter(Vertx vertx, Context context, KubernetesClient client, KubernetesConfig config, Runnable becameLeader) {
@@ -82,6 +82,8 @@ final class StatusWriter {
     this.config = config;
     this.identity = HOST + "_" + ProcessHandle.current().pid();
     this.becameLeader = becameLeader;
+    this.services = config.loadBalancer() == null ? null
+        : new LoadBalancerStatus(client, config.loadBalancer().addresses(), this::write);
   }
 
   private static String hostName() {
@@ -152,27 +154,12 @@ final class StatusWriter {
   }
 
   /**
-   * Writes {@code addresses} into the status of every served LoadBalancer Service that does not show exactly them,
-   * with {@code ipMode: Proxy}: traffic to them goes through edgeport, not straight to the nodes.
+   * Writes the status of every served LoadBalancer Service that shows another than {@link LoadBalancerStatus} says for
+   * {@code ports}, the translation of them all; a port newly refused is reported to {@code events}.
    */
-  void services(List<Service> served, List<String> addresses) {
-    if (!leading) {
-      return;
-    }
-    List<LoadBalancerIngress> wanted = addresses.stream()
-        .map(a -> new LoadBalancerIngressBuilder().withIp(a).withIpMode("Proxy").build()).toList();
-    for (Service svc : served) {
-      List<LoadBalancerIngress> current = svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
-          ? List.of() : svc.getStatus().getLoadBalancer().getIngress();
-      if (wanted.equals(current)) {
-        continue;
-      }
-      String ns = svc.getMetadata().getNamespace();
-      String name = svc.getMetadata().getName();
-      write("service " + ns + "/" + name, () -> client.services().inNamespace(ns).withName(name).editStatus(s -> {
-        s.setStatus(new ServiceStatusBuilder().withNewLoadBalancer().withIngress(wanted).endLoadBalancer().build());
-        return s;
-      }));
+  void services(List<Service> served, LoadBalancerTranslator.Ports ports, LoadBalancerStatus.Events events) {
+    if (leading) {
+      services.write(served, ports, events);
     }
   }
 
