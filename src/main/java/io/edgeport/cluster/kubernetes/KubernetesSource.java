@@ -4,6 +4,7 @@ import io.edgeport.cluster.Coalescer;
 import io.edgeport.config.Durations;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.model.ClusterState;
+import io.edgeport.model.ServiceInfo;
 import io.edgeport.translate.IngressTranslator;
 import io.edgeport.translate.KubernetesTranslator;
 import io.edgeport.translate.LoadBalancerTranslator;
@@ -407,9 +408,11 @@ public final class KubernetesSource {
             config.publishAddress());
       }
       if (config.loadBalancer() != null) {
-        status.services(services.getStore().list().stream() // the state's Services, already read
-            .filter(s -> LoadBalancerTranslator.serves(next.services().get(GatewayApiObjects.key(s)), config.loadBalancer()))
-            .toList(), LoadBalancerTranslator.of(next.services(), config.loadBalancer()), this::reportEvent);
+        // the state's Services, as translated (one created since a failed translation is not among them yet)
+        status.services(services.getStore().list().stream().filter(s -> {
+          ServiceInfo info = next.services().get(GatewayApiObjects.key(s));
+          return info != null && LoadBalancerTranslator.serves(info, config.loadBalancer());
+        }).toList(), LoadBalancerTranslator.of(next.services(), config.loadBalancer()), this::reportEvent);
       }
       if (gateways != null) {
         status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
