@@ -37,8 +37,8 @@ public final class ClusterSources implements Status.Source {
 
   /**
    * @param changes      receives each new cluster state of the current source, on the context
-   * @param stateChanged runs, on the context, when the API connection is lost or back, and when the Gateway API
-   *                     kinds appear
+   * @param stateChanged runs, on the context, when the API connection is lost or back, when the Gateway API kinds
+   *                     appear, and when a part of the cluster cannot be translated or translates again
    */
   public ClusterSources(Vertx vertx, ControlLoop control, Consumer<ClusterState> changes, Runnable stateChanged) {
     this.vertx = vertx;

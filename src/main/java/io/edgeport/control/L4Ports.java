@@ -1,5 +1,6 @@
 package io.edgeport.control;
 
+import io.edgeport.cluster.ServiceEvents;
 import io.edgeport.proxy.Generation;
 import io.edgeport.tcp.TcpCounters;
 import io.edgeport.tcp.TcpListeners;
@@ -25,11 +26,6 @@ public final class L4Ports {
   private Promise<Boolean> pendingDone;
   private boolean applying;
 
-  /** Reports a Warning Event on a Service ({@code namespace/name}). */
-  public interface Events {
-    void report(String service, String reason, String message);
-  }
-
   public L4Ports(Vertx vertx, ControlLoop control) {
     this.tcp = new TcpListeners(vertx);
     this.control = control;
@@ -42,7 +38,7 @@ public final class L4Ports {
    * @return completes once its ports are bound or have failed, with whether the failures changed (status shows
    *         them)
    */
-  public Future<Boolean> follow(Generation published, LoadBalancerTranslator.Ports l4, Events events) {
+  public Future<Boolean> follow(Generation published, LoadBalancerTranslator.Ports l4, ServiceEvents events) {
     if (applying) {
       pending = () -> follow(published, l4, events); // the latest wins
       pendingDone = pendingDone == null ? Promise.promise() : pendingDone;

@@ -25,7 +25,7 @@ public record L4Conflict(String service, int port, String heldBy) {
   }
 
   /** Why the port is not served, for the Service refused: it does not name the holder. */
-  public String toService() {
+  public String toRefused() {
     return "port " + port + " is in use by another Service";
   }
 }

@@ -7,6 +7,7 @@ import io.edgeport.support.Await;
 import io.edgeport.support.Configs;
 import io.edgeport.support.MockApiTest;
 import io.edgeport.support.RawHttp;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -78,6 +79,39 @@ class TranslationFailureTest extends MockApiTest {
     assertEquals(200, RawHttp.get(second, "www.example.com", "/").status());
 
     kube.resources(HTTPRoute.class).inNamespace("default").withName("broken").delete();
+    Await.until(gateway, g -> g.status().source().translationFailures().isEmpty(), WAIT);
+  }
+
+  @Test
+  void aServiceThatBreaksTheTranslationLeavesTheGatewayApiFollowed() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class).resource(new GatewayClassBuilder()
+        .withNewMetadata().withName("edgeport").endMetadata().withNewSpec()
+        .withControllerName("edgeport.io/gateway-controller").endSpec().build()).create();
+    kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inNamespace("default")
+        .resource(new GatewayBuilder().withNewMetadata().withName("edge").withNamespace("default").endMetadata()
+            .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("http").withProtocol("HTTP")
+            .withPort(80).endListener().endSpec().build()).create();
+    startGateway(config(Configs.freePort()), 1);
+
+    // a Service without a spec (the API server would default one; the mock does not)
+    kube.services().resource(new ServiceBuilder().withNewMetadata().withName("broken").withNamespace("default")
+        .endMetadata().build()).create();
+    Await.until(gateway, g -> g.status().source().translationFailures().size() == 1, WAIT);
+    assertTrue(gateway.status().source().translationFailures().get(0)
+        .contains("cannot translate the Nodes, Services and Ingresses"), gateway.status().source().translationFailures()
+        .get(0));
+    kube.resources(HTTPRoute.class).inNamespace("default").resource(new HTTPRouteBuilder().withNewMetadata()
+        .withName("www").withNamespace("default").endMetadata().withNewSpec().withHostnames("www.example.com")
+        .addNewParentRef().withName("edge").endParentRef().addNewRule().addNewBackendRef().withName("api-service")
+        .withPort(80).endBackendRef().endRule().endSpec().build()).create();
+    Await.until(gateway, g -> g.status().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
+        && g.status().unavailable().size() == 1, WAIT);
+    assertEquals(200, RawHttp.get(gateway.port(), "www.example.com", "/").status(),
+        "the Gateway API is followed, onto the Services as last translated");
+
+    kube.services().inNamespace("default").withName("broken").delete();
     Await.until(gateway, g -> g.status().source().translationFailures().isEmpty(), WAIT);
   }
 }

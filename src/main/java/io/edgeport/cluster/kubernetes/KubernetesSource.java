@@ -39,7 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -67,6 +67,9 @@ public final class KubernetesSource {
   /** The parts translated each on its own (a failure of one leaves the other following the cluster). */
   private static final String CORE = "the Nodes, Services and Ingresses";
   private static final String GATEWAY_API = "the Gateway API objects";
+  private static final String STATUS = "the status of the objects served";
+  /** Distinct failures of one part logged with their stack; beyond, only status shows the last. */
+  private static final int MAX_FAILURES_LOGGED = 20;
   private static final long CONNECTION_CHECK_MILLIS = 1000;
   /**
    * How often the Secrets of Ingress TLS are read again (renewals). They are read one by one (GET), not
@@ -84,7 +87,7 @@ public final class KubernetesSource {
   private final KubernetesConfig config;
   private final KubernetesClient client;
   private final Consumer<ClusterState> publish;
-  private final Runnable connectionChanged;
+  private final Runnable stateChanged;
   /** Every informer started (close stops them), and those whose first list and watch are done (on the context). */
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final List<SharedIndexInformer<?>> started = new ArrayList<>();
@@ -109,8 +112,9 @@ public final class KubernetesSource {
   private ClusterState last;
   /** The last translation of Nodes, Services and Ingresses (without the Gateway API's), or null before the first. */
   private ClusterState core;
-  /** The parts that cannot be translated now: why, and since when. */
-  private final Map<String, String> translationFailures = new ConcurrentHashMap<>();
+  /** The parts that cannot be translated now (read by status from any thread), and those translated once. */
+  private final Map<String, Failing> failing = new ConcurrentSkipListMap<>();
+  private final Set<String> translatedOnce = new HashSet<>();
   private Map<String, String> lastExcluded = Map.of();
   private final Set<String> loggedIngressNotes = new HashSet<>();
   private volatile Instant disconnectedSince;
@@ -146,12 +150,12 @@ public final class KubernetesSource {
    * @param httpPort          edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
    *                          ports it serves besides 80 and 443, until {@link #listeningOn} names the bound ones
    * @param publish           receives each new cluster state, on the context
-   * @param connectionChanged runs, on the context, when the API connection is lost or back, when the Gateway API
+   * @param stateChanged      runs, on the context, when the API connection is lost or back, when the Gateway API
    *                          kinds appear, and when a part of the cluster cannot be translated or translates again
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable connectionChanged) {
-    this(vertx, context, config, client, httpPort, httpsPort, publish, connectionChanged, DEBOUNCE_MILLIS,
+      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged) {
+    this(vertx, context, config, client, httpPort, httpsPort, publish, stateChanged, DEBOUNCE_MILLIS,
         GATEWAY_API_CHECK_MILLIS);
   }
 
@@ -160,7 +164,7 @@ public final class KubernetesSource {
    * @param gatewayApiCheckMillis how often a cluster without the Gateway API kinds is asked for them again
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable connectionChanged, long debounceMillis,
+      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged, long debounceMillis,
       long gatewayApiCheckMillis) {
     this.vertx = vertx;
     this.edge = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
@@ -168,7 +172,7 @@ public final class KubernetesSource {
     this.config = config;
     this.client = client;
     this.publish = publish;
-    this.connectionChanged = connectionChanged;
+    this.stateChanged = stateChanged;
     this.gatewayApiCheckMillis = gatewayApiCheckMillis;
     this.rebuilds = new Coalescer(vertx, debounceMillis, this::rebuild);
     this.status = config.publishAddress() != null || config.gatewayClass() != null || config.loadBalancer() != null
@@ -214,7 +218,7 @@ public final class KubernetesSource {
           }
           rebuild();
           if (last == null) {
-            throw new IllegalStateException("kubernetes: " + translationFailures.get(CORE));
+            throw new IllegalStateException("kubernetes: " + failing.get(CORE).last());
           }
           connectionTimer = vertx.setPeriodic(CONNECTION_CHECK_MILLIS, id -> checkConnection());
           secretTimer = vertx.setPeriodic(SECRET_REFRESH_MILLIS, id -> readSecrets(wantedSecrets()));
@@ -313,7 +317,7 @@ public final class KubernetesSource {
           if (asked.failed() || !asked.result().isEmpty()) {
             if (asked.succeeded() && !asked.result().equals(missingGatewayApi)) {
               missingGatewayApi = asked.result(); // some of the CRDs are there now
-              connectionChanged.run();
+              stateChanged.run();
             }
             lookForGatewayApiLater();
             return;
@@ -331,7 +335,7 @@ public final class KubernetesSource {
             LOG.info("kubernetes: the Gateway API is installed now: serving gatewayClass {}", config.gatewayClass());
             missingGatewayApi = List.of();
             rebuilds.request();
-            connectionChanged.run();
+            stateChanged.run();
           });
         }));
   }
@@ -403,21 +407,34 @@ public final class KubernetesSource {
       last = next;
     }
     if (status != null) {
+      translated(STATUS, () -> {
+        writeStatus(next);
+        return null;
+      }, null);
+    }
+  }
+
+  /**
+   * Writes what {@code state} reports, of the parts that translate now: a stale translation written onto the objects
+   * as they are now would undo what the API or other controllers changed since (a Service no longer of this class).
+   */
+  private void writeStatus(ClusterState state) {
+    if (!failing.containsKey(CORE)) {
       if (ingresses != null && config.publishAddress() != null) {
         status.ingresses(IngressTranslator.served(ingresses.getStore().list(), config.ingressClass()),
             config.publishAddress());
       }
       if (config.loadBalancer() != null) {
-        // the state's Services, as translated (one created since a failed translation is not among them yet)
+        // the state's Services, as translated (one created since the store was read is not among them yet)
         status.services(services.getStore().list().stream().filter(s -> {
-          ServiceInfo info = next.services().get(GatewayApiObjects.key(s));
+          ServiceInfo info = state.services().get(GatewayApiObjects.key(s));
           return info != null && LoadBalancerTranslator.serves(info, config.loadBalancer());
-        }).toList(), LoadBalancerTranslator.of(next.services(), config.loadBalancer()), this::reportEvent);
+        }).toList(), LoadBalancerTranslator.of(state.services(), config.loadBalancer()), this::reportEvent);
       }
-      if (gateways != null) {
-        status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
-            httpRoutes.getStore().list());
-      }
+    }
+    if (gateways != null && !failing.containsKey(GATEWAY_API)) {
+      status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
+          httpRoutes.getStore().list());
     }
   }
 
@@ -428,19 +445,23 @@ public final class KubernetesSource {
   private <T> T translated(String part, Supplier<T> translation, T otherwise) {
     try {
       T result = translation.get();
-      if (translationFailures.remove(part) != null) {
+      translatedOnce.add(part);
+      if (failing.remove(part) != null) {
         LOG.info("kubernetes: {} translate again", part);
-        connectionChanged.run();
+        stateChanged.run();
       }
       return result;
     } catch (RuntimeException e) {
-      String why = "cannot translate " + part + " (" + e + "); " + (otherwise == null ? "nothing of them is served"
-          : "their last translation keeps serving");
-      String before = translationFailures.get(part);
-      if (before == null || !before.endsWith(why)) {
+      String why = "cannot translate " + part + " (" + e + "); " + (translatedOnce.contains(part)
+          ? "what was translated of them before stays" : "nothing of them is served yet");
+      Failing before = failing.get(part);
+      Set<String> logged = before == null ? new HashSet<>() : before.logged();
+      if (logged.size() < MAX_FAILURES_LOGGED && logged.add(why)) {
         LOG.error("kubernetes: {}", why, e);
-        translationFailures.put(part, "since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ": " + why);
-        connectionChanged.run();
+      }
+      failing.put(part, new Failing(before == null ? Instant.now() : before.since(), why, logged));
+      if (before == null || !before.last().equals(why)) {
+        stateChanged.run();
       }
       return otherwise;
     }
@@ -448,8 +469,12 @@ public final class KubernetesSource {
 
   /** Why a part of the cluster cannot be translated now, and since when (empty: all translate): for status. */
   public List<String> translationFailures() {
-    return List.copyOf(translationFailures.values());
+    return failing.values().stream().map(f -> "since " + f.since().truncatedTo(ChronoUnit.SECONDS) + ": " + f.last())
+        .toList();
   }
+
+  /** A part that cannot be translated: since when, its last failure, and each failure logged so far. */
+  private record Failing(Instant since, String last, Set<String> logged) {}
 
   private GatewayApiTranslator.Result translateGatewayApi() {
     if (gateways == null) {
@@ -473,14 +498,14 @@ public final class KubernetesSource {
   }
 
   /**
-   * A Warning Event on a Service ({@code namespace/name}) about this replica (a port it cannot listen on): every
-   * replica reports its own, holding the Lease or not.
+   * A Warning Event on a Service ({@code namespace/name}): a port this replica cannot listen on (every replica
+   * reports its own, holding the Lease or not), or a port refused (reported by the Lease holder).
    */
   public void reportEvent(String service, String reason, String message) {
     int slash = service.indexOf('/');
     String ns = service.substring(0, slash);
     String name = service.substring(slash + 1);
-    String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     vertx.executeBlocking(() -> {
       Service svc = services.getStore().getByKey(service);
       client.v1().events().inNamespace(ns).resource(new EventBuilder().withNewMetadata().withGenerateName(name + ".")
@@ -562,11 +587,11 @@ public final class KubernetesSource {
       disconnectedSince = Instant.now();
       LOG.warn("kubernetes: disconnected since {}; serving the last known state while reconnecting",
           disconnectedSince);
-      connectionChanged.run();
+      stateChanged.run();
     } else if (watching && disconnectedSince != null) {
       LOG.info("kubernetes: reconnected after being disconnected since {}", disconnectedSince);
       disconnectedSince = null;
-      connectionChanged.run();
+      stateChanged.run();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.edgeport.cluster.kubernetes;
 
+import io.edgeport.cluster.ServiceEvents;
 import io.edgeport.model.L4Conflict;
 import io.edgeport.model.L4Route;
 import io.edgeport.translate.LoadBalancerTranslator;
@@ -28,7 +29,7 @@ import java.util.function.BiConsumer;
  * that external-dns, {@code helm --wait} and the like do not take it for ready.
  */
 final class LoadBalancerStatus {
-  static final String PROTOCOL_NOT_SUPPORTED = "ProtocolNotSupported";
+  private static final String PROTOCOL_NOT_SUPPORTED = "ProtocolNotSupported";
 
   private final KubernetesClient client;
   private final List<String> addresses;
@@ -36,11 +37,6 @@ final class LoadBalancerStatus {
   private final BiConsumer<String, Runnable> write;
   /** The refusals reported (until they end): a write seen late by the informer does not report one again. */
   private Set<L4Conflict> reported = Set.of();
-
-  /** Reports a Warning Event on a Service ({@code namespace/name}). */
-  interface Events {
-    void report(String service, String reason, String message);
-  }
 
   LoadBalancerStatus(KubernetesClient client, List<String> addresses, BiConsumer<String, Runnable> write) {
     this.client = client;
@@ -54,7 +50,7 @@ final class LoadBalancerStatus {
    * holder; not again after a restart or by the next holder where the status shows it (a Service with a port
    * served), once more by a new holder where it cannot (a Service with none served shows no ports).
    */
-  void write(List<Service> served, LoadBalancerTranslator.Ports ports, Events events) {
+  void write(List<Service> served, LoadBalancerTranslator.Ports ports, ServiceEvents events) {
     Map<String, List<PortStatus>> wanted = new HashMap<>();
     for (L4Route r : ports.routes()) {
       wanted.computeIfAbsent(r.service(), k -> new ArrayList<>()).add(new PortStatus(
@@ -73,7 +69,7 @@ final class LoadBalancerStatus {
       List<LoadBalancerIngress> current = svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
           ? List.of() : Objects.requireNonNullElse(svc.getStatus().getLoadBalancer().getIngress(), List.of());
       ports.conflicts().stream().filter(c -> c.service().equals(ns + "/" + name) && !shownRefused(current, c.port()))
-          .filter(reported::add).forEach(c -> events.report(c.service(), L4Conflict.PORT_IN_USE, c.toService()));
+          .filter(reported::add).forEach(c -> events.report(c.service(), L4Conflict.PORT_IN_USE, c.toRefused()));
       if (!next.equals(current)) {
         write.accept("service " + ns + "/" + name, () -> client.services().inNamespace(ns).withName(name)
             .editStatus(s -> {

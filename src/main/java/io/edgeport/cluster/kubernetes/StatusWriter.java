@@ -1,5 +1,6 @@
 package io.edgeport.cluster.kubernetes;
 
+import io.edgeport.cluster.ServiceEvents;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.net.Cidr;
 import io.edgeport.translate.LoadBalancerTranslator;
@@ -157,7 +158,7 @@ final class StatusWriter {
    * Writes the status of every served LoadBalancer Service that shows another than {@link LoadBalancerStatus} says for
    * {@code ports}, the translation of them all; a port newly refused is reported to {@code events}.
    */
-  void services(List<Service> served, LoadBalancerTranslator.Ports ports, LoadBalancerStatus.Events events) {
+  void services(List<Service> served, LoadBalancerTranslator.Ports ports, ServiceEvents events) {
     if (leading) {
       services.write(served, ports, events);
     }
