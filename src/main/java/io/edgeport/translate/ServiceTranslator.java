@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /** Services → {@link ServiceInfo}: the parts of each Service that routing and the LoadBalancer ports use. */
 public final class ServiceTranslator {
@@ -81,8 +80,7 @@ public final class ServiceTranslator {
     List<LoadBalancerIngress> ingress = s.getStatus() == null || s.getStatus().getLoadBalancer() == null ? null
         : s.getStatus().getLoadBalancer().getIngress();
     for (LoadBalancerIngress entry : Objects.requireNonNullElse(ingress, List.<LoadBalancerIngress>of())) {
-      if (entry.getPorts() != null && Stream.of(entry.getIp(), entry.getHostname())
-          .anyMatch(a -> a != null && addresses.contains(a))) {
+      if (entry.getPorts() != null && entry.getIp() != null && addresses.contains(entry.getIp())) { // addresses: IPs
         for (PortStatus p : entry.getPorts()) {
           if ("TCP".equals(p.getProtocol()) && p.getError() == null && p.getPort() != null) {
             out.add(p.getPort());
