@@ -28,16 +28,7 @@ class GatewayListenerPortsTest extends MockApiTest {
   static final long WAIT = 15;
 
   String config(int httpPort) throws Exception {
-    return """
-        listen:
-          http: "127.0.0.1:%d"
-        timeouts:
-          connect: 1s
-        kubernetes:
-          kubeconfig: %s
-          kubeProxyHealthPort: %d
-          gatewayClass: edgeport
-        """.formatted(httpPort, kubeconfig(), kubeProxy.port());
+    return apiConfig(httpPort, 0, "gatewayClass: edgeport", "");
   }
 
   void route(String name, String host, String section) {

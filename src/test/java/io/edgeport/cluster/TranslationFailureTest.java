@@ -28,25 +28,15 @@ class TranslationFailureTest extends MockApiTest {
   static final long WAIT = 15;
 
   String config(int httpPort) throws Exception {
-    return """
-        listen:
-          http: "127.0.0.1:%d"
-        timeouts:
-          connect: 1s
-        kubernetes:
-          kubeconfig: %s
-          kubeProxyHealthPort: %d
-          gatewayClass: edgeport
+    return apiConfig(httpPort, 0, "gatewayClass: edgeport", """
         domains:
           - host: later.example.com
             service: default/later-service
-        """.formatted(httpPort, kubeconfig(), kubeProxy.port());
+        """);
   }
 
-  @Test
-  void anObjectThatBreaksTheTranslationLeavesTheLastStateServingAndReloadsWhole() throws Exception {
-    createNodes(3);
-    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+  /** The GatewayClass edgeport serves and a Gateway "edge" of it with an HTTP listener on port 80. */
+  void edgeGateway() {
     kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class).resource(new GatewayClassBuilder()
         .withNewMetadata().withName("edgeport").endMetadata().withNewSpec()
         .withControllerName("edgeport.io/gateway-controller").endSpec().build()).create();
@@ -54,10 +44,22 @@ class TranslationFailureTest extends MockApiTest {
         .resource(new GatewayBuilder().withNewMetadata().withName("edge").withNamespace("default").endMetadata()
             .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("http").withProtocol("HTTP")
             .withPort(80).endListener().endSpec().build()).create();
+  }
+
+  /** An HTTPRoute for www.example.com on the Gateway "edge", to api-service. */
+  void wwwRoute() {
     kube.resources(HTTPRoute.class).inNamespace("default").resource(new HTTPRouteBuilder().withNewMetadata()
         .withName("www").withNamespace("default").endMetadata().withNewSpec().withHostnames("www.example.com")
         .addNewParentRef().withName("edge").endParentRef().addNewRule().addNewBackendRef().withName("api-service")
         .withPort(80).endBackendRef().endRule().endSpec().build()).create();
+  }
+
+  @Test
+  void anObjectThatBreaksTheTranslationLeavesTheLastStateServingAndReloadsWhole() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("api-service", nodes.port())).create();
+    edgeGateway();
+    wwwRoute();
     startGateway(config(Configs.freePort()), 1);
     Await.until(gateway, g -> g.status().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
         && g.status().unavailable().size() == 1, WAIT);
@@ -86,13 +88,7 @@ class TranslationFailureTest extends MockApiTest {
   void aServiceThatBreaksTheTranslationLeavesTheGatewayApiFollowed() throws Exception {
     createNodes(3);
     kube.services().resource(nodePortService("api-service", nodes.port())).create();
-    kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass.class).resource(new GatewayClassBuilder()
-        .withNewMetadata().withName("edgeport").endMetadata().withNewSpec()
-        .withControllerName("edgeport.io/gateway-controller").endSpec().build()).create();
-    kube.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inNamespace("default")
-        .resource(new GatewayBuilder().withNewMetadata().withName("edge").withNamespace("default").endMetadata()
-            .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("http").withProtocol("HTTP")
-            .withPort(80).endListener().endSpec().build()).create();
+    edgeGateway();
     startGateway(config(Configs.freePort()), 1);
 
     // a Service without a spec (the API server would default one; the mock does not)
@@ -102,10 +98,7 @@ class TranslationFailureTest extends MockApiTest {
     assertTrue(gateway.status().source().translationFailures().get(0)
         .contains("cannot translate the Nodes, Services and Ingresses"), gateway.status().source().translationFailures()
         .get(0));
-    kube.resources(HTTPRoute.class).inNamespace("default").resource(new HTTPRouteBuilder().withNewMetadata()
-        .withName("www").withNamespace("default").endMetadata().withNewSpec().withHostnames("www.example.com")
-        .addNewParentRef().withName("edge").endParentRef().addNewRule().addNewBackendRef().withName("api-service")
-        .withPort(80).endBackendRef().endRule().endSpec().build()).create();
+    wwwRoute();
     Await.until(gateway, g -> g.status().domains().stream().anyMatch(d -> d.host().equals("www.example.com"))
         && g.status().unavailable().size() == 1, WAIT);
     assertEquals(200, RawHttp.get(gateway.port(), "www.example.com", "/").status(),

@@ -82,9 +82,19 @@ public abstract class MockApiTest extends LiveNodesTest {
   /** @param httpsPort the HTTPS listener's port, or 0 for none */
   protected void startOnApi(int httpsPort, String extraKubernetes, String rest,
       io.edgeport.Edgeport.Extension... extensions) throws Exception {
-    startGateway("""
+    startGateway(apiConfig(0, httpsPort, extraKubernetes, rest), 2, extensions);
+  }
+
+  /**
+   * The config of a gateway on the mock API.
+   *
+   * @param httpPort  the HTTP listener's port, or 0 for a free one
+   * @param httpsPort the HTTPS listener's port, or 0 for none
+   */
+  protected String apiConfig(int httpPort, int httpsPort, String extraKubernetes, String rest) throws Exception {
+    return """
         listen:
-          http: "127.0.0.1:0"
+          http: "127.0.0.1:%d"
         %s
         timeouts:
           connect: 1s
@@ -92,8 +102,8 @@ public abstract class MockApiTest extends LiveNodesTest {
           kubeconfig: %s
           kubeProxyHealthPort: %d
         %s
-        %s""".formatted(httpsPort == 0 ? "" : "  https: \"127.0.0.1:" + httpsPort + "\"", kubeconfig(), kubeProxy.port(),
-        extraKubernetes.indent(2), rest), 2, extensions);
+        %s""".formatted(httpPort, httpsPort == 0 ? "" : "  https: \"127.0.0.1:" + httpsPort + "\"", kubeconfig(),
+        kubeProxy.port(), extraKubernetes.indent(2), rest);
   }
 
   /** A {@code kubernetes.io/tls} Secret holding {@code leaf}'s certificate and key. */
