@@ -108,6 +108,10 @@ public final class CertificateSources {
         LOG.warn("the cluster's certificates cannot be checked: {}; the ones served stay", ar.cause().toString());
         return Future.succeededFuture();
       }
+      if (!ar.result().equals(cluster)) {
+        LOG.info("serving {} certificate(s) from the cluster{}", ar.result().size(), ar.result().isEmpty() ? ""
+            : ": " + String.join(", ", ar.result().stream().map(c -> c.config().origin()).toList()));
+      }
       cluster = ar.result();
       served = Certificates.of(files, cluster);
       return Future.succeededFuture();

@@ -483,6 +483,16 @@ class GatewayApiEndToEndTest extends MockApiTest {
     assertTrue(dom.contains("host conflict: api.example.com: httproute default/api is not served"), "the conflict");
   }
 
+  /** Until the generation serves {@code count} certificates; a failure says which it serves. */
+  void awaitCertificates(int count) throws Exception {
+    try {
+      Await.until(gateway, g -> g.generation().certificates().all().size() == count, WAIT);
+    } catch (AssertionError e) {
+      throw new AssertionError("the generation serves " + gateway.generation().certificates().all().stream()
+          .map(c -> c.config().origin()).toList() + "; " + e.getMessage(), e);
+    }
+  }
+
   @Test
   void anHttpsListenerServesItsCertificateFromASecretThatAReferenceGrantAllows() throws Exception {
     kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("certs").endMetadata().build()).create();
@@ -509,7 +519,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
         .endSpec().build()).create();
     gatewayStatus("default", "edge", g -> has(listenerStatus(g, "https").getConditions(),
         "ResolvedRefs", "True", "ResolvedRefs") && listenerStatus(g, "https").getAttachedRoutes() == 1);
-    Await.until(gateway, g -> g.generation().certificates().all().size() == 1, WAIT);
+    awaitCertificates(1);
     assertTrue(TlsProbe.handshake(httpsPort, "shop.example.com", null).names().contains("shop.example.com"));
     Curl.Result r = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "shop.example.com:" + httpsPort
         + ":127.0.0.1", "https://shop.example.com:" + httpsPort + "/cart");
@@ -526,7 +536,7 @@ class GatewayApiEndToEndTest extends MockApiTest {
       return g;
     }));
     route("default", "blog", List.of("blog.example.com"), "default/edge/any", to("api-canary", prefix("/")));
-    Await.until(gateway, g -> g.generation().certificates().all().size() == 2, WAIT);
+    awaitCertificates(2);
     Curl.Result b = Curl.run("--cacert", ca.caCert().toString(), "--resolve", "blog.example.com:" + httpsPort
         + ":127.0.0.1", "https://blog.example.com:" + httpsPort + "/");
     assertEquals("200 2", b.writeOut(), b.stderr());
