@@ -7,6 +7,7 @@ import io.edgeport.tls.CertificateLoader;
 import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,17 +85,19 @@ public final class CertificateSources {
    * @return completes once the latest certificates asked for are served (then a new generation should serve them)
    */
   public Future<Void> follow(List<DiscoveredCertificate> next) {
-    if (next.equals(wanted)) {
-      return loading != null ? loading : Future.succeededFuture();
+    if (!next.equals(wanted)) {
+      wanted = next;
+      if (loading == null) {
+        // marked under way before it starts: a check done before its listener is attached completes it at once
+        Promise<Void> loaded = Promise.promise();
+        loading = loaded.future();
+        loadLatest().onComplete(ar -> {
+          loading = null;
+          loaded.complete();
+        });
+      } // else the load under way loads these too once it is done
     }
-    wanted = next;
-    if (loading == null) {
-      loading = loadLatest().eventually(() -> {
-        loading = null;
-        return Future.succeededFuture();
-      });
-    }
-    return loading; // a load under way loads these too once it is done
+    return loading != null ? loading : Future.succeededFuture();
   }
 
   private Future<Void> loadLatest() {
