@@ -34,7 +34,7 @@ public final class ConfigLoader {
   public record Loaded(EdgeportConfig config, List<Problem> warnings) {}
 
   static final String[] ROOT_KEYS = {"listen", "timeouts", "trustedProxies", "untrustedHeaders", "kubernetes", "nodes",
-      "domains", "admin", "accessLog", "shutdown", "tls", "limits"};
+      "domains", "admin", "accessLog", "shutdown", "tls", "limits", "acme"};
   /** A header name: RFC 9110's token. */
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -114,11 +114,16 @@ public final class ConfigLoader {
       domainsSection.serviceUses.forEach(s -> r.error(s, "service '" + s.text() + "' needs a 'kubernetes' section"));
     }
     List<CertificateConfig> tls = TlsSection.read(r, map.entries().get("tls"), baseDir());
-    checkHttps(map, listen, tls, domains, kubeEntry != null);
+    AcmeConfig acme = AcmeSection.read(r, map.entries().get("acme"), baseDir(), domainsSection.acmeOptedOut.keySet());
+    if (acme == null) {
+      domainsSection.acmeOptedOut.values().forEach(s -> r.warning(s, "acme: false has no effect without an 'acme'"
+          + " section"));
+    }
+    checkHttps(map, listen, tls, domains, kubeEntry != null, acme != null);
     return new EdgeportConfig(listen, timeouts, trusted, untrustedHeaders, nodes, domains, kubernetes,
         AdminSection.read(r, map.entries().get("admin")),
         AccessLogSection.read(r, map.entries().get("accessLog")),
-        ShutdownSection.read(r, map.entries().get("shutdown")), tls, limits);
+        ShutdownSection.read(r, map.entries().get("shutdown")), tls, limits, acme);
   }
 
   /** The config file's directory, which relative certificate paths start from. */
@@ -131,12 +136,20 @@ public final class ConfigLoader {
     }
   }
 
-  /** What spans listen, tls and domains: an HTTPS listener needs a certificate, a redirect needs the listener. */
+  /**
+   * What spans listen, tls, acme and domains: an HTTPS listener needs a certificate (or ACME to get them), ACME
+   * needs the HTTPS listener, a redirect needs the listener.
+   */
   private void checkHttps(MapNode root, ListenConfig listen, List<CertificateConfig> tls, List<Domain> domains,
-      boolean kubernetes) {
+      boolean kubernetes, boolean acme) {
     Entry listenEntry = root.entries().get("listen");
-    if (listen.https() != null && tls.isEmpty() && !kubernetes && !r.hasErrors()) {
-      r.error(listenEntry.line(), listenEntry.column(), "listen.https needs at least one certificate: add a 'tls' section");
+    if (listen.https() != null && tls.isEmpty() && !kubernetes && !acme && !r.hasErrors()) {
+      r.error(listenEntry.line(), listenEntry.column(), "listen.https needs at least one certificate: add a 'tls'"
+          + " section (or an 'acme' section to obtain them)");
+    }
+    if (acme && listen.https() == null) {
+      r.error(root.entries().get("acme").line(), root.entries().get("acme").column(), "acme: certificates are"
+          + " obtained for the HTTPS listener: set listen.https");
     }
     Entry tlsEntry = root.entries().get("tls");
     if (listen.https() == null && !tls.isEmpty()) {

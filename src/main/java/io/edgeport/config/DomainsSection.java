@@ -19,6 +19,7 @@ import io.edgeport.model.ServiceRef;
 import io.edgeport.net.HostNames;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,8 @@ final class DomainsSection {
   private final ConfigReader r;
   /** Where domains name a Service: an error without a {@code kubernetes} section. */
   final List<Scalar> serviceUses = new ArrayList<>();
+  /** The hosts that said {@code acme: false}, with where they said it. */
+  final Map<String, Node> acmeOptedOut = new LinkedHashMap<>();
 
   DomainsSection(ConfigReader r) {
     this.r = r;
@@ -74,7 +77,7 @@ final class DomainsSection {
     }
     r.checkKeys(map, "a domain", "host", "nodePort", "service", "port", "loadBalancing", "healthCheck", "retry",
         "paths", "redirectHttps", "hsts", "protocol", "allow", "deny", "rateLimit", "maxBodyBytes",
-        "backendProxyProtocol");
+        "backendProxyProtocol", "acme");
     Entry hostEntry = map.entries().get("host");
     if (hostEntry == null) {
       r.error(map, "domain without 'host'");
@@ -96,6 +99,9 @@ final class DomainsSection {
       r.error(hostNode, "host '" + host + "' is already configured at line " + first.line());
     }
     String origin = r.fileName + ":" + map.line();
+    if (!r.flag(map, "acme", where + " acme", true)) {
+      acmeOptedOut.put(host, map.entries().get("acme").value());
+    }
     HttpsPolicy https = new HttpsPolicy(r.flag(map, "redirectHttps", where + " redirectHttps", false),
         map.entries().containsKey("hsts") ? r.duration(map, "hsts", "", null) : null);
     ClientRules clients = ClientRulesSection.read(r, map);

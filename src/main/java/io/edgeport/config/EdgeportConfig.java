@@ -17,6 +17,7 @@ import java.util.List;
  * @param accessLog  the access log, or null: off
  * @param tls        the HTTPS listener's certificates (Ingress TLS adds to them)
  * @param limits     what one client may hold: header size and time, body pauses, requests per connection
+ * @param acme       certificates from an ACME CA for the hosts {@code tls} does not cover, or null: off
  */
 public record EdgeportConfig(
     ListenConfig listen,
@@ -30,7 +31,8 @@ public record EdgeportConfig(
     AccessLogConfig accessLog,
     ShutdownConfig shutdown,
     List<CertificateConfig> tls,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    AcmeConfig acme) {
 
   /**
    * Request headers that name the client or rewrite the target for the application behind (nginx's X-Real-IP,
@@ -44,7 +46,7 @@ public record EdgeportConfig(
   public EdgeportConfig(ListenAddress listen, Timeouts timeouts, List<Cidr> trustedProxies, List<String> nodes,
       List<Domain> domains) {
     this(new ListenConfig(listen, null, false), timeouts, trustedProxies, UNTRUSTED_HEADERS, nodes, domains, null,
-        null, null, ShutdownConfig.DEFAULTS, List.of(), LimitsConfig.DEFAULTS);
+        null, null, ShutdownConfig.DEFAULTS, List.of(), LimitsConfig.DEFAULTS, null);
   }
 
   public EdgeportConfig {
@@ -58,13 +60,13 @@ public record EdgeportConfig(
   /** A copy listening on other addresses (the CLI's {@code --port}, tests' free ports). */
   public EdgeportConfig withListen(ListenConfig other) {
     return new EdgeportConfig(other, timeouts, trustedProxies, untrustedHeaders, nodes, domains, kubernetes, admin,
-        accessLog, shutdown, tls, limits);
+        accessLog, shutdown, tls, limits, acme);
   }
 
   /** A copy with the admin listener on {@code other} (the CLI's {@code --admin}). */
   public EdgeportConfig withAdmin(ListenAddress other) {
     return new EdgeportConfig(listen, timeouts, trustedProxies, untrustedHeaders, nodes, domains, kubernetes, other,
-        accessLog, shutdown, tls, limits);
+        accessLog, shutdown, tls, limits, acme);
   }
 
   /** One line for logs and {@code check}. */
