@@ -1,7 +1,10 @@
 package io.edgeport.model;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a cluster source knows at one moment. Immutable; sources publish a new one on every change,
@@ -14,9 +17,12 @@ import java.util.Map;
  *                          served Gateways (an Ingress wins a host both ask for)
  * @param discoveredCertificates certificates that Ingress {@code spec.tls} and HTTPS Gateway listeners name, from
  *                          readable Secrets
+ * @param acmeRequests      the hosts that opted-in Ingresses, then Gateways, ask ACME certificates for (their Secret
+ *                          does not exist), one request per host: an Ingress's wins a host both ask for
  */
 public record ClusterState(List<String> nodes, Map<String, String> excludedNodes, Map<String, ServiceInfo> services,
-    List<Domain> discoveredDomains, List<DiscoveredCertificate> discoveredCertificates) {
+    List<Domain> discoveredDomains, List<DiscoveredCertificate> discoveredCertificates,
+    List<AcmeRequest> acmeRequests) {
 
   public ClusterState {
     nodes = List.copyOf(nodes);
@@ -24,23 +30,32 @@ public record ClusterState(List<String> nodes, Map<String, String> excludedNodes
     services = Map.copyOf(services);
     discoveredDomains = List.copyOf(discoveredDomains);
     discoveredCertificates = List.copyOf(discoveredCertificates);
+    acmeRequests = List.copyOf(acmeRequests);
   }
 
-  /** This state with more domains and certificates after its own (those of the Gateway API). */
-  public ClusterState plus(List<Domain> domains, List<DiscoveredCertificate> certificates) {
-    if (domains.isEmpty() && certificates.isEmpty()) {
+  /**
+   * This state with more domains, certificates and ACME requests after its own (those of the Gateway API); a request
+   * for a host this state asks for already is left out.
+   */
+  public ClusterState plus(List<Domain> domains, List<DiscoveredCertificate> certificates,
+      List<AcmeRequest> requests) {
+    if (domains.isEmpty() && certificates.isEmpty() && requests.isEmpty()) {
       return this;
     }
-    List<Domain> d = new java.util.ArrayList<>(discoveredDomains);
+    List<Domain> d = new ArrayList<>(discoveredDomains);
     d.addAll(domains);
-    List<DiscoveredCertificate> c = new java.util.ArrayList<>(discoveredCertificates);
+    List<DiscoveredCertificate> c = new ArrayList<>(discoveredCertificates);
     c.addAll(certificates);
-    return new ClusterState(nodes, excludedNodes, services, d, c);
+    List<AcmeRequest> r = new ArrayList<>(acmeRequests);
+    Set<String> asked = new HashSet<>();
+    acmeRequests.forEach(a -> asked.add(a.host()));
+    requests.stream().filter(a -> asked.add(a.host())).forEach(r::add);
+    return new ClusterState(nodes, excludedNodes, services, d, c, r);
   }
 
   public ClusterState(List<String> nodes, Map<String, String> excludedNodes, Map<String, ServiceInfo> services,
       List<Domain> ingressDomains) {
-    this(nodes, excludedNodes, services, ingressDomains, List.of());
+    this(nodes, excludedNodes, services, ingressDomains, List.of(), List.of());
   }
 
   /** A cluster that is just a list of node addresses. */

@@ -1,5 +1,6 @@
 package io.edgeport.translate;
 
+import io.edgeport.model.AcmeRequest;
 import io.edgeport.model.BackendRef;
 import io.edgeport.model.DiscoveredCertificate;
 import io.edgeport.model.Domain;
@@ -26,8 +27,8 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Ingresses of the served class → {@link Domain}s (rules and paths) and {@link DiscoveredCertificate}s
- * ({@code spec.tls}). What is not served is told to {@code log}, one note per cause.
+ * Ingresses of the served class → {@link Domain}s (rules and paths), {@link DiscoveredCertificate}s and
+ * {@link AcmeRequest}s ({@code spec.tls}). What is not served is told to {@code log}, one note per cause.
  */
 public final class IngressTranslator {
   public static final String CLASS_ANNOTATION = "kubernetes.io/ingress.class";
@@ -113,44 +114,58 @@ public final class IngressTranslator {
   }
 
   /**
-   * Each {@code spec.tls} entry whose Secret could be read and is a TLS Secret, for its hosts (the
-   * Ingress's rule hosts when it lists none). Whether the certificate is valid and covers them is
-   * checked where it is loaded.
+   * What the served Ingresses' {@code spec.tls} entries give.
    *
-   * @param secrets the Secrets that {@link #tlsSecrets} names, by "namespace/name", as read
+   * @param certificates an entry's certificate, from its Secret
+   * @param acmeRequests the hosts of the entries of opted-in Ingresses ({@link KubernetesTranslator#ACME_ANNOTATION})
+   *                     that name no Secret, or one that does not exist; one request per host, the oldest Ingress's
    */
-  public static List<DiscoveredCertificate> certificates(List<Ingress> served, Map<String, Secret> secrets,
-      Consumer<String> log) {
-    List<DiscoveredCertificate> out = new ArrayList<>();
+  public record Tls(List<DiscoveredCertificate> certificates, List<AcmeRequest> acmeRequests) {}
+
+  /**
+   * Each {@code spec.tls} entry: a certificate for its hosts when its Secret could be read and is a TLS Secret (whether
+   * the certificate is valid and covers them is checked where it is loaded); for an opted-in Ingress, ACME requests for
+   * them when it names no Secret or one that does not exist. A Secret that exists but is no TLS Secret stays a mistake
+   * to tell, not one to paper over with an ACME certificate; one that could not be read may exist, so nothing is asked
+   * for it either.
+   */
+  public static Tls tls(List<Ingress> served, SecretsRead secrets, Consumer<String> log) {
+    List<DiscoveredCertificate> certificates = new ArrayList<>();
+    Map<String, AcmeRequest> acme = new LinkedHashMap<>();
     for (Ingress ing : served) {
       String id = id(ing);
+      boolean optedIn = KubernetesTranslator.acme(ing, "ingress " + id, log);
       for (IngressTLS tls : tlsOf(ing)) {
-        if (tls.getSecretName() == null) {
+        String ref = tls.getSecretName() == null ? null : ing.getMetadata().getNamespace() + "/" + tls.getSecretName();
+        if (optedIn && (ref == null || secrets.missing().contains(ref))) {
+          hosts(ing, tls).forEach(h -> acme.putIfAbsent(h, new AcmeRequest(h, "ingress " + id)));
+          continue;
+        }
+        if (ref == null) {
           log.accept("ingress " + id + ": a tls entry without secretName is not served");
           continue;
         }
-        String ref = ing.getMetadata().getNamespace() + "/" + tls.getSecretName();
-        Secret secret = secrets.get(ref);
+        Secret secret = secrets.found().get(ref);
         Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
         if (!data.containsKey("tls.crt") || !data.containsKey("tls.key")) {
           log.accept("ingress " + id + ": secret " + ref + (secret == null ? " cannot be read (missing, or no RBAC"
               + " access)" : " has no tls.crt and tls.key") + "; its hosts are not served over HTTPS");
           continue;
         }
-        List<String> hosts = new ArrayList<>();
-        List<String> named = tls.getHosts() == null || tls.getHosts().isEmpty() ? ruleHosts(ing) : tls.getHosts();
-        for (String h : named) {
-          if (HostNames.configHostError(h) == null) {
-            hosts.add(HostNames.canonical(h));
-          }
-        }
+        List<String> hosts = hosts(ing, tls);
         if (!hosts.isEmpty()) {
-          out.add(new DiscoveredCertificate(hosts, KubernetesTranslator.decode(data.get("tls.crt")),
+          certificates.add(new DiscoveredCertificate(hosts, KubernetesTranslator.decode(data.get("tls.crt")),
               KubernetesTranslator.decode(data.get("tls.key")), "ingress " + id + " secret " + tls.getSecretName()));
         }
       }
     }
-    return out;
+    return new Tls(List.copyOf(certificates), List.copyOf(acme.values()));
+  }
+
+  /** A tls entry's hosts, canonical (the Ingress's rule hosts when it lists none), but those that are no host names. */
+  private static List<String> hosts(Ingress ing, IngressTLS tls) {
+    List<String> named = tls.getHosts() == null || tls.getHosts().isEmpty() ? ruleHosts(ing) : tls.getHosts();
+    return named.stream().filter(h -> HostNames.configHostError(h) == null).map(HostNames::canonical).toList();
   }
 
   private static String id(Ingress ing) {

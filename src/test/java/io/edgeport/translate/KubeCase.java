@@ -5,9 +5,12 @@ import io.edgeport.config.KubernetesConfig;
 import io.edgeport.support.Golden;
 import io.edgeport.support.KubeObjects;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A golden case of the Kubernetes translators: its API objects, and its {@code kubernetes:} section — the document
@@ -24,10 +27,17 @@ record KubeCase(KubeObjects objects, KubernetesConfig config) {
         .kubernetes());
   }
 
-  /** The case's Secrets by "namespace/name": the ones that could be read. */
-  Map<String, Secret> secrets() {
-    Map<String, Secret> out = new LinkedHashMap<>();
-    objects.of(Secret.class).forEach(s -> out.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s));
-    return out;
+  /**
+   * The Secrets as the source would read them: the case's are found, and the others that served Ingresses name do
+   * not exist.
+   */
+  SecretsRead secrets() {
+    Map<String, Secret> found = new LinkedHashMap<>();
+    objects.of(Secret.class).forEach(s -> found.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(),
+        s));
+    Set<String> missing = new TreeSet<>(config.ingressClass() == null ? Set.of()
+        : IngressTranslator.tlsSecrets(IngressTranslator.served(objects.of(Ingress.class), config.ingressClass())));
+    missing.removeAll(found.keySet());
+    return new SecretsRead(found, missing);
   }
 }

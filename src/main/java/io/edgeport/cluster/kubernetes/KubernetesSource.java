@@ -8,6 +8,7 @@ import io.edgeport.model.ServiceInfo;
 import io.edgeport.translate.IngressTranslator;
 import io.edgeport.translate.KubernetesTranslator;
 import io.edgeport.translate.LoadBalancerTranslator;
+import io.edgeport.translate.SecretsRead;
 import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -123,8 +124,11 @@ public final class KubernetesSource {
   private boolean closed;
   /** The close under way or done: a second close waits for the first. */
   private Future<Void> closing;
-  /** The Ingress TLS Secrets as last read, by "namespace/name"; and which names that read was for. */
-  private Map<String, Secret> secrets = Map.of();
+  /**
+   * The Secrets of Ingress TLS and HTTPS Gateway listeners as last read: those found, and those the API says do not
+   * exist (a failed read is neither, so it asks for no ACME certificate); and which names that read was for.
+   */
+  private SecretsRead secrets = SecretsRead.NONE;
   private Set<String> secretsRead = Set.of();
   private boolean readingSecrets;
   private volatile Runnable afterRebuild = () -> { };
@@ -400,7 +404,7 @@ public final class KubernetesSource {
     if (core == null) {
       return; // nothing could be translated yet: the start fails
     }
-    ClusterState next = core.plus(gatewayApi.domains(), gatewayApi.certificates());
+    ClusterState next = core.plus(gatewayApi.domains(), gatewayApi.certificates(), gatewayApi.acmeRequests());
     gatewayApi.notes().forEach(this::noteOnce);
     logExclusions(next.excludedNodes());
     if (!next.equals(last)) {
@@ -533,25 +537,28 @@ public final class KubernetesSource {
     readingSecrets = true;
     List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
     return vertx.executeBlocking(() -> {
-      Map<String, Secret> read = new TreeMap<>();
+      Map<String, Secret> found = new TreeMap<>();
+      Set<String> missing = new TreeSet<>();
       for (String ref : wanted) {
         int slash = ref.indexOf('/');
         try {
           Secret s = client.secrets().inNamespace(ref.substring(0, slash)).withName(ref.substring(slash + 1)).get();
           if (s != null) {
-            read.put(ref, s);
+            found.put(ref, s);
+          } else {
+            missing.add(ref); // fabric8's get() is null only for a 404; a refusal (403) throws
           }
         } catch (RuntimeException e) {
           problems.add("secret " + ref + ": cannot read it: " + describe(e));
         }
       }
-      return read;
+      return new SecretsRead(found, missing);
     }, false).map(read -> {
       readingSecrets = false;
       problems.forEach(this::noteOnce);
       secretsRead = wanted;
       if (!read.equals(secrets)) {
-        secrets = Map.copyOf(read);
+        secrets = read;
         rebuilds.request();
       }
       return (Void) null;

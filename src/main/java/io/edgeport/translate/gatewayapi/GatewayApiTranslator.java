@@ -1,14 +1,16 @@
 package io.edgeport.translate.gatewayapi;
 
+import io.edgeport.model.AcmeRequest;
 import io.edgeport.model.DiscoveredCertificate;
 import io.edgeport.model.Domain;
 import io.edgeport.translate.KubernetesTranslator;
+import io.edgeport.translate.SecretsRead;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,9 @@ import java.util.Set;
  *   <li>A backendRef that cannot be used (another kind, not permitted, no port) takes its share of requests and
  *       answers them 500; a Service that does not exist (or has no nodePort) answers 503, like an Ingress
  *       backend, and its ResolvedRefs is False (BackendNotFound).</li>
+ *   <li>On a Gateway annotated {@code edgeport.io/acme: "true"}, an HTTPS listener without certificateRefs, or whose
+ *       refs name Secrets that do not exist, is served with an ACME certificate for its hostname: its refs resolve
+ *       (ResolvedRefs True). Without a hostname it cannot be (InvalidCertificateRef).</li>
  * </ul>
  */
 public final class GatewayApiTranslator {
@@ -50,11 +55,13 @@ public final class GatewayApiTranslator {
 
   /** The objects the translation is made from, as the informers hold them. */
   public record Inputs(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
-      List<ReferenceGrant> grants, List<Namespace> namespaces, Set<String> services, Map<String, Secret> secrets) {}
+      List<ReferenceGrant> grants, List<Namespace> namespaces, Set<String> services, SecretsRead secrets) {}
 
   /**
    * @param domains      the hosts that attached routes serve ({@link Domain#gatewayApi()})
    * @param certificates the HTTPS listeners' certificates, from readable Secrets
+   * @param acmeRequests the hostnames of opted-in Gateways' HTTPS listeners whose Secrets do not exist, one request
+   *     per host ({@link GatewayListeners})
    * @param secrets      the Secrets ("namespace/name") that HTTPS listeners may use: to read
    * @param classStatus  the status of the served GatewayClass, by name
    * @param gatewayStatus the status of each served Gateway, by "namespace/name"
@@ -62,14 +69,17 @@ public final class GatewayApiTranslator {
    *     parents
    * @param notes        why something is not served, for the log
    */
-  public record Result(List<Domain> domains, List<DiscoveredCertificate> certificates, Set<String> secrets,
-      Map<String, ObjectStatus.GatewayClass> classStatus, Map<String, ObjectStatus.Gateway> gatewayStatus,
-      Map<String, ObjectStatus.Route> routeStatus, List<String> notes) {
-    public static final Result EMPTY = new Result(List.of(), List.of(), Set.of(), Map.of(), Map.of(), Map.of(), List.of());
+  public record Result(List<Domain> domains, List<DiscoveredCertificate> certificates,
+      List<AcmeRequest> acmeRequests, Set<String> secrets, Map<String, ObjectStatus.GatewayClass> classStatus,
+      Map<String, ObjectStatus.Gateway> gatewayStatus, Map<String, ObjectStatus.Route> routeStatus,
+      List<String> notes) {
+    public static final Result EMPTY = new Result(List.of(), List.of(), List.of(), Set.of(), Map.of(), Map.of(),
+        Map.of(), List.of());
 
     public Result {
       domains = List.copyOf(domains);
       certificates = List.copyOf(certificates);
+      acmeRequests = List.copyOf(acmeRequests);
       secrets = Set.copyOf(secrets);
       classStatus = Map.copyOf(classStatus);
       gatewayStatus = Map.copyOf(gatewayStatus);
@@ -100,7 +110,9 @@ public final class GatewayApiTranslator {
       gatewayStatus.put(GatewayApiObjects.key(g), GatewayStatuses.of(g,
           listeners.slots().stream().filter(s -> s.gateway() == g).toList(), routes.attached(), publishAddress));
     }
-    return new Result(routes.domains(), listeners.certificates(), listeners.secrets(),
-        Map.of(className, GatewayStatuses.of(ours)), gatewayStatus, routes.status(), routes.notes());
+    List<String> notes = new ArrayList<>(listeners.notes());
+    notes.addAll(routes.notes());
+    return new Result(routes.domains(), listeners.certificates(), listeners.acmeRequests(), listeners.secrets(),
+        Map.of(className, GatewayStatuses.of(ours)), gatewayStatus, routes.status(), notes);
   }
 }

@@ -3,6 +3,7 @@ package io.edgeport.translate.gatewayapi;
 import static io.edgeport.translate.gatewayapi.Condition.fails;
 import static io.edgeport.translate.gatewayapi.Condition.holds;
 
+import io.edgeport.model.AcmeRequest;
 import io.edgeport.model.DiscoveredCertificate;
 import io.edgeport.net.HostNames;
 import io.edgeport.translate.KubernetesTranslator;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +48,33 @@ final class GatewayListeners {
   /**
    * @param slots        every listener of the served Gateways, Gateway by Gateway, in their order
    * @param certificates what the HTTPS listeners' readable Secrets hold
+   * @param acmeRequests the hostnames of the Programmed HTTPS listeners of opted-in Gateways that need an ACME
+   *                     certificate, one request per host (the oldest Gateway's)
    * @param secrets      the Secrets ("namespace/name") that HTTPS listeners may use: to read
+   * @param notes        what is wrong with a Gateway that its status does not say, for the log
    */
-  record Evaluated(List<Slot> slots, List<DiscoveredCertificate> certificates, Set<String> secrets) {}
+  record Evaluated(List<Slot> slots, List<DiscoveredCertificate> certificates, List<AcmeRequest> acmeRequests,
+      Set<String> secrets, List<String> notes) {}
+
+  /**
+   * What an HTTPS listener's certificates give.
+   *
+   * @param problem ResolvedRefs False for its last bad ref, or null
+   * @param acme    it is served with an ACME certificate for its hostname (its Gateway opted in, and it has no
+   *                certificateRefs or one names a Secret that does not exist)
+   */
+  private record Tls(Condition problem, boolean acme) {
+    static final Tls NONE = new Tls(null, false);
+  }
 
   static Evaluated evaluate(List<Gateway> gateways, Inputs in, EdgeListeners edge) {
     List<Slot> slots = new ArrayList<>();
     Set<String> secrets = new TreeSet<>();
     List<DiscoveredCertificate> certificates = new ArrayList<>();
+    Map<String, AcmeRequest> acme = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
     for (Gateway g : gateways) {
+      boolean optedIn = KubernetesTranslator.acme(g, "gateway " + GatewayApiObjects.key(g), notes::add);
       Set<String> seen = new LinkedHashSet<>();
       for (Listener l : GatewayApiObjects.listeners(g)) {
         int port = l.getPort() == null ? 0 : l.getPort();
@@ -64,12 +84,15 @@ final class GatewayListeners {
         boolean conflicted = !seen.add(port + "/" + Objects.requireNonNullElse(l.getHostname(), ""));
         List<String> kinds = new ArrayList<>();
         Condition refs = kinds(l, kinds);
-        if (https && refused == null) {
-          Condition tls = certificates(g, l, in, secrets, certificates);
-          refs = tls != null ? tls : refs;
-        }
+        Tls tls = https && refused == null ? certificates(g, l, optedIn, in, secrets, certificates) : Tls.NONE;
+        refs = tls.problem() != null ? tls.problem() : refs;
         boolean usable = refused == null && !conflicted && !kinds.isEmpty()
             && (refs == null || refs.reason() == Reason.InvalidRouteKinds);
+        if (usable && tls.acme()) {
+          String host = HostNames.canonical(l.getHostname());
+          acme.putIfAbsent(host, new AcmeRequest(host, "gateway " + GatewayApiObjects.key(g) + " listener "
+              + l.getName()));
+        }
         List<Condition> conditions = List.of(
             refused != null ? refused : conflicted
                 ? fails(Type.Accepted, Reason.HostnameConflict, "another listener has the same port and hostname")
@@ -80,7 +103,8 @@ final class GatewayListeners {
         slots.add(new Slot(g, l, https, usable, kinds, conditions));
       }
     }
-    return new Evaluated(List.copyOf(slots), List.copyOf(certificates), Set.copyOf(secrets));
+    return new Evaluated(List.copyOf(slots), List.copyOf(certificates), List.copyOf(acme.values()),
+        Set.copyOf(secrets), List.copyOf(notes));
   }
 
   /** Accepted False when edgeport has no listener of this protocol and port, else null. */
@@ -124,18 +148,25 @@ final class GatewayListeners {
     return refs;
   }
 
-  /** The Secrets of an HTTPS listener, read into certificates; ResolvedRefs False for its last bad ref, or null. */
-  private static Condition certificates(Gateway g, Listener l, Inputs in, Set<String> wanted,
+  /**
+   * The Secrets of an HTTPS listener, read into certificates. On an opted-in Gateway ({@code optedIn}), no
+   * certificateRefs, or a ref to a Secret that does not exist, asks an ACME certificate for its hostname instead; a
+   * Secret that exists but is no TLS Secret stays a bad ref (a user's broken Secret is not papered over), and so does
+   * one that could not be read (it may exist).
+   */
+  private static Tls certificates(Gateway g, Listener l, boolean optedIn, Inputs in, Set<String> wanted,
       List<DiscoveredCertificate> out) {
-    if (l.getTls() == null || l.getTls().getCertificateRefs() == null || l.getTls().getCertificateRefs().isEmpty()) {
-      return fails(Type.ResolvedRefs, Reason.InvalidCertificateRef, "an HTTPS listener needs tls.certificateRefs");
+    if (l.getTls() != null && l.getTls().getMode() != null && !l.getTls().getMode().equals("Terminate")) {
+      return new Tls(fails(Type.ResolvedRefs, Reason.InvalidCertificateRef,
+          "tls mode " + l.getTls().getMode() + " is not supported (edgeport terminates TLS)"), false);
     }
-    if (l.getTls().getMode() != null && !l.getTls().getMode().equals("Terminate")) {
-      return fails(Type.ResolvedRefs, Reason.InvalidCertificateRef,
-          "tls mode " + l.getTls().getMode() + " is not supported (edgeport terminates TLS)");
+    if (l.getTls() == null || l.getTls().getCertificateRefs() == null || l.getTls().getCertificateRefs().isEmpty()) {
+      return optedIn ? acme(l) : new Tls(fails(Type.ResolvedRefs, Reason.InvalidCertificateRef,
+          "an HTTPS listener needs tls.certificateRefs"), false);
     }
     String gwNs = g.getMetadata().getNamespace();
     Condition problem = null;
+    boolean missing = false;
     for (SecretObjectReference ref : l.getTls().getCertificateRefs()) {
       String ns = Objects.requireNonNullElse(ref.getNamespace(), gwNs);
       if (!Objects.requireNonNullElse(ref.getGroup(), "").isEmpty()
@@ -151,7 +182,11 @@ final class GatewayListeners {
       }
       String id = ns + "/" + ref.getName();
       wanted.add(id);
-      Secret secret = in.secrets().get(id);
+      if (optedIn && in.secrets().missing().contains(id)) {
+        missing = true;
+        continue;
+      }
+      Secret secret = in.secrets().found().get(id);
       Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
       if (!data.containsKey("tls.crt") || !data.containsKey("tls.key")) {
         problem = fails(Type.ResolvedRefs, Reason.InvalidCertificateRef,
@@ -163,6 +198,17 @@ final class GatewayListeners {
           KubernetesTranslator.decode(data.get("tls.key")),
           "gateway " + GatewayApiObjects.key(g) + " listener " + l.getName() + " secret " + id));
     }
-    return problem;
+    return problem != null ? new Tls(problem, false) : missing ? acme(l) : Tls.NONE;
+  }
+
+  /** An ACME certificate for the listener's hostname, or ResolvedRefs False when it has none it can be issued for. */
+  private static Tls acme(Listener l) {
+    if (l.getHostname() == null) {
+      return new Tls(fails(Type.ResolvedRefs, Reason.InvalidCertificateRef,
+          "an ACME certificate needs the listener's hostname"), false);
+    }
+    String error = HostNames.configHostError(l.getHostname());
+    return error == null ? new Tls(null, true) : new Tls(fails(Type.ResolvedRefs, Reason.InvalidCertificateRef,
+        "an ACME certificate needs a host name: " + error), false);
   }
 }

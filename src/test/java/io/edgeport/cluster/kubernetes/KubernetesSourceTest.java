@@ -1,10 +1,15 @@
 package io.edgeport.cluster.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.model.AcmeRequest;
 import io.edgeport.model.ClusterState;
+import io.edgeport.translate.KubernetesTranslator;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vertx.core.Context;
@@ -17,16 +22,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The source alone against the CRUD mock API: bursts become one cluster state, an unchanged one is not republished. */
+/**
+ * The source alone against the CRUD mock API: bursts become one cluster state, an unchanged one is not republished;
+ * the Secrets it reads tell a missing one from one not read yet.
+ */
 @EnableKubernetesMockClient(crud = true)
 @ExtendWith(VertxExtension.class)
 class KubernetesSourceTest {
-  static final KubernetesConfig CONFIG = new KubernetesConfig(null, null, List.of("InternalIP"), Map.of(), null, null,
-      KubernetesConfig.NodeHealth.KUBE_PROXY, 10256);
+  static final KubernetesConfig CONFIG = new KubernetesConfig(null, null, List.of("InternalIP"), Map.of(), "edgeport",
+      null, KubernetesConfig.NodeHealth.KUBE_PROXY, 10256);
 
   KubernetesClient client; // injected by the mock server extension
   Context context;
@@ -66,5 +75,43 @@ class KubernetesSourceTest {
         .endMetadata().build());
     again.await(20, TimeUnit.SECONDS);
     assertEquals(2, published.size(), "an annotation changes nothing routing uses: nothing is republished");
+  }
+
+  /**
+   * Two Ingresses opted into ACME: the one whose Secret the API says does not exist asks for an ACME certificate,
+   * the one whose Secret exists is served from it; and no state published before that Secret was read asked for a
+   * certificate for its host.
+   */
+  @Test
+  void anAcmeRequestIsMadeOnlyForASecretThatDoesNotExist() throws Exception {
+    client.secrets().resource(new SecretBuilder().withNewMetadata().withName("blog-tls").withNamespace("default")
+        .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", "Q0VSVA==").addToData("tls.key", "S0VZ")
+        .build()).create();
+    for (String name : List.of("shop", "blog")) {
+      client.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata().withName(name)
+          .withNamespace("default").addToAnnotations(KubernetesTranslator.ACME_ANNOTATION, "true").endMetadata()
+          .withNewSpec().withIngressClassName("edgeport").addNewTl().withSecretName(name + "-tls").endTl()
+          .addNewRule().withHost(name + ".example.com").withNewHttp().addNewPath().withPath("/").withPathType("Prefix")
+          .withNewBackend().withNewService().withName("web").withNewPort().withNumber(80).endPort().endService()
+          .endBackend().endPath().endHttp().endRule().endSpec().build()).create();
+    }
+    ClusterState state = publishedUntil(s -> s.discoveredCertificates().size() == 1, 20);
+    assertEquals(List.of(new AcmeRequest("shop.example.com", "ingress default/shop")), state.acmeRequests());
+    assertEquals("ingress default/blog secret blog-tls", state.discoveredCertificates().get(0).origin());
+    assertTrue(published.stream().flatMap(s -> s.acmeRequests().stream()).noneMatch(r -> r.host().startsWith("blog")),
+        "a Secret not read yet is not taken for a missing one: " + published);
+  }
+
+  /** The last state published once it satisfies {@code wanted}, waiting on the source's rebuilds, at most that long. */
+  ClusterState publishedUntil(Predicate<ClusterState> wanted, long seconds) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      Future<Void> rebuilt = nextRebuild(); // before the check: a rebuild in between is not missed
+      ClusterState last = published.get(published.size() - 1);
+      if (wanted.test(last)) {
+        return last;
+      }
+      rebuilt.await(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
   }
 }

@@ -1,11 +1,15 @@
 package io.edgeport.translate.gatewayapi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgeport.support.Golden;
 import io.edgeport.support.KubeObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.EdgeListeners;
+import io.edgeport.translate.SecretsRead;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Result;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -15,22 +19,26 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Gateway API objects → {@link GatewayApiTranslator.Result} (domains, certificates, Secrets to read, notes, and the
- * statuses as typed conditions), on the golden cases in {@code golden/gatewayapi}.
+ * Gateway API objects → {@link GatewayApiTranslator.Result} (domains, certificates, ACME requests, Secrets to read,
+ * notes, and the statuses as typed conditions), on the golden cases in {@code golden/gatewayapi}.
  *
  * <p>A case's {@code NAME.in.yaml} holds the API objects as the informers would: GatewayClasses, Gateways,
- * HTTPRoutes, ReferenceGrants ({@code v1beta1}), Namespaces, Services (only their names count) and Secrets. The
- * translator's parameters come from a document without {@code kind} (the first, by habit), every key optional:
+ * HTTPRoutes, ReferenceGrants ({@code v1beta1}), Namespaces, Services (only their names count) and Secrets (those
+ * the translation names that the case does not hold do not exist). The translator's parameters come from a document
+ * without {@code kind} (the first, by habit), every key optional:
  * <pre>
  * gatewayClass: edgeport     # kubernetes.gatewayClass (default edgeport)
  * httpPort: 80               # edgeport's bound HTTP port (default 80)
@@ -54,12 +62,8 @@ class GatewayApiGoldenTest {
     }
   }
 
-  @TestFactory
-  Stream<DynamicTest> cases() {
-    return Golden.cases("gatewayapi", GatewayApiGoldenTest::translate);
-  }
-
-  static GatewayApiTranslator.Result translate(Path in) throws Exception {
+  /** The case's parameters (its document without {@code kind}), the defaults for those it does not give. */
+  private static Parameters parameters(Path in) throws Exception {
     Parameters p = Parameters.DEFAULT;
     for (String doc : Golden.documents(in)) {
       boolean onlyComments = doc.lines().allMatch(l -> l.isBlank() || l.startsWith("#"));
@@ -68,10 +72,44 @@ class GatewayApiGoldenTest {
         p = given == null ? p : given.or(p);
       }
     }
+    return p;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> cases() {
+    return Golden.cases("gatewayapi", GatewayApiGoldenTest::translate);
+  }
+
+  /**
+   * A Secret not read yet (the Gateway is new), or whose read failed (no RBAC access), may exist: an opted-in
+   * Gateway's listener that names it asks no ACME certificate; its ref is unresolved, as on any Gateway.
+   */
+  @Test
+  void secretNotKnownToBeMissingAsksForNothing() throws Exception {
+    Path in = Path.of("src/test/resources/golden/gatewayapi/acme-listener-missing-ref.in.yaml");
+    Result r = translate(KubeObjects.read(in), SecretsRead.NONE, parameters(in));
+    assertEquals(List.of(), r.acmeRequests());
+    ObjectStatus.Listener https = r.gatewayStatus().get("default/edge").listeners().get(1);
+    assertEquals(new Condition(Condition.Type.ResolvedRefs, false, Condition.Reason.InvalidCertificateRef,
+        "secret default/shop-tls cannot be read"), https.conditions().get(2));
+    assertEquals(List.of(), r.domains()); // not Programmed: its route does not attach
+  }
+
+  static Result translate(Path in) throws Exception {
+    Parameters p = parameters(in);
     KubeObjects objects = KubeObjects.read(in);
+    Map<String, Secret> found = new LinkedHashMap<>();
+    objects.of(Secret.class).forEach(s -> found.put(GatewayApiObjects.key(s), s));
+    // as the source does: the Secrets the translation names are read (the case's are found, the others do not
+    // exist), then it translates again
+    Result named = translate(objects, new SecretsRead(found, Set.of()), p);
+    Set<String> missing = new TreeSet<>(named.secrets());
+    missing.removeAll(found.keySet());
+    return translate(objects, new SecretsRead(found, missing), p);
+  }
+
+  static Result translate(KubeObjects objects, SecretsRead secrets, Parameters p) {
     Set<String> services = objects.of(Service.class).stream().map(GatewayApiObjects::key).collect(Collectors.toSet());
-    Map<String, Secret> secrets = new LinkedHashMap<>();
-    objects.of(Secret.class).forEach(s -> secrets.put(GatewayApiObjects.key(s), s));
     Inputs inputs = new Inputs(objects.of(GatewayClass.class), objects.of(Gateway.class), objects.of(HTTPRoute.class),
         objects.of(ReferenceGrant.class), objects.of(Namespace.class), services, secrets);
     return GatewayApiTranslator.build(inputs, p.gatewayClass(), new EdgeListeners(p.httpPort(), p.httpsPort()),

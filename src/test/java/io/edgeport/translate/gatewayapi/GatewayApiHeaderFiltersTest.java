@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.model.Domain;
 import io.edgeport.model.RequestConditions.NameValue;
+import io.edgeport.translate.SecretsRead;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.EdgeListeners;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Result;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilterBuilder;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class GatewayApiHeaderFiltersTest {
         List.of(new GatewayBuilder().withNewMetadata().withName("edge").withNamespace("default").endMetadata()
             .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("http").withProtocol("HTTP")
             .withPort(80).endListener().endSpec().build()),
-        List.of(route), List.of(), List.of(), Set.of("default/api"), Map.of());
+        List.of(route), List.of(), List.of(), Set.of("default/api"), SecretsRead.NONE);
     Result result = GatewayApiTranslator.build(in, "edgeport", new EdgeListeners(80, 0), null);
     Condition accepted = result.routeStatus().get("default/r").parents().get(0).conditions().stream()
         .filter(c -> c.type() == Condition.Type.Accepted).findFirst().orElseThrow();
