@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class Certificates {
   public static final Certificates NONE = new Certificates(List.of());
+  /** The ALPN protocol of ACME's TLS-ALPN-01 validation handshakes (RFC 8737). */
+  public static final String ACME_TLS_1 = "acme-tls/1";
 
   private final List<ServedCertificate> all;
   private final Map<String, ServedCertificate> exact = new HashMap<>();
@@ -19,9 +21,19 @@ public final class Certificates {
   private final Map<String, ServedCertificate> wildcard = new HashMap<>();
   private final Map<String, ServedCertificate> byAlias = new HashMap<>();
   private final ServedCertificate fallback;
+  /** TLS-ALPN-01: host → the validation certificate of an order under way, served only to {@code acme-tls/1}. */
+  private final Map<String, ServedCertificate> validation;
 
   Certificates(List<ServedCertificate> all) {
+    this(all, null, Map.of());
+  }
+
+  /** @param placeholder the fallback when no configured certificate is one (ACME is on), or null */
+  private Certificates(List<ServedCertificate> all, ServedCertificate placeholder,
+      Map<String, ServedCertificate> validation) {
     this.all = List.copyOf(all);
+    this.validation = Map.copyOf(validation);
+    validation.values().forEach(c -> byAlias.put(c.alias(), c));
     ServedCertificate chosenDefault = null;
     for (ServedCertificate c : this.all) {
       byAlias.put(c.alias(), c);
@@ -35,6 +47,10 @@ public final class Certificates {
       if (c.config().isDefault() && chosenDefault == null) {
         chosenDefault = c;
       }
+    }
+    if (chosenDefault == null && placeholder != null) {
+      chosenDefault = this.all.stream().filter(c -> c.config().cert() != null).findFirst().orElse(placeholder);
+      byAlias.put(placeholder.alias(), placeholder);
     }
     this.fallback = chosenDefault != null ? chosenDefault : this.all.isEmpty() ? null : this.all.get(0);
   }
@@ -50,6 +66,28 @@ public final class Certificates {
     List<ServedCertificate> all = new java.util.ArrayList<>(configured.all);
     all.addAll(fromCluster);
     return new Certificates(all);
+  }
+
+  /**
+   * The config's certificates, the cluster's, then those obtained by ACME (for hosts the others do not name); a host
+   * without one gets the configured default, or the first configured certificate, or else {@code placeholder}.
+   *
+   * @param validation TLS-ALPN-01 answers of the orders under way, by host
+   */
+  public static Certificates of(Certificates configured, List<ServedCertificate> fromCluster,
+      List<ServedCertificate> fromAcme, ServedCertificate placeholder, Map<String, ServedCertificate> validation) {
+    if (placeholder == null && fromAcme.isEmpty() && validation.isEmpty()) {
+      return of(configured, fromCluster);
+    }
+    List<ServedCertificate> all = new java.util.ArrayList<>(configured.all);
+    all.addAll(fromCluster);
+    all.addAll(fromAcme);
+    return new Certificates(all, placeholder, validation);
+  }
+
+  /** The TLS-ALPN-01 validation certificate for a handshake that asked for {@code acme-tls/1}, or null. */
+  public ServedCertificate validation(String serverName) {
+    return serverName == null || validation.isEmpty() ? null : validation.get(HostNames.routingKey(serverName));
   }
 
   public List<ServedCertificate> all() {

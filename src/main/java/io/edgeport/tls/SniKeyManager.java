@@ -27,6 +27,11 @@ public final class SniKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+    if (engine != null && Certificates.ACME_TLS_1.equals(engine.getHandshakeApplicationProtocol())) {
+      // TLS 1.3 has chosen the ALPN protocol by the time the key is (TLS 1.2 has not: its validators get no answer)
+      ServedCertificate c = certificates.get().validation(serverName(engine.getHandshakeSession()));
+      return c != null && c.key().getAlgorithm().equals(keyType) ? c.alias() : null;
+    }
     return choose(keyType, engine == null ? null : engine.getHandshakeSession());
   }
 

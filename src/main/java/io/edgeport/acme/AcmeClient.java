@@ -1,0 +1,309 @@
+package io.edgeport.acme;
+
+import io.edgeport.config.AcmeConfig;
+import io.edgeport.config.AcmeConfig.Challenge;
+import io.edgeport.acme.AcmeStore.PendingOrder;
+import io.edgeport.acme.AcmeStore.Stored;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Identifier;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.RenewalInfo;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
+import org.shredzone.acme4j.connector.HttpConnector;
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.connector.Resource;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeNetworkException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeRetryAfterException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.shredzone.acme4j.util.KeyPairUtils;
+
+/**
+ * One CA account, and orders through it with acme4j: blocking, on the ACME worker (one order at a time, so the
+ * CA sees one client, not a burst). An order is recorded in the store with its key before any challenge is answered,
+ * so a restart or a new Lease holder finishes it instead of ordering a second certificate.
+ */
+final class AcmeClient {
+  /** How long one order may wait on the CA (validation, issuance) before it counts as failed. */
+  static final Duration ORDER_TIMEOUT = Duration.ofMinutes(3);
+
+  /** Answers challenges on the listeners; each call returns once the answer is served (or throws). */
+  interface Responder {
+    void serveHttp01(String token, String keyAuthorization) throws InterruptedException;
+
+    void serveTlsAlpn01(String host, X509Certificate certificate, KeyPair key) throws InterruptedException;
+
+    void withdraw(String host, String token);
+  }
+
+  private final AcmeConfig config;
+  private final Session session;
+  private Login login;
+
+  AcmeClient(AcmeConfig config) throws IOException {
+    this.config = config;
+    this.session = new Session(config.directory(), new TrustingProvider(sslContext(config)));
+    session.networkSettings().setTimeout(Duration.ofSeconds(30));
+  }
+
+  /**
+   * The certificate for {@code host}: an order under way (stored) is finished, else a new one is placed; the result
+   * is stored before it is returned.
+   *
+   * @param challenges the types to answer, the preferred first
+   */
+  Stored obtain(String host, List<Challenge> challenges, AcmeStore store, Responder responder)
+      throws AcmeFailure, InterruptedException {
+    try {
+      Login account = login(store);
+      Order order = null;
+      KeyPair key = null;
+      Optional<PendingOrder> pending = store.pendingOrder(host);
+      if (pending.isPresent()) {
+        try {
+          order = account.bindOrder(pending.get().order());
+          order.fetch();
+          key = KeyPairUtils.readKeyPair(new StringReader(pending.get().keyPem()));
+          if (order.getStatus() == Status.INVALID || order.getStatus() == Status.UNKNOWN
+              || order.getExpires().map(e -> e.isBefore(Instant.now())).orElse(false)) {
+            order = null; // failed or expired: a new one
+          }
+        } catch (AcmeServerException | IOException e) {
+          order = null; // gone at the CA (another account's, or purged): a new one
+        }
+      }
+      if (order == null) {
+        key = Keys.ec();
+        order = account.newOrder().domain(host).create();
+        store.savePendingOrder(host, new PendingOrder(order.getLocation(), pem(key)));
+      }
+      if (order.getStatus() == Status.PENDING) {
+        for (Authorization auth : order.getAuthorizations()) {
+          authorize(host, auth, challenges, responder);
+        }
+      }
+      Status status = order.getStatus();
+      if (status == Status.PENDING || status == Status.READY) {
+        status = order.waitUntilReady(ORDER_TIMEOUT);
+        if (status != Status.READY) {
+          throw failure(host, "the order is " + status.name().toLowerCase(), order.getError().map(Object::toString));
+        }
+        order.execute(key);
+      }
+      status = order.waitForCompletion(ORDER_TIMEOUT);
+      if (status != Status.VALID) {
+        throw failure(host, "the order is " + status.name().toLowerCase() + " after finalizing",
+            order.getError().map(Object::toString));
+      }
+      Certificate certificate = order.getCertificate();
+      StringWriter chain = new StringWriter();
+      certificate.writeCertificate(chain); // leaf and intermediates: clients do not fetch intermediates themselves
+      Stored stored = new Stored(chain.toString(), pem(key));
+      store.saveCertificate(host, stored);
+      return stored;
+    } catch (IOException e) {
+      throw new AcmeFailure("storage (" + store.describe() + "): " + e.getMessage(), null, e);
+    } catch (AcmeException e) {
+      throw describe(e);
+    }
+  }
+
+  /**
+   * The CA's suggested renewal window for {@code leaf} (RFC 9773), or null when it offers none or cannot be asked.
+   */
+  Instant[] renewalWindow(AcmeStore store, X509Certificate leaf) throws InterruptedException {
+    try {
+      if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+        return null;
+      }
+      RenewalInfo info = login(store).bindRenewalInfo(leaf);
+      return new Instant[] {info.getSuggestedWindowStart(), info.getSuggestedWindowEnd()};
+    } catch (AcmeException | IOException | RuntimeException e) {
+      return null; // ARI is advice: without it the configured schedule stands
+    }
+  }
+
+  private void authorize(String host, Authorization auth, List<Challenge> types, Responder responder)
+      throws AcmeException, AcmeFailure, InterruptedException {
+    if (auth.getStatus() == Status.VALID) {
+      return; // the CA reuses an authorization it validated before
+    }
+    for (Challenge type : types) {
+      if (type == Challenge.HTTP_01) {
+        Optional<Http01Challenge> c = auth.findChallenge(Http01Challenge.class);
+        if (c.isPresent()) {
+          responder.serveHttp01(c.get().getToken(), c.get().getAuthorization());
+          try {
+            complete(host, type, c.get());
+          } finally {
+            responder.withdraw(host, c.get().getToken());
+          }
+          return;
+        }
+      } else {
+        Optional<TlsAlpn01Challenge> c = auth.findChallenge(TlsAlpn01Challenge.class);
+        if (c.isPresent()) {
+          KeyPair validationKey = Keys.ec();
+          responder.serveTlsAlpn01(host, c.get().createCertificate(validationKey, Identifier.dns(host)),
+              validationKey);
+          try {
+            complete(host, type, c.get());
+          } finally {
+            responder.withdraw(host, null);
+          }
+          return;
+        }
+      }
+    }
+    throw failure(host, "the CA offers none of the challenges " + types.stream().map(Challenge::type).toList()
+        + " for it", Optional.empty());
+  }
+
+  private static void complete(String host, Challenge type, org.shredzone.acme4j.challenge.Challenge challenge)
+      throws AcmeException, AcmeFailure, InterruptedException {
+    challenge.trigger();
+    Status status = challenge.waitForCompletion(ORDER_TIMEOUT);
+    if (status != Status.VALID) {
+      throw failure(host, type.type() + " " + (status == Status.INVALID ? "failed" : "is still " + status.name()
+          .toLowerCase()), challenge.getError().map(p -> p.getDetail().orElse(p.getType().toString())));
+    }
+  }
+
+  private Login login(AcmeStore store) throws AcmeException, IOException {
+    if (login == null) {
+      Optional<String> stored = store.accountKey();
+      KeyPair key;
+      if (stored.isPresent()) {
+        key = KeyPairUtils.readKeyPair(new StringReader(stored.get()));
+      } else {
+        key = Keys.ec();
+        store.saveAccountKey(pem(key));
+      }
+      // a second newAccount with the same key finds the account the CA has: no duplicate
+      AccountBuilder account = new AccountBuilder().addEmail(config.email()).agreeToTermsOfService().useKeyPair(key);
+      if (config.externalAccountBinding() != null) {
+        account.withKeyIdentifier(config.externalAccountBinding().keyId(), config.externalAccountBinding().hmacKey());
+      }
+      login = account.createLogin(session);
+    }
+    return login;
+  }
+
+  private static AcmeFailure failure(String host, String what, Optional<String> detail) {
+    return new AcmeFailure(host + ": " + what + detail.map(d -> ": " + d).orElse(""), null, null);
+  }
+
+  /** The CA's answer in one line, with when it said to come back. */
+  private AcmeFailure describe(AcmeException e) {
+    if (e instanceof AcmeRateLimitedException limited) {
+      return new AcmeFailure("rate limited by the CA: " + detail(limited), limited.getRetryAfter().orElse(null), e);
+    }
+    if (e instanceof AcmeUserActionRequiredException action) {
+      return new AcmeFailure("the CA asks for an action: " + detail(action)
+          + action.getTermsOfServiceUri().map(u -> " (new terms of service: " + u + ")").orElse(""), null, e);
+    }
+    if (e instanceof AcmeServerException server) {
+      return new AcmeFailure("the CA refused: " + detail(server), null, e);
+    }
+    if (e instanceof AcmeRetryAfterException retry) {
+      return new AcmeFailure("the CA is not done: " + e.getMessage(), retry.getRetryAfter(), e);
+    }
+    if (e instanceof AcmeNetworkException) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return new AcmeFailure("cannot reach the CA at " + config.directory() + ": " + cause, null, e);
+    }
+    return new AcmeFailure(e.getMessage(), null, e);
+  }
+
+  private static String detail(AcmeServerException e) {
+    return e.getProblem().getDetail().orElse(e.getProblem().getType().toString());
+  }
+
+  static String pem(KeyPair key) throws IOException {
+    StringWriter out = new StringWriter();
+    KeyPairUtils.writeKeyPair(key, out);
+    return out.toString();
+  }
+
+  /**
+   * TLS for the CA's API: the JDK's trust, or only {@code acme.caCertificates} (a private CA's root) when given.
+   *
+   * @throws IOException when caCertificates cannot be read or holds no certificate
+   */
+  static SSLContext sslContext(AcmeConfig config) throws IOException {
+    try {
+      if (config.caCertificates() == null) {
+        return SSLContext.getDefault();
+      }
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      int n = 0;
+      try (InputStream in = Files.newInputStream(config.caCertificates())) {
+        for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          trust.setCertificateEntry("ca-" + n++, c);
+        }
+      }
+      if (n == 0) {
+        throw new IOException("acme.caCertificates " + config.caCertificates() + ": holds no PEM certificate");
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("acme.caCertificates " + config.caCertificates() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** acme4j's generic provider (any RFC 8555 directory URL) with the trust above. */
+  private static final class TrustingProvider extends GenericAcmeProvider {
+    private final SSLContext ssl;
+
+    TrustingProvider(SSLContext ssl) {
+      this.ssl = ssl;
+    }
+
+    @Override
+    protected HttpConnector createHttpConnector(NetworkSettings settings) {
+      return new HttpConnector(settings) {
+        @Override
+        public HttpClient.Builder createClientBuilder() {
+          return super.createClientBuilder().sslContext(ssl);
+        }
+      };
+    }
+
+    @Override
+    public boolean accepts(URI serverUri) {
+      return "https".equals(serverUri.getScheme());
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.edgeport.acme;
+
+import io.edgeport.config.CertificateConfig;
+import io.edgeport.config.EdgeportConfig;
+import io.edgeport.model.AcmeRequest;
+import io.edgeport.model.Domain;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Which hosts get an ACME certificate: a pure function of the config and the cluster's requests. */
+public final class AcmeHosts {
+  private AcmeHosts() {}
+
+  /**
+   * The {@code domains:} hosts that no {@code tls:} entry covers and that did not opt out, then the cluster's
+   * requests (Ingresses, Gateways that opted in) that the config does not cover either; one entry per host, the
+   * first asking wins. Wildcards are kept: they are reported as not obtainable.
+   */
+  public static List<AcmeRequest> wanted(EdgeportConfig config, List<AcmeRequest> fromCluster) {
+    if (config.acme() == null) {
+      return List.of();
+    }
+    Map<String, AcmeRequest> out = new LinkedHashMap<>();
+    for (Domain d : config.domains()) {
+      if (!config.acme().optedOut().contains(d.host()) && !covered(config.tls(), d.host())) {
+        out.putIfAbsent(d.host(), new AcmeRequest(d.host(), d.origin()));
+      }
+    }
+    for (AcmeRequest r : fromCluster) {
+      if (!covered(config.tls(), r.host())) {
+        out.putIfAbsent(r.host(), r);
+      }
+    }
+    return List.copyOf(new ArrayList<>(out.values()));
+  }
+
+  /** Why ACME's HTTP-01 and TLS-ALPN-01 cannot obtain a certificate for {@code host}, or null: they can. */
+  public static String notObtainable(String host) {
+    return host.startsWith("*.") || host.equals("*")
+        ? "a wildcard needs the DNS-01 challenge, which edgeport does not answer: give it a tls: certificate"
+        : null;
+  }
+
+  /** Does a configured certificate serve {@code host} (named exactly, or by a wildcard for its first label)? */
+  static boolean covered(List<CertificateConfig> tls, String host) {
+    int dot = host.indexOf('.');
+    String parent = dot > 0 && !host.startsWith("*.") ? "*" + host.substring(dot) : null;
+    for (CertificateConfig c : tls) {
+      if (c.hosts().contains(host) || parent != null && c.hosts().contains(parent)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

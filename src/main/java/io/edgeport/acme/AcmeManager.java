@@ -1,0 +1,495 @@
+package io.edgeport.acme;
+
+import io.edgeport.acme.AcmeStore.Stored;
+import io.edgeport.config.AcmeConfig;
+import io.edgeport.config.AcmeConfig.Challenge;
+import io.edgeport.config.CertificateConfig;
+import io.edgeport.model.AcmeRequest;
+import io.edgeport.tls.CertificateLoader;
+import io.edgeport.tls.Certificates;
+import io.edgeport.tls.ServedCertificate;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The certificates edgeport obtains itself: for each wanted host, the stored certificate when it is still good, else
+ * an order; a renewal when it is due; after a failure, a later attempt (exponential backoff with jitter, the CA's
+ * Retry-After honoured), the current certificate served meanwhile. Orders run on one worker thread of their own;
+ * everything else runs on the control context, and the request path only reads what a generation holds.
+ */
+public final class AcmeManager {
+  private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
+  /** A due time further away than this is looked at again then (a clock step, a suspended host). */
+  private static final long MAX_TIMER_MILLIS = TimeUnit.HOURS.toMillis(1);
+  /** How long an answer may take to be served by the listeners before the order gives up. */
+  private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A host as status shows it. */
+  public record HostView(String host, String origin, String state, String issuer, Instant notAfter, Instant renewAt,
+      String lastError, Instant nextAttempt, int failures) {}
+
+  /** What is live on the listeners: the answers to challenges. */
+  public interface Served {
+    boolean http01(String token);
+
+    boolean tlsAlpn01(String host);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Runnable changed;
+  private final Served served;
+  private final Random random = new Random();
+  private final WorkerExecutor worker;
+  private final ServedCertificate placeholder = Placeholder.make();
+  private final AtomicLong ordersSucceeded = new AtomicLong();
+  private final AtomicLong ordersFailed = new AtomicLong();
+  private final AtomicLong renewals = new AtomicLong();
+  // control context
+  private AcmeConfig config;
+  private AcmeStore store;
+  private AcmeClient client;
+  private BooleanSupplier mayOrder = () -> true;
+  private final Map<String, Host> hosts = new LinkedHashMap<>();
+  private long timer = -1;
+  private Instant timerAt;
+  // read by the generation builder on the control context, published whole
+  private volatile Map<String, String> tokens = Map.of();
+  private volatile Map<String, ServedCertificate> validation = Map.of();
+  private volatile List<HostView> views = List.of();
+
+  /** A wanted host's state; on the control context. */
+  private static final class Host {
+    final AcmeRequest request;
+    final String notObtainable;
+    ServedCertificate current;
+    Instant renewAt;
+    boolean loaded;
+    boolean busy;
+    int failures;
+    String lastError;
+    Instant nextAttempt;
+
+    Host(AcmeRequest request) {
+      this.request = request;
+      this.notObtainable = AcmeHosts.notObtainable(request.host());
+    }
+  }
+
+  /**
+   * @param changed runs on the control context when what is served changed (a certificate, a challenge's answer)
+   * @param served  tells whether an answer is live yet (the generation built after {@code changed} holds it)
+   */
+  public AcmeManager(Vertx vertx, Context context, Runnable changed, Served served) {
+    this.vertx = vertx;
+    this.context = context;
+    this.changed = changed;
+    this.served = served;
+    this.worker = vertx.createSharedWorkerExecutor("edgeport-acme", 1, AcmeClient.ORDER_TIMEOUT.toMinutes() * 4 + 5,
+        TimeUnit.MINUTES);
+  }
+
+  /**
+   * What {@code config} cannot work with, one line each: an unreadable caCertificates, a storage directory that
+   * cannot be written. Blocking (files).
+   */
+  public static List<String> problems(AcmeConfig config, boolean kubernetes) {
+    List<String> out = new ArrayList<>();
+    if (config == null) {
+      return out;
+    }
+    try {
+      AcmeClient.sslContext(config);
+    } catch (IOException e) {
+      out.add(e.getMessage().startsWith("acme.") ? e.getMessage()
+          : "acme.caCertificates " + config.caCertificates() + ": cannot be read: " + e.getMessage());
+    }
+    if (!kubernetes) {
+      String p = FileStore.problem(config.storage());
+      if (p != null) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Follows a config (on the control context): null turns ACME off. A change of CA, account or storage starts
+   * over from the store.
+   *
+   * @param mayOrder whether this replica orders now (with Kubernetes: it holds the Lease)
+   */
+  public void configure(AcmeConfig next, AcmeStore nextStore, BooleanSupplier nextMayOrder) {
+    boolean same = next != null && config != null && sameAccount(next, config);
+    config = next;
+    mayOrder = nextMayOrder;
+    if (same) {
+      nextStore.close();
+      schedule();
+      return;
+    }
+    if (store != null) {
+      store.close();
+    }
+    store = nextStore;
+    client = null;
+    hosts.clear();
+    if (store != null) {
+      AcmeStore watched = store;
+      store.watch(host -> context.runOnContext(v -> storedChanged(watched, host)));
+    }
+    publish();
+  }
+
+  private static boolean sameAccount(AcmeConfig a, AcmeConfig b) {
+    return a.directory().equals(b.directory()) && a.email().equals(b.email())
+        && java.util.Objects.equals(a.caCertificates(), b.caCertificates())
+        && java.util.Objects.equals(a.externalAccountBinding(), b.externalAccountBinding())
+        && a.storage().equals(b.storage()) && java.util.Objects.equals(a.namespace(), b.namespace());
+  }
+
+  /** The hosts wanted now (on the control context): new ones are loaded from the store, gone ones dropped. */
+  public void follow(List<AcmeRequest> wanted) {
+    if (config == null) {
+      return;
+    }
+    Map<String, AcmeRequest> byHost = new LinkedHashMap<>();
+    wanted.forEach(r -> byHost.putIfAbsent(r.host(), r));
+    boolean dropped = hosts.keySet().retainAll(byHost.keySet());
+    for (AcmeRequest r : byHost.values()) {
+      Host h = hosts.get(r.host());
+      if (h == null || !h.request.equals(r)) {
+        Host fresh = new Host(r);
+        if (h != null) { // another origin asks now: what was obtained stays
+          fresh.current = h.current;
+          fresh.renewAt = h.renewAt;
+          fresh.loaded = h.loaded;
+        }
+        hosts.put(r.host(), fresh);
+        if (fresh.notObtainable == null && !fresh.loaded) {
+          load(fresh);
+        }
+      }
+    }
+    if (dropped) {
+      publish();
+    }
+    schedule();
+  }
+
+  /** Leadership moved (with Kubernetes): the new holder first reads what the old one stored, then orders. */
+  public void leadershipChanged() {
+    if (config == null) {
+      return;
+    }
+    hosts.values().stream().filter(h -> h.notObtainable == null && !h.busy).forEach(this::load);
+  }
+
+  private void storedChanged(AcmeStore from, String host) {
+    Host h = hosts.get(host);
+    if (from == store && h != null && !h.busy && h.notObtainable == null) {
+      load(h);
+    }
+  }
+
+  /** Reads the host's stored certificate on the worker and serves it when it is good. */
+  private void load(Host h) {
+    h.busy = true;
+    AcmeStore from = store;
+    AcmeConfig cfg = config;
+    boolean lookUpAri = mayOrder.getAsBoolean();
+    AcmeClient ca = lookUpAri ? client() : null;
+    Future<Loaded> read = worker.executeBlocking(() -> {
+      java.util.Optional<Stored> s = from.certificate(h.request.host());
+      if (s.isEmpty()) {
+        return null;
+      }
+      ServedCertificate c = check(h.request.host(), s.get());
+      Instant[] window = ca == null ? null : ca.renewalWindow(from, c.leaf());
+      return new Loaded(c, window);
+    }, false);
+    read.onComplete(ar -> context.runOnContext(v -> {
+      h.busy = false;
+      if (from != store || hosts.get(h.request.host()) != h) {
+        return; // the config or the wanted hosts changed meanwhile
+      }
+      h.loaded = true;
+      if (ar.failed()) {
+        LOG.warn("acme {}: the stored certificate is not used: {}", h.request.host(), describe(ar.cause()));
+      } else if (ar.result() != null) {
+        serve(h, ar.result(), cfg, false);
+      }
+      schedule();
+    }));
+  }
+
+  private record Loaded(ServedCertificate certificate, Instant[] window) {}
+
+  private ServedCertificate check(String host, Stored s) {
+    return CertificateLoader.fromPem(List.of(host), s.chainPem(), s.keyPem(), "acme " + host,
+        Certificates.NONE, Instant.now());
+  }
+
+  private void serve(Host h, Loaded loaded, AcmeConfig cfg, boolean obtained) {
+    boolean renewed = h.current != null && obtained;
+    boolean isNew = h.current == null || !h.current.leaf().equals(loaded.certificate().leaf());
+    h.current = loaded.certificate();
+    X509Certificate leaf = h.current.leaf();
+    h.renewAt = Renewal.renewAt(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), cfg.renewBefore(),
+        loaded.window() == null ? null : loaded.window()[0], loaded.window() == null ? null : loaded.window()[1],
+        random.nextDouble());
+    if (obtained) {
+      ordersSucceeded.incrementAndGet();
+      if (renewed) {
+        renewals.incrementAndGet();
+      }
+      h.failures = 0;
+      h.lastError = null;
+      h.nextAttempt = null;
+    }
+    if (isNew) {
+      LOG.info("acme {}: {} certificate from {}, valid until {}, renewal at {}", h.request.host(),
+          obtained ? (renewed ? "renewed" : "new") : "stored", leaf.getIssuerX500Principal().getName(),
+          leaf.getNotAfter().toInstant(), h.renewAt);
+      publish();
+    } else {
+      publishViews();
+    }
+  }
+
+  /** Starts what is due and sets one timer for the next due time. */
+  private void schedule() {
+    Instant now = Instant.now();
+    Instant next = null;
+    boolean ordering = mayOrder.getAsBoolean();
+    for (Host h : hosts.values()) {
+      if (h.notObtainable != null || h.busy || !h.loaded || !ordering) {
+        continue;
+      }
+      Instant due = due(h, now);
+      if (!due.isAfter(now)) {
+        order(h);
+      } else if (next == null || due.isBefore(next)) {
+        next = due;
+      }
+    }
+    publishViews();
+    if (next != null && (timerAt == null || !next.equals(timerAt))) {
+      vertx.cancelTimer(timer);
+      timerAt = next;
+      long delay = Math.min(MAX_TIMER_MILLIS, Math.max(1, Duration.between(now, next).toMillis()));
+      timer = vertx.setTimer(delay, id -> context.runOnContext(v -> {
+        timerAt = null;
+        schedule();
+      }));
+    }
+  }
+
+  private static Instant due(Host h, Instant now) {
+    if (h.nextAttempt != null) {
+      return h.nextAttempt; // after a failure: the backoff (a renewal stays due until it works)
+    }
+    return h.current == null ? now : h.renewAt;
+  }
+
+  private void order(Host h) {
+    h.busy = true;
+    AcmeStore into = store;
+    AcmeConfig cfg = config;
+    AcmeClient ca = client();
+    String host = h.request.host();
+    // after a failure the next type goes first: a port 80 that is firewalled off does not fail every attempt
+    List<Challenge> types = new ArrayList<>(cfg.challenges());
+    java.util.Collections.rotate(types, -(h.failures % types.size()));
+    LOG.info("acme {}: ordering a certificate from {} ({})", host, cfg.directory(),
+        String.join(", ", types.stream().map(Challenge::type).toList()));
+    Future<Loaded> done = worker.executeBlocking(() -> {
+      Stored s = ca.obtain(host, types, into, responder());
+      ServedCertificate c = check(host, s);
+      return new Loaded(c, ca.renewalWindow(into, c.leaf()));
+    }, false);
+    done.onComplete(ar -> context.runOnContext(v -> {
+      h.busy = false;
+      if (into != store || hosts.get(host) != h) {
+        schedule();
+        return;
+      }
+      if (ar.succeeded()) {
+        serve(h, ar.result(), cfg, true);
+      } else {
+        ordersFailed.incrementAndGet();
+        h.failures++;
+        h.lastError = describe(ar.cause());
+        Instant now = Instant.now();
+        h.nextAttempt = now.plus(Renewal.backoff(h.failures, cfg.retryBackoff(),
+            ar.cause() instanceof AcmeFailure f ? f.retryAfter() : null, now, random.nextDouble()));
+        LOG.warn("acme {}: order failed ({} in a row), next attempt at {}{}: {}", host, h.failures, h.nextAttempt,
+            h.current != null ? ", the current certificate keeps serving" : "", h.lastError);
+      }
+      schedule();
+    }));
+  }
+
+  private static String describe(Throwable e) {
+    return e instanceof AcmeFailure || e instanceof IllegalArgumentException ? e.getMessage() : e.toString();
+  }
+
+  private AcmeClient client() {
+    if (client == null) {
+      try {
+        client = new AcmeClient(config);
+      } catch (IOException e) {
+        throw new IllegalStateException(e.getMessage(), e); // checked before the config was applied
+      }
+    }
+    return client;
+  }
+
+  /** Answers go live through a new generation; the worker waits (bounded) until it serves them. */
+  private AcmeClient.Responder responder() {
+    return new AcmeClient.Responder() {
+      @Override
+      public void serveHttp01(String token, String keyAuthorization) throws InterruptedException {
+        context.runOnContext(v -> {
+          Map<String, String> next = new HashMap<>(tokens);
+          next.put(token, keyAuthorization);
+          tokens = Map.copyOf(next);
+          changed.run();
+        });
+        await(() -> served.http01(token), "the HTTP-01 answer");
+      }
+
+      @Override
+      public void serveTlsAlpn01(String host, X509Certificate certificate, KeyPair key)
+          throws InterruptedException {
+        ServedCertificate c = new ServedCertificate("edgeport-acme-validation-" + host, new CertificateConfig(
+            List.of(host), null, null, false, "acme tls-alpn-01 " + host), new X509Certificate[] {certificate},
+            key.getPrivate(), List.of(host), new byte[0]);
+        context.runOnContext(v -> {
+          Map<String, ServedCertificate> next = new HashMap<>(validation);
+          next.put(host, c);
+          validation = Map.copyOf(next);
+          changed.run();
+        });
+        await(() -> served.tlsAlpn01(host), "the TLS-ALPN-01 certificate");
+      }
+
+      @Override
+      public void withdraw(String host, String token) {
+        context.runOnContext(v -> {
+          if (token != null) {
+            Map<String, String> next = new HashMap<>(tokens);
+            next.remove(token);
+            tokens = Map.copyOf(next);
+          } else {
+            Map<String, ServedCertificate> next = new HashMap<>(validation);
+            next.remove(host);
+            validation = Map.copyOf(next);
+          }
+          changed.run();
+        });
+      }
+    };
+  }
+
+  /** On the ACME worker: polls until the listeners serve an answer (a rebuild takes milliseconds). */
+  private static void await(java.util.function.BooleanSupplier live, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + SERVE_TIMEOUT.toNanos();
+    while (!live.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + " was not served within " + SERVE_TIMEOUT.toSeconds() + "s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private void publish() {
+    publishViews();
+    changed.run();
+  }
+
+  private void publishViews() {
+    List<HostView> out = new ArrayList<>();
+    boolean ordering = config != null && mayOrder.getAsBoolean();
+    for (Host h : hosts.values()) {
+      String state = h.notObtainable != null ? "not obtainable"
+          : h.current != null ? (h.busy && h.loaded ? "renewing" : "valid")
+          : !h.loaded ? "loading" : h.busy ? "ordering" : !ordering ? "pending: another replica orders"
+          : h.lastError != null ? "pending: the last order failed" : "pending";
+      X509Certificate leaf = h.current == null ? null : h.current.leaf();
+      out.add(new HostView(h.request.host(), h.request.origin(), state,
+          leaf == null ? null : leaf.getIssuerX500Principal().getName(),
+          leaf == null ? null : leaf.getNotAfter().toInstant(), h.current == null ? null : h.renewAt,
+          h.notObtainable != null ? h.notObtainable : h.lastError, h.nextAttempt, h.failures));
+    }
+    views = List.copyOf(out);
+  }
+
+  /** The certificates obtained, for the generation. */
+  public List<ServedCertificate> certificates() {
+    List<ServedCertificate> out = new ArrayList<>();
+    hosts.values().forEach(h -> {
+      if (h.current != null) {
+        out.add(h.current);
+      }
+    });
+    return out;
+  }
+
+  /** Served when no configured certificate is the default and a host has no certificate yet; null when ACME is off. */
+  public ServedCertificate placeholder() {
+    return config == null ? null : placeholder;
+  }
+
+  /** HTTP-01: token → key authorization, for the orders under way. */
+  public Map<String, String> tokens() {
+    return tokens;
+  }
+
+  /** TLS-ALPN-01: host → validation certificate, for the orders under way. */
+  public Map<String, ServedCertificate> validation() {
+    return validation;
+  }
+
+  public List<HostView> views() {
+    return views;
+  }
+
+  public long ordersSucceeded() {
+    return ordersSucceeded.get();
+  }
+
+  public long ordersFailed() {
+    return ordersFailed.get();
+  }
+
+  public long renewals() {
+    return renewals.get();
+  }
+
+  public void close() {
+    vertx.cancelTimer(timer);
+    if (store != null) {
+      store.close();
+    }
+    worker.close();
+  }
+}
