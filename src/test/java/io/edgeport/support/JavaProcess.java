@@ -43,6 +43,12 @@ public final class JavaProcess implements AutoCloseable {
     }
   }
 
+  /** Has {@code process} killed when the test JVM ends, if it still runs then (any process a test starts). */
+  static void killAtExit(Process process) {
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
+  }
+
   private final Process process;
   private final List<String> out = new CopyOnWriteArrayList<>();
   private final List<String> err = new CopyOnWriteArrayList<>();
@@ -54,8 +60,7 @@ public final class JavaProcess implements AutoCloseable {
 
   private JavaProcess(Process process) {
     this.process = process;
-    RUNNING.add(process);
-    process.onExit().thenRun(() -> RUNNING.remove(process));
+    killAtExit(process);
     pump(process.getInputStream(), out);
     pump(process.getErrorStream(), err);
   }

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * A test CA and leaf certificates made at test time with the {@code openssl} binary (no private key is
- * committed). Leaves are valid for two days, signed by the CA, with the given DNS names as subjectAltNames.
+ * committed). Leaves are valid for two days, signed by the CA, with the given names as subjectAltNames (DNS names, or
+ * IP addresses for IPv4 literals).
  */
 public final class TestCertificates {
   /** The private key formats the gateway reads. */
@@ -17,6 +19,8 @@ public final class TestCertificates {
 
   /** A leaf's files. */
   public record Leaf(Path cert, Path key) {}
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private final Path dir;
   private final AtomicInteger serial = new AtomicInteger();
@@ -49,7 +53,7 @@ public final class TestCertificates {
     openssl(req.toArray(String[]::new));
     StringBuilder san = new StringBuilder("subjectAltName=");
     for (int i = 0; i < names.length; i++) {
-      san.append(i == 0 ? "" : ",").append("DNS:").append(names[i]);
+      san.append(i == 0 ? "" : ",").append(IPV4.matcher(names[i]).matches() ? "IP:" : "DNS:").append(names[i]);
     }
     Files.writeString(dir.resolve(base + ".ext"), san + "\n");
     openssl("x509", "-req", "-in", base + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
