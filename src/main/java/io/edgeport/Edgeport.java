@@ -1,5 +1,8 @@
 package io.edgeport;
 
+import io.edgeport.acme.AcmeHosts;
+import io.edgeport.acme.AcmeManager;
+import io.edgeport.acme.FileStore;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.control.AccessLogs;
 import io.edgeport.control.CertificateSources;
@@ -64,6 +67,7 @@ public final class Edgeport {
   private final GenerationBuilder builder;
   private final L4Ports l4;
   private final AccessLogs accessLogs;
+  private final AcmeManager acme;
   // Control state, confined to the control context.
   private EdgeportConfig config;
   private final ReloadLog reloads = new ReloadLog();
@@ -83,6 +87,17 @@ public final class Edgeport {
     this.l4 = new L4Ports(vertx, control);
     this.builder = new GenerationBuilder(health);
     this.accessLogs = new AccessLogs(vertx);
+    this.acme = new AcmeManager(vertx, context, control::rebuildSoon, new AcmeManager.Served() {
+      @Override
+      public boolean http01(String token) {
+        return generation.get().acmeTokens().containsKey(token);
+      }
+
+      @Override
+      public boolean tlsAlpn01(String host) {
+        return generation.get().certificates().validation(host) != null;
+      }
+    });
     health.onChange(control::rebuildSoon);
   }
 
@@ -167,6 +182,7 @@ public final class Edgeport {
     accessLogs.commit(next.accessLog(), previous == null ? Duration.ZERO
         : previous.timeouts().response().plusSeconds(1));
     sources.commit(next.source(), config);
+    acme.configure(config.acme(), config.acme() == null ? null : new FileStore(config.acme().storage()), () -> true);
     // a reload's listeners are bound already: Gateway listeners are checked against their ports (the start's, below)
     ProxyListeners.Pair pair = next.listeners();
     clusterChanged(sources.listeningOn(previous != null ? pair : ProxyListeners.Pair.NONE, config));
@@ -192,6 +208,7 @@ public final class Edgeport {
   /** A new cluster state or config (on the context): resolve every backend once, re-aim the checkers, rebuild. */
   private void clusterChanged(ClusterState next) {
     certificates.follow(next.discoveredCertificates()).onSuccess(loaded -> control.rebuildSoon());
+    acme.follow(AcmeHosts.wanted(config, next.acmeRequests()));
     builder.resolve(config, next);
     control.rebuildSoon();
   }
@@ -203,7 +220,7 @@ public final class Edgeport {
     }
     Generation current = generation.get();
     Generation next = builder.build(current, listeners.redirectPort(config), accessLogs.current(),
-        certificates.served());
+        certificates.served(acme), acme.tokens());
     if (next == current) {
       return;
     }
@@ -286,6 +303,7 @@ public final class Edgeport {
   public Future<Void> close() {
     Future<Void> stopped = control.here(Future.succeededFuture()).compose(v -> {
       certificates.close();
+      acme.close();
       health.close();
       l4.close();
       return sources.close();

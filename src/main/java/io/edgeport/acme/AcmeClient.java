@@ -25,7 +25,6 @@ import javax.net.ssl.TrustManagerFactory;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
-import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.RenewalInfo;
@@ -125,7 +124,7 @@ final class AcmeClient {
       Certificate certificate = order.getCertificate();
       StringWriter chain = new StringWriter();
       certificate.writeCertificate(chain); // leaf and intermediates: clients do not fetch intermediates themselves
-      Stored stored = new Stored(chain.toString(), pem(key));
+      Stored stored = new Stored(chain.toString(), pkcs8(key));
       store.saveCertificate(host, stored);
       return stored;
     } catch (IOException e) {
@@ -171,7 +170,7 @@ final class AcmeClient {
         Optional<TlsAlpn01Challenge> c = auth.findChallenge(TlsAlpn01Challenge.class);
         if (c.isPresent()) {
           KeyPair validationKey = Keys.ec();
-          responder.serveTlsAlpn01(host, c.get().createCertificate(validationKey, Identifier.dns(host)),
+          responder.serveTlsAlpn01(host, SelfSigned.tlsAlpn01(validationKey, host, c.get().getAcmeValidation()),
               validationKey);
           try {
             complete(host, type, c.get());
@@ -246,6 +245,14 @@ final class AcmeClient {
     return e.getProblem().getDetail().orElse(e.getProblem().getType().toString());
   }
 
+  /** A certificate's key as served: PKCS#8 {@code PRIVATE KEY}, which every TLS server reads. */
+  static String pkcs8(KeyPair key) {
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  /** A key pair as acme4j reads it back (the account's, an order's under way). */
   static String pem(KeyPair key) throws IOException {
     StringWriter out = new StringWriter();
     KeyPairUtils.writeKeyPair(key, out);

@@ -59,7 +59,7 @@ public final class AcmeManager {
   private final Served served;
   private final Random random = new Random();
   private final WorkerExecutor worker;
-  private final ServedCertificate placeholder = Placeholder.make();
+  private final ServedCertificate placeholder = SelfSigned.placeholder();
   private final AtomicLong ordersSucceeded = new AtomicLong();
   private final AtomicLong ordersFailed = new AtomicLong();
   private final AtomicLong renewals = new AtomicLong();
@@ -75,6 +75,7 @@ public final class AcmeManager {
   private volatile Map<String, String> tokens = Map.of();
   private volatile Map<String, ServedCertificate> validation = Map.of();
   private volatile List<HostView> views = List.of();
+  private List<ServedCertificate> certificates = List.of();
 
   /** A wanted host's state; on the control context. */
   private static final class Host {
@@ -422,6 +423,13 @@ public final class AcmeManager {
   }
 
   private void publish() {
+    List<ServedCertificate> out = new ArrayList<>();
+    hosts.values().forEach(h -> {
+      if (h.current != null) {
+        out.add(h.current);
+      }
+    });
+    certificates = List.copyOf(out);
     publishViews();
     changed.run();
   }
@@ -443,15 +451,9 @@ public final class AcmeManager {
     views = List.copyOf(out);
   }
 
-  /** The certificates obtained, for the generation. */
+  /** The certificates obtained, for the generation: the same list until one changes. */
   public List<ServedCertificate> certificates() {
-    List<ServedCertificate> out = new ArrayList<>();
-    hosts.values().forEach(h -> {
-      if (h.current != null) {
-        out.add(h.current);
-      }
-    });
-    return out;
+    return certificates;
   }
 
   /** Served when no configured certificate is the default and a host has no certificate yet; null when ACME is off. */

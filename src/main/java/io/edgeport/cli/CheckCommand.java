@@ -1,6 +1,7 @@
 package io.edgeport.cli;
 
 import io.edgeport.config.ConfigLoader;
+import io.edgeport.control.CertificateSources;
 import io.edgeport.tls.CertificateLoader;
 import io.edgeport.tls.Certificates;
 import java.time.Instant;
@@ -30,8 +31,8 @@ final class CheckCommand implements Callable<Integer> {
       return 1;
     }
     try {
-      // the certificate files as a start or reload would read them now
-      CertificateLoader.load(loaded.config().tls(), Certificates.NONE, Instant.now());
+      // the certificate files (and the ACME section's files) as a start or reload would read them now
+      CertificateSources.loadChecked(loaded.config(), Certificates.NONE, Instant.now());
     } catch (CertificateLoader.CertificateProblems e) {
       e.problems().forEach(p -> spec.commandLine().getErr().println(config.path + ": " + p));
       return 1;

@@ -1,5 +1,6 @@
 package io.edgeport.control;
 
+import io.edgeport.acme.AcmeManager;
 import io.edgeport.config.ConfigFileWatcher;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.model.DiscoveredCertificate;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,16 +37,42 @@ public final class CertificateSources {
   /** The cluster's certificates as last asked for, and whether a load of them is under way. */
   private List<DiscoveredCertificate> wanted = List.of();
   private Future<Void> loading;
+  /** {@link #served(AcmeManager)}'s last answer and what it was made of. */
+  private Certificates withAcme;
+  private Certificates withAcmeBase;
+  private List<ServedCertificate> withAcmeFrom;
+  private Map<String, ServedCertificate> withAcmeValidation;
+  private ServedCertificate withAcmePlaceholder;
 
   public CertificateSources(Vertx vertx, ControlLoop control) {
     this.vertx = vertx;
     this.control = control;
   }
 
-  /** Reads and checks the config's certificate files (blocking, so on a worker thread). */
+  /**
+   * Reads and checks the config's certificate files, and whether its ACME section can work (its CA certificates read,
+   * its storage written); blocking, so on a worker thread.
+   */
   public Future<Certificates> load(EdgeportConfig next) {
     Certificates previous = files;
-    return control.here(vertx.executeBlocking(() -> CertificateLoader.load(next.tls(), previous, Instant.now()), false));
+    return control.here(vertx.executeBlocking(() -> loadChecked(next, previous, Instant.now()), false));
+  }
+
+  /** The certificate files of {@code next}, checked, or every problem of them and of its ACME section. */
+  public static Certificates loadChecked(EdgeportConfig next, Certificates previous, Instant now)
+      throws CertificateLoader.CertificateProblems {
+    List<String> problems = new ArrayList<>();
+    Certificates loaded = null;
+    try {
+      loaded = CertificateLoader.load(next.tls(), previous, now);
+    } catch (CertificateLoader.CertificateProblems e) {
+      problems.addAll(e.problems());
+    }
+    problems.addAll(AcmeManager.problems(next.acme(), next.kubernetes() != null));
+    if (!problems.isEmpty()) {
+      throw new CertificateLoader.CertificateProblems(problems);
+    }
+    return loaded;
   }
 
   /** Are these the files served now, unchanged? */
@@ -136,6 +164,25 @@ public final class CertificateSources {
   /** The config's certificates and the cluster's, as served now. */
   public Certificates served() {
     return served;
+  }
+
+  /**
+   * The config's, the cluster's and ACME's certificates as one value: the same instance while none changed (a
+   * generation is rebuilt only when what it holds changed).
+   */
+  public Certificates served(AcmeManager acme) {
+    if (acme.placeholder() == null && acme.certificates().isEmpty() && acme.validation().isEmpty()) {
+      return served;
+    }
+    if (withAcme == null || withAcmeBase != served || withAcmeFrom != acme.certificates()
+        || withAcmeValidation != acme.validation() || withAcmePlaceholder != acme.placeholder()) {
+      withAcmeBase = served;
+      withAcmeFrom = acme.certificates();
+      withAcmeValidation = acme.validation();
+      withAcmePlaceholder = acme.placeholder();
+      withAcme = Certificates.of(files, cluster, withAcmeFrom, withAcmePlaceholder, withAcmeValidation);
+    }
+    return withAcme;
   }
 
   /** Stops following the files. */

@@ -116,9 +116,11 @@ public final class GenerationBuilder {
    * The generation after {@code current}, built from the last inputs resolved and the health now; {@code current}
    * itself when nothing it is built from changed (its balancers keep their state).
    */
-  public Generation build(Generation current, int httpsPort, AccessLog accessLog, Certificates certificates) {
+  public Generation build(Generation current, int httpsPort, AccessLog accessLog, Certificates certificates,
+      Map<String, String> acmeTokens) {
     Map<String, NodeHealth.Status> healthNow = health.statuses();
     if (inputs == built && current.accessLog() == accessLog && current.certificates() == certificates
+        && current.acmeTokens().equals(acmeTokens)
         && current.forwarding().httpsPort() == httpsPort && healthNow.equals(builtHealth)) {
       return current;
     }
@@ -126,7 +128,7 @@ public final class GenerationBuilder {
     List<Domain> domains = inputs.merged().domains();
     Generation next = current.next(RouteTableBuilder.build(domains, inputs.cluster().nodes(), resolutions, health,
         this::budget, d -> gate(d, inputs.config().limits().ipv6Prefix())), tcp(inputs),
-        Forwarding.of(inputs.config(), httpsPort), accessLog, certificates);
+        Forwarding.of(inputs.config(), httpsPort), accessLog, certificates, acmeTokens);
     budgets.keySet().retainAll(resolutions.byBackend().keySet());
     Set<String> hosts = new HashSet<>();
     domains.forEach(d -> hosts.add(d.host()));

@@ -18,25 +18,29 @@ import java.util.Map;
  *                 to; the TCP listeners follow the published generation
  * @param accessLog where each request is logged, or null: off
  * @param certificates what the HTTPS listener serves, picked per handshake by SNI
+ * @param acmeTokens HTTP-01: token → key authorization of edgeport's own ACME orders under way, answered on the
+ *                 plain listener before routing
  * @param draining the gateway is stopping: responses carry {@code Connection: close}
  */
 public record Generation(long version, RouteTable routes, Map<TcpListeners.Bind, TcpTarget> tcp,
-    Forwarding forwarding, AccessLog accessLog, Certificates certificates, boolean draining) {
+    Forwarding forwarding, AccessLog accessLog, Certificates certificates, Map<String, String> acmeTokens,
+    boolean draining) {
 
   public Generation {
     tcp = Collections.unmodifiableMap(new LinkedHashMap<>(tcp));
+    acmeTokens = Map.copyOf(acmeTokens);
   }
 
   public static final Generation NONE = new Generation(0, RouteTable.EMPTY, Map.of(), null, null, Certificates.NONE,
-      false);
+      Map.of(), false);
 
   public Generation next(RouteTable nextRoutes, Map<TcpListeners.Bind, TcpTarget> nextTcp, Forwarding nextForwarding,
-      AccessLog nextAccessLog, Certificates nextCertificates) {
+      AccessLog nextAccessLog, Certificates nextCertificates, Map<String, String> nextAcmeTokens) {
     return new Generation(version + 1, nextRoutes, nextTcp, nextForwarding, nextAccessLog, nextCertificates,
-        draining);
+        nextAcmeTokens, draining);
   }
 
   public Generation drained() {
-    return new Generation(version + 1, routes, tcp, forwarding, accessLog, certificates, true);
+    return new Generation(version + 1, routes, tcp, forwarding, accessLog, certificates, acmeTokens, true);
   }
 }

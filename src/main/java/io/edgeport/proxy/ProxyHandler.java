@@ -18,6 +18,7 @@ import io.vertx.core.net.HostAndPort;
  * host that is not configured, so it is not an open proxy.
  */
 final class ProxyHandler implements Handler<HttpServerRequest> {
+  private static final String ACME_CHALLENGE_PATH = "/.well-known/acme-challenge/";
   private final ProxyContext ctx;
   private final Vertx vertx;
   private final Http2Fields http2Fields = new Http2Fields();
@@ -47,6 +48,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     if (target == null) {
       ctx.traffic().refused(400); // neither origin nor absolute form, or an ambiguous path
       Reports.local(ctx, generation.accessLog(), request, "", 400, start);
+      return;
+    }
+    if (!ctx.tls() && !generation.acmeTokens().isEmpty() && answeredAcme(request, generation, start)) {
       return;
     }
     String host = HostNames.routingKey(target.authority());
@@ -81,6 +85,24 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     Forwarding forwarding = generation.forwarding();
     new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route,
         backend, start).start();
+  }
+
+  /**
+   * HTTP-01 (RFC 8555 §8.3): the key authorization of one of edgeport's own orders, before routing, redirects and
+   * client rules (a CA's validator must reach it whatever they say). Any other token is routed as usual: another
+   * ACME client's solver (cert-manager's) behind edgeport keeps working.
+   */
+  private boolean answeredAcme(HttpServerRequest request, Generation generation, long start) {
+    String path = request.path();
+    if (path == null || !path.startsWith(ACME_CHALLENGE_PATH) || request.method() != HttpMethod.GET) {
+      return false;
+    }
+    String keyAuthorization = generation.acmeTokens().get(path.substring(ACME_CHALLENGE_PATH.length()));
+    if (keyAuthorization == null) {
+      return false;
+    }
+    Reports.text(ctx, generation.accessLog(), request, keyAuthorization, start);
+    return true;
   }
 
   /** The domain's client rules: 403 for a client it does not let in, 429 (with Retry-After) past its rate. */

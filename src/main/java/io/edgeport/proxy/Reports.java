@@ -44,6 +44,12 @@ final class Reports {
     report(ctx, log, request, domain, "", status, startNanos, 0, null);
   }
 
+  /** A 200 of the gateway's own with a short plain-text body (an ACME HTTP-01 answer), sent now. */
+  static void text(ProxyContext ctx, AccessLog log, HttpServerRequest request, String body, long startNanos) {
+    request.response().putHeader("content-type", "text/plain").end(body);
+    report(ctx, log, request, "", "", 200, startNanos, 0, null);
+  }
+
   /** An answer of the gateway's own (400, 404, 405, 503, ...), sent now. */
   static void local(ProxyContext ctx, AccessLog log, HttpServerRequest request, String domain, int status,
       long startNanos) {

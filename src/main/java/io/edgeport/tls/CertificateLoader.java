@@ -47,7 +47,7 @@ public final class CertificateLoader {
   public static final class CertificateProblems extends Exception {
     private final List<String> problems;
 
-    CertificateProblems(List<String> problems) {
+    public CertificateProblems(List<String> problems) {
       super(String.join("; ", problems));
       this.problems = List.copyOf(problems);
     }
