@@ -529,7 +529,8 @@ class ConfigLoaderTest {
 
   @Test
   void httpsMistakesAreErrorsWithTheirPlace() {
-    assertEquals(List.of("f.yaml:1:1: listen.https needs at least one certificate: add a 'tls' section"),
+    assertEquals(List.of("f.yaml:1:1: listen.https needs at least one certificate: add a 'tls'"
+        + " section (or an 'acme' section to obtain them)"),
         errors("listen:\n  https: \":443\"\n" + NODES_AND_API));
     assertEquals(List.of("f.yaml:1:1: listen.https: port 8443 is already listen.http's"),
         errors("listen: {http: \":8443\", https: \":8443\"}\n" + NODES_AND_API).stream()
