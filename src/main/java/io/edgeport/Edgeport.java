@@ -182,7 +182,9 @@ public final class Edgeport {
     accessLogs.commit(next.accessLog(), previous == null ? Duration.ZERO
         : previous.timeouts().response().plusSeconds(1));
     sources.commit(next.source(), config);
-    acme.configure(config.acme(), config.acme() == null ? null : new FileStore(config.acme().storage()), () -> true);
+    // with Kubernetes only the Lease holder orders (its certificates reach the others once they are kept in Secrets)
+    acme.configure(config.acme(), config.acme() == null ? null : new FileStore(config.acme().storage()),
+        config.kubernetes() == null ? () -> true : sources::writesStatus);
     // a reload's listeners are bound already: Gateway listeners are checked against their ports (the start's, below)
     ProxyListeners.Pair pair = next.listeners();
     clusterChanged(sources.listeningOn(previous != null ? pair : ProxyListeners.Pair.NONE, config));

@@ -41,6 +41,8 @@ public final class AcmeManager {
   private static final long MAX_TIMER_MILLIS = TimeUnit.HOURS.toMillis(1);
   /** How long an answer may take to be served by the listeners before the order gives up. */
   private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(10);
+  /** A replica that does not order reads the store this often (and notices when it may order). */
+  private static final Duration FOLLOWER_RECHECK = Duration.ofSeconds(30);
 
   /** A host as status shows it. */
   public record HostView(String host, String origin, String state, String issuer, Instant notAfter, Instant renewAt,
@@ -282,7 +284,14 @@ public final class AcmeManager {
     Instant next = null;
     boolean ordering = mayOrder.getAsBoolean();
     for (Host h : hosts.values()) {
-      if (h.notObtainable != null || h.busy || !h.loaded || !ordering) {
+      if (h.notObtainable == null && !ordering) {
+        // another replica orders (with Kubernetes: the Lease holder): read what it stored, and look again later
+        // (this replica may take the Lease over)
+        Instant recheck = now.plus(FOLLOWER_RECHECK);
+        next = next == null || recheck.isBefore(next) ? recheck : next;
+        continue;
+      }
+      if (h.notObtainable != null || h.busy || !h.loaded) {
         continue;
       }
       Instant due = due(h, now);
@@ -293,12 +302,15 @@ public final class AcmeManager {
       }
     }
     publishViews();
-    if (next != null && (timerAt == null || !next.equals(timerAt))) {
+    if (next != null && (timerAt == null || next.isBefore(timerAt))) { // a timer early is harmless: it looks again
       vertx.cancelTimer(timer);
       timerAt = next;
       long delay = Math.min(MAX_TIMER_MILLIS, Math.max(1, Duration.between(now, next).toMillis()));
       timer = vertx.setTimer(delay, id -> context.runOnContext(v -> {
         timerAt = null;
+        if (config != null && !mayOrder.getAsBoolean()) {
+          hosts.values().stream().filter(h -> h.notObtainable == null && !h.busy).forEach(this::load);
+        }
         schedule();
       }));
     }
