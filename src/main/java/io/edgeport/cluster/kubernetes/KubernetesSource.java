@@ -529,6 +529,33 @@ public final class KubernetesSource {
     return status != null && status.leading();
   }
 
+  /**
+   * Runs {@code listener} on the source's context (the one it was made with) whenever this replica starts or stops
+   * holding the Lease; {@link #writesStatus} then says which, as of now. Replaces an earlier listener. A source with
+   * nothing to write (no publishAddress, gatewayClass or loadBalancer) competes for no Lease: it never runs.
+   */
+  public void onLeadershipChange(Runnable listener) {
+    if (status != null) {
+      status.onLeadershipChange(listener);
+    }
+  }
+
+  /**
+   * The Lease's namespace (the default one of ACME's Secrets): {@code kubernetes.leaderElection.namespace}, else the
+   * pod's (POD_NAMESPACE), else the client's, else default.
+   */
+  public String leaseNamespace() {
+    return StatusWriter.leaseNamespace(config, client);
+  }
+
+  /**
+   * ACME state in the Secrets of {@code namespace} (null: the Lease's), on this source's client: it is usable until the
+   * source closes.
+   */
+  public SecretStore acmeStore(String namespace) {
+    return new SecretStore(client, namespace != null ? namespace : leaseNamespace());
+  }
+
   /** Reads {@code wanted} on a worker; a change of what was read rebuilds the view. */
   private Future<Void> readSecrets(Set<String> wanted) {
     if (readingSecrets || wanted.isEmpty() && secretsRead.isEmpty()) {

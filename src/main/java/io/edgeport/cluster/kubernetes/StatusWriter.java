@@ -68,6 +68,7 @@ final class StatusWriter {
   static final String HOST = hostName();
   private final String identity;
   private final Runnable becameLeader;
+  private volatile Runnable leadershipChanged = () -> { };
   private CompletableFuture<?> election;
   private volatile boolean leading;
   /** Status writes under way (on the context). */
@@ -95,12 +96,23 @@ final class StatusWriter {
     }
   }
 
+  /** The Lease's namespace: as configured, else the pod's (POD_NAMESPACE), else the client's, else default. */
+  static String leaseNamespace(KubernetesConfig config, KubernetesClient client) {
+    String configured = config.leaderElection().namespace();
+    return configured != null ? configured
+        : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE")
+        : Objects.requireNonNullElse(client.getNamespace(), "default");
+  }
+
+  /** Runs {@code listener} on the context each time this replica takes or loses the Lease (after becameLeader). */
+  void onLeadershipChange(Runnable listener) {
+    leadershipChanged = listener;
+  }
+
   /** Starts competing for the Lease. */
   void start() {
     KubernetesConfig.LeaderElection le = config.leaderElection();
-    String namespace = le.namespace() != null ? le.namespace()
-        : System.getenv("POD_NAMESPACE") != null ? System.getenv("POD_NAMESPACE")
-        : Objects.requireNonNullElse(client.getNamespace(), "default");
+    String namespace = leaseNamespace(config, client);
     Duration lease = le.leaseDuration();
     // client-go's proportions (15s lease, 10s renew deadline, 2s retry)
     Duration renew = lease.multipliedBy(2).dividedBy(3);
@@ -113,10 +125,14 @@ final class StatusWriter {
         .withLeaderCallbacks(new LeaderCallbacks(() -> {
           leading = true;
           LOG.info("status writer: this replica ({}) holds lease {}/{} and writes status", identity, namespace, le.name());
-          context.runOnContext(v -> becameLeader.run());
+          context.runOnContext(v -> {
+            becameLeader.run();
+            leadershipChanged.run();
+          });
         }, () -> {
           leading = false;
           LOG.info("status writer: this replica ({}) no longer holds lease {}/{}", identity, namespace, le.name());
+          context.runOnContext(v -> leadershipChanged.run());
         }, leader -> LOG.debug("status writer: lease {}/{} held by {}", namespace, le.name(), leader)))
         .build()).build().start();
   }
