@@ -64,6 +64,11 @@ class DeploymentFilesTest {
     return of.get(0);
   }
 
+  static <T extends HasMetadata> T named(List<HasMetadata> items, Class<T> kind, String name) {
+    return items.stream().filter(kind::isInstance).map(kind::cast).filter(i -> i.getMetadata().getName().equals(name))
+        .findFirst().orElseThrow(() -> new AssertionError(kind.getSimpleName() + " " + name));
+  }
+
   @Test
   void theExampleAppIsTheTutorialsNodePortServiceDoneRight() throws Exception {
     List<HasMetadata> items = manifests("myapp.yaml");
@@ -115,11 +120,20 @@ class DeploymentFilesTest {
         "gatewayclasses/status patch", "services/status patch", "events create")) {
       assertTrue(granted.contains(needed), needed);
     }
-    Role lease = only(rbac, Role.class);
+    Role lease = named(rbac, Role.class, "edgeport-leader-election");
     assertEquals(List.of("leases"), lease.getRules().get(0).getResources());
     assertEquals(List.of("get", "create", "update"), lease.getRules().get(0).getVerbs());
-    RoleBinding binding = only(rbac, RoleBinding.class);
+    RoleBinding binding = named(rbac, RoleBinding.class, "edgeport-leader-election");
     assertEquals(lease.getMetadata().getName(), binding.getRoleRef().getName());
+    // ACME certificates: Secrets in edgeport's namespace (the Lease's), watched by all, written by the Lease holder
+    Role acme = named(rbac, Role.class, "edgeport-acme");
+    assertEquals(lease.getMetadata().getNamespace(), acme.getMetadata().getNamespace());
+    assertEquals(List.of("secrets"), acme.getRules().get(0).getResources());
+    assertEquals(List.of("get", "list", "watch", "create", "update"), acme.getRules().get(0).getVerbs());
+    RoleBinding acmeBinding = named(rbac, RoleBinding.class, "edgeport-acme");
+    assertEquals(acme.getMetadata().getName(), acmeBinding.getRoleRef().getName());
+    assertEquals(acme.getMetadata().getNamespace(), acmeBinding.getMetadata().getNamespace());
+    assertEquals("edgeport", acmeBinding.getSubjects().get(0).getName());
     Container c = only(manifests("edgeport.yaml"), DaemonSet.class).getSpec().getTemplate().getSpec().getContainers()
         .get(0);
     assertEquals("metadata.namespace", c.getEnv().stream().filter(e -> e.getName().equals("POD_NAMESPACE"))
