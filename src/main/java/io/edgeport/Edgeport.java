@@ -270,6 +270,11 @@ public final class Edgeport {
     return l4.counters();
   }
 
+  /** The certificates edgeport obtains itself (ACME): their state per host and the order counters, for status. */
+  public AcmeManager acme() {
+    return acme;
+  }
+
   /** Access log lines dropped because the writer fell behind. */
   public long accessLogDropped() {
     return accessLogs.dropped();
