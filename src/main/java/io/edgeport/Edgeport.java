@@ -2,7 +2,6 @@ package io.edgeport;
 
 import io.edgeport.acme.AcmeHosts;
 import io.edgeport.acme.AcmeManager;
-import io.edgeport.acme.FileStore;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.control.AccessLogs;
 import io.edgeport.control.CertificateSources;
@@ -181,9 +180,12 @@ public final class Edgeport {
     // requests of the previous generation may still finish and log: the log they use closes once they are done
     accessLogs.commit(next.accessLog(), previous == null ? Duration.ZERO
         : previous.timeouts().response().plusSeconds(1));
-    sources.commit(next.source(), config);
-    // with Kubernetes only the Lease holder orders (its certificates reach the others once they are kept in Secrets)
-    acme.configure(config.acme(), config.acme() == null ? null : new FileStore(config.acme().storage()),
+    sources.commit(next.source(), config, () -> {
+      acme.leadershipChanged();
+      publish();
+    });
+    // with Kubernetes only the Lease holder orders; every replica serves what it stored in Secrets
+    acme.configure(config.acme(), config.acme() == null ? null : sources.acmeStore(config.acme()),
         config.kubernetes() == null ? () -> true : sources::writesStatus);
     // a reload's listeners are bound already: Gateway listeners are checked against their ports (the start's, below)
     ProxyListeners.Pair pair = next.listeners();

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +142,8 @@ public final class AcmeManager {
    * @param mayOrder whether this replica orders now (with Kubernetes: it holds the Lease)
    */
   public void configure(AcmeConfig next, AcmeStore nextStore, BooleanSupplier nextMayOrder) {
-    boolean same = next != null && config != null && sameAccount(next, config);
+    // a store equal to the current one keeps the hosts' state (a reload); another (a new Kubernetes source) reads anew
+    boolean same = next != null && config != null && sameAccount(next, config) && nextStore.equals(store);
     config = next;
     mayOrder = nextMayOrder;
     if (same) {
@@ -164,9 +166,9 @@ public final class AcmeManager {
 
   private static boolean sameAccount(AcmeConfig a, AcmeConfig b) {
     return a.directory().equals(b.directory()) && a.email().equals(b.email())
-        && java.util.Objects.equals(a.caCertificates(), b.caCertificates())
-        && java.util.Objects.equals(a.externalAccountBinding(), b.externalAccountBinding())
-        && a.storage().equals(b.storage()) && java.util.Objects.equals(a.namespace(), b.namespace());
+        && Objects.equals(a.caCertificates(), b.caCertificates())
+        && Objects.equals(a.externalAccountBinding(), b.externalAccountBinding())
+        && a.storage().equals(b.storage()) && Objects.equals(a.namespace(), b.namespace());
   }
 
   /** The hosts wanted now (on the control context): new ones are loaded from the store, gone ones dropped. */

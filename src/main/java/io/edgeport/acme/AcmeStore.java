@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * Where ACME state survives a restart and a handover: the account key, each host's certificate and key, and an
  * order under way with its key (so that whoever resumes it downloads the certificate already issued instead of
  * ordering a second one). Standalone: files ({@link FileStore}); with Kubernetes: Secrets, shared by every replica.
- * Blocking (disk, API calls): used on worker threads only.
+ * Blocking (disk, API calls): used on worker threads only. Two stores are equal when they keep the same state through
+ * the same connection: a reload then keeps the one it has (and what was read from it).
  */
 public interface AcmeStore {
 

@@ -28,6 +28,16 @@ public final class FileStore implements AcmeStore {
     this.dir = dir;
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FileStore f && f.dir.equals(dir);
+  }
+
+  @Override
+  public int hashCode() {
+    return dir.hashCode();
+  }
+
   /**
    * Can edgeport keep its state there? Creates the directory when missing.
    *

@@ -1,7 +1,10 @@
 package io.edgeport.control;
 
+import io.edgeport.acme.AcmeStore;
+import io.edgeport.acme.FileStore;
 import io.edgeport.cluster.kubernetes.KubernetesClients;
 import io.edgeport.cluster.kubernetes.KubernetesSource;
+import io.edgeport.config.AcmeConfig;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.model.ClusterState;
@@ -53,7 +56,9 @@ public final class ClusterSources implements Status.Source {
    */
   public Future<Next> prepare(EdgeportConfig next) {
     KubernetesConfig k8s = next.kubernetes();
-    if (Objects.equals(section, k8s)) {
+    boolean acme = next.acme() != null;
+    // ACME turned on needs a source that competes for the Lease (only its holder orders)
+    if (Objects.equals(section, k8s) && (current == null || !acme || current.competesForLease())) {
       return Future.succeededFuture(new Next(section, current));
     }
     if (k8s == null) {
@@ -66,7 +71,7 @@ public final class ClusterSources implements Status.Source {
           if (self[0] == current) {
             changes.accept(state);
           }
-        }, stateChanged);
+        }, stateChanged, acme);
     return control.here(self[0].start(KUBERNETES_SYNC_MILLIS)).map(v -> new Next(k8s, self[0]));
   }
 
@@ -77,17 +82,33 @@ public final class ClusterSources implements Status.Source {
     }
   }
 
-  /** Follows {@code chosen} for {@code next} from now on; a source it replaces stops. */
-  public void commit(Next chosen, EdgeportConfig next) {
+  /**
+   * Follows {@code chosen} for {@code next} from now on; a source it replaces stops.
+   *
+   * @param leadershipChanged runs on the context when this replica takes or loses the Lease
+   */
+  public void commit(Next chosen, EdgeportConfig next, Runnable leadershipChanged) {
     if (chosen.source() != current) {
       if (current != null) {
         current.close();
         LOG.info("kubernetes: stopped following the API");
       }
       current = chosen.source();
+      if (current != null) {
+        current.onLeadershipChange(leadershipChanged);
+      }
     }
     section = chosen.section();
     nodes = new ClusterState(next.nodes());
+  }
+
+  /**
+   * Where ACME keeps its state for {@code config}: with the Kubernetes source, Secrets (read and written through the
+   * source's client, so a store stays usable as long as the source is followed); else the storage directory.
+   */
+  public AcmeStore acmeStore(AcmeConfig config) {
+    KubernetesSource k = current;
+    return k != null ? k.acmeStore(config.namespace()) : new FileStore(config.storage());
   }
 
   /**

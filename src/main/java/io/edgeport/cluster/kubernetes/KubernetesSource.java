@@ -156,11 +156,13 @@ public final class KubernetesSource {
    * @param publish           receives each new cluster state, on the context
    * @param stateChanged      runs, on the context, when the API connection is lost or back, when the Gateway API
    *                          kinds appear, and when a part of the cluster cannot be translated or translates again
+   * @param acme              whether ACME orders: then the Lease decides which replica does, even with no status to
+   *                          write
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged) {
+      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged, boolean acme) {
     this(vertx, context, config, client, httpPort, httpsPort, publish, stateChanged, DEBOUNCE_MILLIS,
-        GATEWAY_API_CHECK_MILLIS);
+        GATEWAY_API_CHECK_MILLIS, acme);
   }
 
   /**
@@ -169,7 +171,7 @@ public final class KubernetesSource {
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
       int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged, long debounceMillis,
-      long gatewayApiCheckMillis) {
+      long gatewayApiCheckMillis, boolean acme) {
     this.vertx = vertx;
     this.edge = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
     this.context = context;
@@ -179,8 +181,8 @@ public final class KubernetesSource {
     this.stateChanged = stateChanged;
     this.gatewayApiCheckMillis = gatewayApiCheckMillis;
     this.rebuilds = new Coalescer(vertx, debounceMillis, this::rebuild);
-    this.status = config.publishAddress() != null || config.gatewayClass() != null || config.loadBalancer() != null
-        ? new StatusWriter(vertx, context, client, config, rebuilds::request) : null;
+    this.status = acme || config.publishAddress() != null || config.gatewayClass() != null
+        || config.loadBalancer() != null ? new StatusWriter(vertx, context, client, config, rebuilds::request) : null;
   }
 
   /**
@@ -532,12 +534,18 @@ public final class KubernetesSource {
   /**
    * Runs {@code listener} on the source's context (the one it was made with) whenever this replica starts or stops
    * holding the Lease; {@link #writesStatus} then says which, as of now. Replaces an earlier listener. A source with
-   * nothing to write (no publishAddress, gatewayClass or loadBalancer) competes for no Lease: it never runs.
+   * nothing to write and no ACME orders (no publishAddress, gatewayClass, loadBalancer or acme) competes for no Lease:
+   * it never runs.
    */
   public void onLeadershipChange(Runnable listener) {
     if (status != null) {
       status.onLeadershipChange(listener);
     }
+  }
+
+  /** Does this source compete for the Lease (it has status to write, or ACME orders)? */
+  public boolean competesForLease() {
+    return status != null;
   }
 
   /**

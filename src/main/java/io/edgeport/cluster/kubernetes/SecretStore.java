@@ -209,6 +209,17 @@ public final class SecretStore implements AcmeStore {
     return "Secrets in " + namespace;
   }
 
+  /** The same namespace through the same client (a new Kubernetes source's client makes another store). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SecretStore other && other.client == client && other.namespace.equals(namespace);
+  }
+
+  @Override
+  public int hashCode() {
+    return System.identityHashCode(client) * 31 + namespace.hashCode();
+  }
+
   /** Stops the watch; the client is its owner's (the Kubernetes source's). */
   @Override
   public void close() {

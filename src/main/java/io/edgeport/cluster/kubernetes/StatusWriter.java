@@ -43,6 +43,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -82,7 +83,9 @@ final class StatusWriter {
     this.context = context;
     this.client = client;
     this.config = config;
-    this.identity = HOST + "_" + ProcessHandle.current().pid();
+    // the pid names the process; the random part (client-go uses a UUID) tells apart two sources of one process and a
+    // restart that got the same pid
+    this.identity = HOST + "_" + ProcessHandle.current().pid() + "_" + UUID.randomUUID().toString().substring(0, 8);
     this.becameLeader = becameLeader;
     this.services = config.loadBalancer() == null ? null
         : new LoadBalancerStatus(client, config.loadBalancer().addresses(), this::write);

@@ -86,7 +86,7 @@ class GatewayApiInstalledLaterTest {
   void itStartsWithoutThemLogsThatOnceAndFollowsThemOnceInstalled() throws Exception {
     context = vertx.getOrCreateContext();
     // the client is the source's (it closes it)
-    source = new KubernetesSource(vertx, context, CONFIG, client, 80, 0, published::add, () -> { }, 50, CHECK_MILLIS);
+    source = new KubernetesSource(vertx, context, CONFIG, client, 80, 0, published::add, () -> { }, 50, CHECK_MILLIS, false);
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> source.start(20_000).onComplete(started));
     started.future().await(30, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ class KubernetesSourceTest {
     context = vertx.getOrCreateContext();
     // a long debounce, so that a whole burst certainly falls into one window
     source = new KubernetesSource(vertx, context, CONFIG, client, 80, 0, published::add, () -> { }, 2000,
-        KubernetesSource.GATEWAY_API_CHECK_MILLIS);
+        KubernetesSource.GATEWAY_API_CHECK_MILLIS, false);
     context.runOnContext(v -> source.start(10_000).onComplete(ctx.succeedingThenComplete()));
   }
 

@@ -66,7 +66,7 @@ class LeadershipChangeTest {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     // the client is the source's (it closes it)
     KubernetesSource source = new KubernetesSource(vertx, context, CONFIG, api.createClient(), 80, 0, s -> { },
-        () -> { });
+        () -> { }, false);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>();
     Replica r = new Replica(context, source, changes);
     source.onLeadershipChange(() -> changes.add((source.writesStatus() ? "leads" : "follows")
