@@ -20,6 +20,7 @@ import io.edgeport.proxy.Generation;
 import io.edgeport.proxy.Traffic;
 import io.edgeport.tcp.TcpCounters;
 import io.edgeport.tls.Certificates;
+import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -88,13 +89,13 @@ public final class Edgeport {
     this.accessLogs = new AccessLogs(vertx);
     this.acme = new AcmeManager(vertx, context, control::rebuildSoon, new AcmeManager.Served() {
       @Override
-      public boolean http01(String token) {
-        return generation.get().acmeTokens().containsKey(token);
+      public boolean http01(String token, String keyAuthorization) {
+        return keyAuthorization.equals(generation.get().acmeTokens().get(token));
       }
 
       @Override
-      public boolean tlsAlpn01(String host) {
-        return generation.get().certificates().validation(host) != null;
+      public boolean tlsAlpn01(String host, ServedCertificate certificate) {
+        return certificate != null && generation.get().certificates().validation(host) == certificate;
       }
     });
     health.onChange(control::rebuildSoon);

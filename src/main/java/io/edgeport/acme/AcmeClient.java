@@ -32,6 +32,7 @@ import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
+import org.shredzone.acme4j.challenge.TokenChallenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.connector.Resource;
@@ -53,13 +54,11 @@ final class AcmeClient {
   /** How long one order may wait on the CA (validation, issuance) before it counts as failed. */
   static final Duration ORDER_TIMEOUT = Duration.ofMinutes(3);
 
-  /** Answers challenges on the listeners; each call returns once the answer is served (or throws). */
+  /** Answers challenges on the listeners; {@link #serve} returns once the answer is served (or throws). */
   interface Responder {
-    void serveHttp01(String token, String keyAuthorization) throws InterruptedException;
+    void serve(String host, AcmeStore.Answer answer) throws InterruptedException;
 
-    void serveTlsAlpn01(String host, X509Certificate certificate, KeyPair key) throws InterruptedException;
-
-    void withdraw(String host, String token);
+    void withdraw(String host);
   }
 
   private final AcmeConfig config;
@@ -155,30 +154,16 @@ final class AcmeClient {
       return; // the CA reuses an authorization it validated before
     }
     for (Challenge type : types) {
-      if (type == Challenge.HTTP_01) {
-        Optional<Http01Challenge> c = auth.findChallenge(Http01Challenge.class);
-        if (c.isPresent()) {
-          responder.serveHttp01(c.get().getToken(), c.get().getAuthorization());
-          try {
-            complete(host, type, c.get());
-          } finally {
-            responder.withdraw(host, c.get().getToken());
-          }
-          return;
+      Optional<? extends TokenChallenge> c = type == Challenge.HTTP_01 ? auth.findChallenge(Http01Challenge.class)
+          : auth.findChallenge(TlsAlpn01Challenge.class);
+      if (c.isPresent()) {
+        responder.serve(host, new AcmeStore.Answer(type, c.get().getAuthorization()));
+        try {
+          complete(host, type, c.get());
+        } finally {
+          responder.withdraw(host);
         }
-      } else {
-        Optional<TlsAlpn01Challenge> c = auth.findChallenge(TlsAlpn01Challenge.class);
-        if (c.isPresent()) {
-          KeyPair validationKey = Keys.ec();
-          responder.serveTlsAlpn01(host, SelfSigned.tlsAlpn01(validationKey, host, c.get().getAcmeValidation()),
-              validationKey);
-          try {
-            complete(host, type, c.get());
-          } finally {
-            responder.withdraw(host, null);
-          }
-          return;
-        }
+        return;
       }
     }
     throw failure(host, "the CA offers none of the challenges " + types.stream().map(Challenge::type).toList()

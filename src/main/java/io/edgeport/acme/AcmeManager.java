@@ -1,5 +1,6 @@
 package io.edgeport.acme;
 
+import io.edgeport.acme.AcmeStore.Answer;
 import io.edgeport.acme.AcmeStore.Stored;
 import io.edgeport.config.AcmeConfig;
 import io.edgeport.config.AcmeConfig.Challenge;
@@ -13,7 +14,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,9 +55,19 @@ public final class AcmeManager {
 
   /** What is live on the listeners: the answers to challenges. */
   public interface Served {
-    boolean http01(String token);
+    boolean http01(String token, String keyAuthorization);
 
-    boolean tlsAlpn01(String host);
+    boolean tlsAlpn01(String host, ServedCertificate certificate);
+  }
+
+  /**
+   * The challenges answered now, published whole: this replica's own orders' and, from a shared store, the Lease
+   * holder's ({@code stored}: what the store showed last), with the HTTP-01 tokens and TLS-ALPN-01 certificates they
+   * make.
+   */
+  private record Answers(Map<String, Answer> byHost, Map<String, Answer> stored, Map<String, String> tokens,
+      Map<String, ServedCertificate> validation) {
+    static final Answers NONE = new Answers(Map.of(), Map.of(), Map.of(), Map.of());
   }
 
   private final Vertx vertx;
@@ -74,9 +88,12 @@ public final class AcmeManager {
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private long timer = -1;
   private Instant timerAt;
-  // read by the generation builder on the control context, published whole
-  private volatile Map<String, String> tokens = Map.of();
-  private volatile Map<String, ServedCertificate> validation = Map.of();
+  private final Map<String, Answer> ownAnswers = new HashMap<>();
+  private final Map<String, Answer> storedAnswers = new HashMap<>();
+  /** Made once per answer: a new key and certificate per rebuild would change the generation each time. */
+  private final Map<Answer, ServedCertificate> validationCertificates = new HashMap<>();
+  // read by the generation builder on the control context and by the worker's waits, published whole
+  private volatile Answers answers = Answers.NONE;
   private volatile List<HostView> views = List.of();
   private List<ServedCertificate> certificates = List.of();
 
@@ -157,10 +174,31 @@ public final class AcmeManager {
     store = nextStore;
     client = null;
     hosts.clear();
+    storedAnswers.clear();
     if (store != null) {
       AcmeStore watched = store;
-      store.watch(host -> context.runOnContext(v -> storedChanged(watched, host)));
+      store.watch(new AcmeStore.Watcher() {
+        @Override
+        public void certificateChanged(String host) {
+          context.runOnContext(v -> storedChanged(watched, host));
+        }
+
+        @Override
+        public void answerChanged(String host, Answer answer) {
+          context.runOnContext(v -> {
+            if (watched == store) {
+              if (answer == null) {
+                storedAnswers.remove(host);
+              } else {
+                storedAnswers.put(host, answer);
+              }
+              publishAnswers();
+            }
+          });
+        }
+      });
     }
+    publishAnswers();
     publish();
   }
 
@@ -337,7 +375,7 @@ public final class AcmeManager {
     LOG.info("acme {}: ordering a certificate from {} ({})", host, cfg.directory(),
         String.join(", ", types.stream().map(Challenge::type).toList()));
     Future<Loaded> done = worker.executeBlocking(() -> {
-      Stored s = ca.obtain(host, types, into, responder());
+      Stored s = ca.obtain(host, types, into, responder(into));
       ServedCertificate c = check(host, s);
       return new Loaded(c, ca.renewalWindow(into, c.leaf()));
     }, false);
@@ -378,51 +416,93 @@ public final class AcmeManager {
     return client;
   }
 
-  /** Answers go live through a new generation; the worker waits (bounded) until it serves them. */
-  private AcmeClient.Responder responder() {
+  /**
+   * Answers go live through a new generation; the worker waits (bounded) until it serves them. In a shared store the
+   * answer is kept too, since the CA's validation may reach any replica, and the wait lasts until the store's watch
+   * brought it back (the other replicas' watches see it as soon).
+   */
+  private AcmeClient.Responder responder(AcmeStore into) {
     return new AcmeClient.Responder() {
       @Override
-      public void serveHttp01(String token, String keyAuthorization) throws InterruptedException {
-        context.runOnContext(v -> {
-          Map<String, String> next = new HashMap<>(tokens);
-          next.put(token, keyAuthorization);
-          tokens = Map.copyOf(next);
-          changed.run();
-        });
-        await(() -> served.http01(token), "the HTTP-01 answer");
-      }
-
-      @Override
-      public void serveTlsAlpn01(String host, X509Certificate certificate, KeyPair key)
-          throws InterruptedException {
-        ServedCertificate c = new ServedCertificate("edgeport-acme-validation-" + host, new CertificateConfig(
-            List.of(host), null, null, false, "acme tls-alpn-01 " + host), new X509Certificate[] {certificate},
-            key.getPrivate(), List.of(host), new byte[0]);
-        context.runOnContext(v -> {
-          Map<String, ServedCertificate> next = new HashMap<>(validation);
-          next.put(host, c);
-          validation = Map.copyOf(next);
-          changed.run();
-        });
-        await(() -> served.tlsAlpn01(host), "the TLS-ALPN-01 certificate");
-      }
-
-      @Override
-      public void withdraw(String host, String token) {
-        context.runOnContext(v -> {
-          if (token != null) {
-            Map<String, String> next = new HashMap<>(tokens);
-            next.remove(token);
-            tokens = Map.copyOf(next);
-          } else {
-            Map<String, ServedCertificate> next = new HashMap<>(validation);
-            next.remove(host);
-            validation = Map.copyOf(next);
+      public void serve(String host, Answer answer) throws InterruptedException {
+        boolean everywhere = into.shared();
+        if (everywhere) {
+          try {
+            into.saveAnswer(host, answer);
+          } catch (IOException e) {
+            everywhere = false;
+            LOG.warn("acme {}: only this replica answers the {} challenge (it cannot be stored: {})", host,
+                answer.type().type(), e.getMessage());
           }
-          changed.run();
+        }
+        context.runOnContext(v -> {
+          ownAnswers.put(host, answer);
+          publishAnswers();
+        });
+        boolean shared = everywhere;
+        await(() -> {
+          Answers now = answers;
+          return answer.equals(now.byHost().get(host)) && (!shared || answer.equals(now.stored().get(host)))
+              && (answer.type() == Challenge.HTTP_01 ? served.http01(answer.token(), answer.keyAuthorization())
+                  : served.tlsAlpn01(host, now.validation().get(host)));
+        }, "the " + answer.type().type() + " answer");
+      }
+
+      @Override
+      public void withdraw(String host) {
+        if (into.shared()) {
+          try {
+            into.saveAnswer(host, null);
+          } catch (IOException e) {
+            LOG.warn("acme {}: the answer stays stored (harmless: it answers no other challenge): {}", host,
+                e.getMessage());
+          }
+        }
+        context.runOnContext(v -> {
+          ownAnswers.remove(host);
+          publishAnswers();
         });
       }
     };
+  }
+
+  /** Publishes the answers served now (own ones first) and rebuilds; on the control context. */
+  private void publishAnswers() {
+    Map<String, Answer> byHost = new HashMap<>(storedAnswers);
+    byHost.putAll(ownAnswers);
+    validationCertificates.keySet().retainAll(byHost.values());
+    Map<String, String> tokens = new HashMap<>();
+    Map<String, ServedCertificate> validation = new HashMap<>();
+    byHost.forEach((host, a) -> {
+      if (a.type() == Challenge.HTTP_01) {
+        tokens.put(a.token(), a.keyAuthorization());
+      } else {
+        validation.put(host, validationCertificates.computeIfAbsent(a, x -> validationCertificate(host, x)));
+      }
+    });
+    Answers next = new Answers(Map.copyOf(byHost), Map.copyOf(storedAnswers), Map.copyOf(tokens),
+        Map.copyOf(validation));
+    if (!next.equals(answers)) {
+      answers = next;
+      changed.run();
+    }
+  }
+
+  /** RFC 8737: a self-signed certificate for the host whose acmeIdentifier is the key authorization's SHA-256. */
+  private static ServedCertificate validationCertificate(String host, Answer answer) {
+    KeyPair key = Keys.ec();
+    X509Certificate certificate = SelfSigned.tlsAlpn01(key, host, sha256(answer.keyAuthorization()));
+    return new ServedCertificate("edgeport-acme-validation-" + host, new CertificateConfig(List.of(host), null, null,
+        false, "acme tls-alpn-01 " + host), new X509Certificate[] {certificate}, key.getPrivate(), List.of(host),
+        new byte[0]);
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this JDK", e);
+    }
   }
 
   /** On the ACME worker: polls until the listeners serve an answer (a rebuild takes milliseconds). */
@@ -477,12 +557,12 @@ public final class AcmeManager {
 
   /** HTTP-01: token → key authorization, for the orders under way. */
   public Map<String, String> tokens() {
-    return tokens;
+    return answers.tokens();
   }
 
   /** TLS-ALPN-01: host → validation certificate, for the orders under way. */
   public Map<String, ServedCertificate> validation() {
-    return validation;
+    return answers.validation();
   }
 
   public List<HostView> views() {

@@ -1,9 +1,9 @@
 package io.edgeport.acme;
 
+import io.edgeport.config.AcmeConfig.Challenge;
 import java.io.IOException;
 import java.net.URL;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Where ACME state survives a restart and a handover: the account key, each host's certificate and key, and an
@@ -30,6 +30,18 @@ public interface AcmeStore {
     }
   }
 
+  /**
+   * A challenge being answered for a host: its type and key authorization (RFC 8555 §8.1: the token, a dot, the
+   * account key's thumbprint), from which the HTTP-01 answer and the TLS-ALPN-01 certificate follow. Not secret: the CA
+   * fetches it in the clear.
+   */
+  record Answer(Challenge type, String keyAuthorization) {
+    public String token() {
+      int dot = keyAuthorization.indexOf('.');
+      return dot < 0 ? keyAuthorization : keyAuthorization.substring(0, dot);
+    }
+  }
+
   /** The account's key pair (PEM), or empty before the first order. */
   Optional<String> accountKey() throws IOException;
 
@@ -46,10 +58,35 @@ public interface AcmeStore {
   void savePendingOrder(String host, PendingOrder order) throws IOException;
 
   /**
-   * Calls {@code changed} with a host whose certificate another replica stored (Kubernetes: a Secret changed).
-   * A file store is written by its own process only: it never calls.
+   * Whether other replicas read this store too (Kubernetes: Secrets). A validation may reach any of them, so the
+   * challenge being answered is kept in it ({@link #saveAnswer}) and each one answers it.
    */
-  default void watch(Consumer<String> changed) {}
+  default boolean shared() {
+    return false;
+  }
+
+  /** The challenge being answered for {@code host}, in a shared store; a store of one process keeps none. */
+  default Optional<Answer> answer(String host) throws IOException {
+    return Optional.empty();
+  }
+
+  /** Keeps the challenge being answered for {@code host} in a shared store; {@code null} clears it. */
+  default void saveAnswer(String host, Answer answer) throws IOException {}
+
+  /** Hears of changes to a shared store, its own writes included (on a thread of the store's). */
+  interface Watcher {
+    /** Another certificate was stored for {@code host}. */
+    void certificateChanged(String host);
+
+    /** The challenge being answered for {@code host} is now {@code answer} (null: none). */
+    void answerChanged(String host, Answer answer);
+  }
+
+  /**
+   * Follows the store's changes (Kubernetes: its Secrets): those there at the start come first. A file store is
+   * written by its own process only: it never calls.
+   */
+  default void watch(Watcher watcher) {}
 
   /** A short description for logs and status ({@code /var/lib/edgeport/acme}, {@code Secrets in edgeport}). */
   String describe();

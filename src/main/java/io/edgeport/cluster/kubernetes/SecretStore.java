@@ -1,6 +1,7 @@
 package io.edgeport.cluster.kubernetes;
 
 import io.edgeport.acme.AcmeStore;
+import io.edgeport.config.AcmeConfig.Challenge;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretList;
@@ -49,6 +50,10 @@ public final class SecretStore implements AcmeStore {
   /** The host a certificate Secret is for: read from here, not from the name (which may be shortened). */
   static final String HOST_ANNOTATION = "edgeport.io/acme-host";
   static final String ORDER_ANNOTATION = "edgeport.io/acme-order";
+  /** The challenge being answered: its type, a space, the key authorization. */
+  static final String ANSWER_ANNOTATION = "edgeport.io/acme-challenge";
+  /** A key authorization (RFC 8555 §8.1): base64url token, a dot, base64url thumbprint. */
+  private static final Pattern KEY_AUTHORIZATION = Pattern.compile("[A-Za-z0-9_-]{1,256}\\.[A-Za-z0-9_-]{1,128}");
   static final String ACCOUNT_SECRET = "edgeport-acme-account";
   static final String PREFIX = "edgeport-acme-";
   static final String TLS = "kubernetes.io/tls";
@@ -121,7 +126,10 @@ public final class SecretStore implements AcmeStore {
 
   @Override
   public void saveCertificate(String host, Stored certificate) throws IOException {
-    writeHost(host, current -> hostSecret(current, host, a -> a.remove(ORDER_ANNOTATION), d -> {
+    writeHost(host, current -> hostSecret(current, host, a -> {
+      a.remove(ORDER_ANNOTATION);
+      a.remove(ANSWER_ANNOTATION);
+    }, d -> {
       d.put(CRT, certificate.chainPem());
       d.put(KEY, certificate.keyPem());
       d.put(ORDER_KEY, null);
@@ -157,41 +165,82 @@ public final class SecretStore implements AcmeStore {
     });
   }
 
+  @Override
+  public boolean shared() {
+    return true;
+  }
+
+  /** What another writer of the Secrets put there is checked: only a well-formed key authorization is answered. */
+  @Override
+  public Optional<Answer> answer(String host) throws IOException {
+    return answer(owned(read(secretName(checked(host))), CERTIFICATE, host));
+  }
+
+  private static Optional<Answer> answer(Secret s) {
+    String v = s == null || s.getMetadata().getAnnotations() == null ? null
+        : s.getMetadata().getAnnotations().get(ANSWER_ANNOTATION);
+    String[] parts = v == null ? new String[0] : v.trim().split(" ", 2);
+    if (parts.length != 2 || !KEY_AUTHORIZATION.matcher(parts[1]).matches()) {
+      return Optional.empty();
+    }
+    for (Challenge c : Challenge.values()) {
+      if (c.type().equals(parts[0])) {
+        return Optional.of(new Answer(c, parts[1]));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void saveAnswer(String host, Answer answer) throws IOException {
+    writeHost(host, current -> current == null && answer == null ? null : hostSecret(current, host, a -> {
+      if (answer == null) {
+        a.remove(ANSWER_ANNOTATION);
+      } else {
+        a.put(ANSWER_ANNOTATION, answer.type().type() + " " + answer.keyAuthorization());
+      }
+    }, d -> { }));
+  }
+
   /**
-   * Follows the certificate Secrets of the namespace: {@code changed} gets the host of each one whose certificate
-   * appears or changes (each one there at the start too, and this store's own writes), on fabric8's informer thread.
+   * Follows the certificate Secrets of the namespace: {@code watcher} hears of each host whose certificate or answer
+   * appears or changes (those there at the start too, and this store's own writes), on fabric8's informer thread.
    * A watch that cannot start (RBAC) is logged; the store can still be read.
    */
   @Override
-  public void watch(Consumer<String> changed) {
+  public void watch(Watcher watcher) {
     close();
     SharedIndexInformer<Secret> watching = secrets().withLabel(ACME_LABEL, CERTIFICATE).runnableInformer(0);
     watching.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Secret s) {
-        if (text(s, CRT).isPresent()) {
-          report(s);
-        }
+        changed(null, s);
       }
 
       @Override
       public void onUpdate(Secret before, Secret s) {
-        // an order recorded or cleared changes no certificate
-        if (text(s, CRT).isPresent() && !Objects.equals(text(before, CRT), text(s, CRT))) {
-          report(s);
-        }
+        changed(before, s); // an order recorded or cleared changes neither the certificate nor the answer
       }
 
       @Override
       public void onDelete(Secret s, boolean deletedFinalStateUnknown) {
-        // the certificate served stays; the next order writes a new Secret
+        changed(s, null); // the certificate served stays (the next order writes a new Secret); the answer goes
       }
 
-      private void report(Secret s) {
+      private void changed(Secret before, Secret after) {
+        Secret s = after != null ? after : before;
         String host = s.getMetadata().getAnnotations() == null ? null
             : s.getMetadata().getAnnotations().get(HOST_ANNOTATION);
-        if (host != null) {
-          changed.accept(host);
+        if (host == null) {
+          return;
+        }
+        if (after != null && text(after, CRT).isPresent() && !Objects.equals(text(before, CRT), text(after, CRT))) {
+          watcher.certificateChanged(host);
+        }
+        Optional<Answer> was = answer(before);
+        Optional<Answer> now = answer(after);
+        if (!was.equals(now)) {
+          watcher.answerChanged(host, now.orElse(null));
         }
       }
     });

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeport.acme.AcmeStore;
 import io.edgeport.acme.AcmeStore.PendingOrder;
 import io.edgeport.acme.AcmeStore.Stored;
+import io.edgeport.config.AcmeConfig.Challenge;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -226,22 +228,57 @@ class SecretStoreTest {
 
   /**
    * Two replicas: the one that orders stores, the other's watch names each host whose certificate it stored (one there
-   * before the watch, one after), and not one whose order alone was recorded.
+   * before the watch, one after), and not one whose order alone was recorded; and it hears of each challenge answered
+   * and cleared, so that it answers the CA's validation too.
    */
   @Test
-  void anotherReplicasWatchSeesTheHostsWhoseCertificateIsStored() throws Exception {
+  void anotherReplicasWatchSeesTheHostsWhoseCertificateIsStoredAndTheAnswers() throws Exception {
     SecretStore follower = new SecretStore(client(new Interceptor() { }), NS);
     otherStores.add(follower);
     store.saveCertificate("before.example.com", new Stored(CHAIN, KEY));
     BlockingQueue<String> changed = new LinkedBlockingQueue<>();
-    follower.watch(changed::add);
-    assertEquals("before.example.com", changed.poll(10, TimeUnit.SECONDS));
+    follower.watch(new AcmeStore.Watcher() {
+      @Override
+      public void certificateChanged(String host) {
+        changed.add("certificate " + host);
+      }
 
-    store.savePendingOrder("ordering.example.com", order("1"));
+      @Override
+      public void answerChanged(String host, AcmeStore.Answer answer) {
+        changed.add("answer " + host + " " + (answer == null ? "none" : answer.type().type() + " " + answer.token()));
+      }
+    });
+    assertEquals("certificate before.example.com", changed.poll(10, TimeUnit.SECONDS));
+
+    store.savePendingOrder(HOST, order("1"));
+    AcmeStore.Answer answer = new AcmeStore.Answer(Challenge.HTTP_01, "tok-EN_1.thumb-print_2");
+    store.saveAnswer(HOST, answer);
+    assertEquals("answer " + HOST + " http-01 tok-EN_1", changed.poll(10, TimeUnit.SECONDS),
+        "the order alone is nothing to hear of; the answer is");
+    assertEquals(answer, follower.answer(HOST).orElseThrow());
     store.saveCertificate(HOST, new Stored(CHAIN, KEY));
-    assertEquals(HOST, changed.poll(10, TimeUnit.SECONDS), "the order alone is no certificate to load");
+    assertEquals(java.util.Set.of("certificate " + HOST, "answer " + HOST + " none"),
+        java.util.Set.of(changed.poll(10, TimeUnit.SECONDS), changed.poll(10, TimeUnit.SECONDS)),
+        "the certificate stored clears the answer");
     assertEquals(new Stored(CHAIN, KEY), follower.certificate(HOST).orElseThrow());
+    assertTrue(follower.answer(HOST).isEmpty());
     assertEquals("Secrets in edgeport", follower.describe());
+  }
+
+  /** Only a well-formed answer is read back: another writer of the Secrets cannot make edgeport serve any text. */
+  @Test
+  void aDamagedAnswerIsNone() throws Exception {
+    store.savePendingOrder(HOST, order("1"));
+    for (String bad : List.of("http-01 <script>.x", "http-01 tokenwithoutdot", "dns-01 a.b", "http-01", "")) {
+      client.secrets().inNamespace(NS).withName("edgeport-acme-" + HOST).edit(s -> new SecretBuilder(s)
+          .editMetadata().addToAnnotations(SecretStore.ANSWER_ANNOTATION, bad).endMetadata().build());
+      assertTrue(store.answer(HOST).isEmpty(), bad);
+    }
+    store.saveAnswer(HOST, new AcmeStore.Answer(Challenge.TLS_ALPN_01, "a.b"));
+    assertEquals("tls-alpn-01 a.b",
+        secret("edgeport-acme-" + HOST).getMetadata().getAnnotations().get(SecretStore.ANSWER_ANNOTATION));
+    store.saveAnswer(HOST, null);
+    assertTrue(store.answer(HOST).isEmpty());
   }
 
   /**
