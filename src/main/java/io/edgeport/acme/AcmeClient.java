@@ -44,6 +44,8 @@ import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 import org.shredzone.acme4j.util.KeyPairUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One CA account, and orders through it with acme4j: blocking, on the ACME worker (one order at a time, so the
@@ -51,6 +53,7 @@ import org.shredzone.acme4j.util.KeyPairUtils;
  * so a restart or a new Lease holder finishes it instead of ordering a second certificate.
  */
 final class AcmeClient {
+  private static final Logger LOG = LoggerFactory.getLogger("io.edgeport.Edgeport");
   /** How long one order may wait on the CA (validation, issuance) before it counts as failed. */
   static final Duration ORDER_TIMEOUT = Duration.ofMinutes(3);
 
@@ -92,6 +95,9 @@ final class AcmeClient {
           if (order.getStatus() == Status.INVALID || order.getStatus() == Status.UNKNOWN
               || order.getExpires().map(e -> e.isBefore(Instant.now())).orElse(false)) {
             order = null; // failed or expired: a new one
+          } else {
+            LOG.info("acme {}: resuming the order {} placed before (by this replica or the previous Lease holder)",
+                host, order.getLocation());
           }
         } catch (AcmeServerException | IOException e) {
           order = null; // gone at the CA (another account's, or purged): a new one
