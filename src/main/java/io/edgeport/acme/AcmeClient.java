@@ -6,18 +6,21 @@ import io.edgeport.acme.AcmeStore.PendingOrder;
 import io.edgeport.acme.AcmeStore.Stored;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -43,7 +46,6 @@ import org.shredzone.acme4j.exception.AcmeRetryAfterException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
-import org.shredzone.acme4j.util.KeyPairUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +93,7 @@ final class AcmeClient {
         try {
           order = account.bindOrder(pending.get().order());
           order.fetch();
-          key = KeyPairUtils.readKeyPair(new StringReader(pending.get().keyPem()));
+          key = keyPair(pending.get().keyPem());
           if (order.getStatus() == Status.INVALID || order.getStatus() == Status.UNKNOWN
               || order.getExpires().map(e -> e.isBefore(Instant.now())).orElse(false)) {
             order = null; // failed or expired: a new one
@@ -191,7 +193,7 @@ final class AcmeClient {
       Optional<String> stored = store.accountKey();
       KeyPair key;
       if (stored.isPresent()) {
-        key = KeyPairUtils.readKeyPair(new StringReader(stored.get()));
+        key = keyPair(stored.get());
       } else {
         key = Keys.ec();
         store.saveAccountKey(pem(key));
@@ -238,16 +240,42 @@ final class AcmeClient {
 
   /** A certificate's key as served: PKCS#8 {@code PRIVATE KEY}, which every TLS server reads. */
   static String pkcs8(KeyPair key) {
-    return "-----BEGIN PRIVATE KEY-----\n"
-        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    return pemBlock("PRIVATE KEY", key.getPrivate().getEncoded());
   }
 
-  /** A key pair as acme4j reads it back (the account's, an order's under way). */
-  static String pem(KeyPair key) throws IOException {
-    StringWriter out = new StringWriter();
-    KeyPairUtils.writeKeyPair(key, out);
-    return out.toString();
+  /**
+   * A key pair as stored (the account's, an order's under way): PKCS#8 and X.509 PEM, which the JDK reads back. Not
+   * acme4j's KeyPairUtils: it writes a JDK EC key without its public key (the JDK's encoding leaves it out) and then
+   * cannot read it, so that after the first attempt or a restart every order failed on the stored account key.
+   */
+  static String pem(KeyPair key) {
+    return pkcs8(key) + pemBlock("PUBLIC KEY", key.getPublic().getEncoded());
+  }
+
+  /** A key pair {@link #pem} wrote (an EC one, from {@link Keys}). */
+  static KeyPair keyPair(String pem) throws IOException {
+    try {
+      KeyFactory ec = KeyFactory.getInstance("EC");
+      return new KeyPair(ec.generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY"))),
+          ec.generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY"))));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IOException("a stored key cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String pemBlock(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  private static byte[] der(String pem, String type) throws IOException {
+    String begin = "-----BEGIN " + type + "-----";
+    int from = pem.indexOf(begin);
+    int to = pem.indexOf("-----END " + type + "-----");
+    if (from < 0 || to < from) {
+      throw new IOException("a stored key has no " + type);
+    }
+    return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
   }
 
   /**

@@ -16,7 +16,8 @@ public final class Renewal {
   /**
    * The time to renew a certificate valid from {@code notBefore} to {@code notAfter}: {@code renewBefore} ahead of
    * its expiry, or with a third of its lifetime left when that is sooner (short-lived certificates), or inside the
-   * window the CA suggests (RFC 9773, ACME Renewal Information) when that comes sooner still.
+   * window the CA suggests (RFC 9773, ACME Renewal Information) when that comes sooner still. Only the CA's window
+   * may come before a third of the lifetime has been served.
    *
    * @param ariStart the CA's suggested window, or null when it offers none
    */
@@ -26,6 +27,12 @@ public final class Renewal {
     Instant own = notAfter.minus(renewBefore);
     Instant third = notAfter.minus(lifetime.dividedBy(3));
     Instant at = own.isBefore(third) ? own : third;
+    // a renewBefore as long as the lifetime (the default 30d against a CA's one-day certificates) would renew each
+    // certificate as soon as it is issued, for ever: the configured schedule waits for a third of it to be served
+    Instant served = notBefore.plus(lifetime.dividedBy(3));
+    if (at.isBefore(served)) {
+      at = served;
+    }
     if (ariStart != null && ariEnd != null && !ariEnd.isBefore(ariStart)) {
       // RFC 9773 §4.2: a uniformly random point in the window, so that the CA's clients spread out
       long span = Duration.between(ariStart, ariEnd).toMillis();

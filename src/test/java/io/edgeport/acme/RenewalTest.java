@@ -21,6 +21,18 @@ class RenewalTest {
   }
 
   @Test
+  void aRenewBeforeLongerThanMostOfTheLifetimeWaitsForAThirdOfItServed() {
+    Instant oneDay = T0.plus(Duration.ofDays(1));
+    assertEquals(T0.plus(Duration.ofHours(8)), Renewal.renewAt(T0, oneDay, Duration.ofDays(30), null, null, 0.5),
+        "not at once after each issuance");
+    Instant notAfter = T0.plus(Duration.ofDays(90));
+    assertEquals(T0.plus(Duration.ofDays(30)), Renewal.renewAt(T0, notAfter, Duration.ofDays(70), null, null, 0.5));
+    Instant start = T0.plus(Duration.ofDays(10));
+    assertEquals(start, Renewal.renewAt(T0, notAfter, Duration.ofDays(70), start, start.plusSeconds(60), 0.0),
+        "the CA's window still may come sooner (a revocation ahead)");
+  }
+
+  @Test
   void theCasWindowIsUsedWhenItIsSoonerAndADrawInsideIt() {
     Instant notAfter = T0.plus(Duration.ofDays(90));
     Instant start = T0.plus(Duration.ofDays(10));
