@@ -26,6 +26,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -218,11 +219,16 @@ final class Metrics {
     }
 
     private static GaugeSnapshot nodeHealth(Map<io.edgeport.health.CheckKey, NodeReport> reports) {
+      // checkers that differ only in timing (two domains' intervals or thresholds) share their labels: one series,
+      // 1 while all of them pass (a registry refuses two series with the same labels)
+      Map<Labels, Boolean> byLabels = new LinkedHashMap<>();
+      reports.forEach((key, report) -> byLabels.merge(
+          Labels.of("node", key.node(), "port", Integer.toString(key.port()), "check", key.toString()),
+          report.status() == NodeHealth.Status.UP, Boolean::logicalAnd));
       GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("edgeport_node_up")
           .help("1 when the node passes its check (UP), 0 when DOWN or not checked yet; by node, port and check");
-      reports.forEach((key, report) -> up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-          .labels(Labels.of("node", key.node(), "port", Integer.toString(key.port()), "check", key.toString()))
-          .value(report.status() == NodeHealth.Status.UP ? 1 : 0).build()));
+      byLabels.forEach((labels, isUp) -> up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+          .value(isUp ? 1 : 0).build()));
       return up.build();
     }
   }
