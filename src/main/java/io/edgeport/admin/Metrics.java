@@ -76,6 +76,14 @@ final class Metrics {
         .register(registry);
     FunctionCounter.builder("edgeport.access.log.dropped", current, g -> g.get().accessLogDropped())
         .description("Access log lines dropped because the writer fell behind").register(registry);
+    FunctionCounter.builder("edgeport.acme.orders", current, g -> g.get().acme().ordersSucceeded())
+        .tag("result", "success").description("ACME orders that got a certificate (new ones and renewals)")
+        .register(registry);
+    FunctionCounter.builder("edgeport.acme.orders", current, g -> g.get().acme().ordersFailed())
+        .tag("result", "failure").description("ACME orders that failed (each is tried again later, with backoff)")
+        .register(registry);
+    FunctionCounter.builder("edgeport.acme.renewals", current, g -> g.get().acme().renewals())
+        .description("ACME certificates replaced by a renewed one").register(registry);
     Gauge.builder("edgeport.generation", current, g -> g.get().generation().version())
         .description("Version of the routing generation being served").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -209,10 +217,12 @@ final class Metrics {
 
     private static GaugeSnapshot certificateExpiry(Certificates certificates) {
       GaugeSnapshot.Builder expiry = GaugeSnapshot.builder().name("edgeport_certificate_expiry_timestamp_seconds")
-          .help("When each served certificate expires (alert on it minus time(): a renewal that did not happen)");
+          .help("When each served certificate expires (alert on it minus time(): a renewal that did not happen), by"
+              + " host, origin and source (file, secret, acme)");
       for (ServedCertificate c : certificates.all()) {
         expiry.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-            .labels(Labels.of("host", c.hosts().isEmpty() ? "" : c.hosts().get(0), "origin", c.config().origin()))
+            .labels(Labels.of("host", c.hosts().isEmpty() ? "" : c.hosts().get(0), "origin", c.config().origin(),
+                "source", CertificateSource.of(c).label()))
             .value(c.leaf().getNotAfter().getTime() / 1000.0).build());
       }
       return expiry.build();
