@@ -40,10 +40,20 @@ function render(s) {
     notices.append(el("div", {class: "notice"},
       `Last config reload (${s.lastReload.source}, ${new Date(s.lastReload.at).toLocaleTimeString()}) was refused; the previous config keeps serving: ${s.lastReload.error}`));
   }
-  for (const cert of s.certificates || []) {
+  // ACME's certificates are renewed by edgeport: a failing host is flagged by its error instead
+  const external = (s.certificates || []).filter(cert => cert.source !== "acme");
+  const acmeHosts = s.acme ? s.acme.hosts : [];
+  for (const cert of external) {
     if (cert.daysLeft < 14) {
       notices.append(el("div", {class: "notice"},
         `The certificate of ${cert.hosts.join(", ")} expires in ${cert.daysLeft} day(s) (${cert.notAfter}): renew it.`));
+    }
+  }
+  for (const h of acmeHosts) {
+    if (h.lastError) {
+      notices.append(el("div", {class: "notice", "data-notice": "acme"}, `ACME ${h.host}: ${h.state}`
+        + (h.failures ? ` after ${h.failures} failed order(s), next attempt ${new Date(h.nextAttempt).toLocaleString()}` : "")
+        + (h.notAfter ? "; the current certificate keeps serving" : "") + `: ${h.lastError}`));
     }
   }
   if (s.cluster && s.cluster.state.startsWith("disconnected")) {
@@ -123,15 +133,26 @@ function render(s) {
       el("td", {}, `${p.service}:${p.port}`, el("div", {class: "origin"}, p.protocol)), where, chips,
       el("td", {class: "num"}, p.open ?? 0), el("td", {class: "num"}, p.connections ?? 0)));
   }
-  const certs = s.certificates || [];
-  document.getElementById("certificatesSection").hidden = certs.length === 0;
+  document.getElementById("certificatesSection").hidden = external.length === 0 && !s.acme;
   const certBody = document.querySelector("#certificates tbody");
   certBody.replaceChildren();
-  for (const cert of certs) {
-    certBody.append(el("tr", {class: cert.daysLeft < 14 ? "unhealthy" : "", "data-certificate": cert.hosts[0]},
-      el("td", {}, cert.hosts.join(", ")), el("td", {class: "origin"}, cert.origin),
-      el("td", {}, `${new Date(cert.notAfter).toLocaleDateString()} (${cert.daysLeft} days)`)));
+  const day = t => t ? new Date(t).toLocaleDateString() : "–";
+  for (const cert of external) {
+    certBody.append(el("tr", {class: cert.daysLeft < 14 ? "unhealthy" : "", "data-certificate": cert.hosts[0],
+        "data-source": cert.source},
+      el("td", {}, cert.hosts.join(", "), el("div", {class: "origin"}, cert.origin)), el("td", {}, cert.source),
+      el("td", {}, `${day(cert.notAfter)} (${cert.daysLeft} days)`), el("td", {}, "–"), el("td", {}, cert.issuer),
+      el("td", {}, "served")));
   }
+  for (const h of acmeHosts) {
+    certBody.append(el("tr", {class: h.lastError || !h.notAfter ? "unhealthy" : "", "data-certificate": h.host,
+        "data-source": "acme", "data-state": h.state},
+      el("td", {}, h.host, el("div", {class: "origin"}, h.origin)), el("td", {}, "acme"),
+      el("td", {}, h.notAfter ? `${day(h.notAfter)} (${h.daysLeft} days)` : "–"), el("td", {}, day(h.renewAt)),
+      el("td", {}, h.issuer || "–"), el("td", {}, h.state, h.lastError ? el("span", {class: "why"}, h.lastError) : "")));
+  }
+  document.getElementById("acme").textContent = s.acme ? `ACME from ${s.acme.directory}: orders ${s.acme.orders.succeeded}`
+    + ` succeeded, ${s.acme.orders.failed} failed · renewals ${s.acme.renewals}` : "";
   document.getElementById("footer").textContent =
     `updated ${new Date(s.now).toLocaleTimeString()} · rates over the last 10 s · reloads applied ${s.reloads.applied},`
     + ` refused ${s.reloads.refused} · retries ${s.traffic.retries}`;

@@ -26,6 +26,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -75,6 +76,14 @@ final class Metrics {
         .register(registry);
     FunctionCounter.builder("edgeport.access.log.dropped", current, g -> g.get().accessLogDropped())
         .description("Access log lines dropped because the writer fell behind").register(registry);
+    FunctionCounter.builder("edgeport.acme.orders", current, g -> g.get().acme().ordersSucceeded())
+        .tag("result", "success").description("ACME orders that got a certificate (new ones and renewals)")
+        .register(registry);
+    FunctionCounter.builder("edgeport.acme.orders", current, g -> g.get().acme().ordersFailed())
+        .tag("result", "failure").description("ACME orders that failed (each is tried again later, with backoff)")
+        .register(registry);
+    FunctionCounter.builder("edgeport.acme.renewals", current, g -> g.get().acme().renewals())
+        .description("ACME certificates replaced by a renewed one").register(registry);
     Gauge.builder("edgeport.generation", current, g -> g.get().generation().version())
         .description("Version of the routing generation being served").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -208,21 +217,28 @@ final class Metrics {
 
     private static GaugeSnapshot certificateExpiry(Certificates certificates) {
       GaugeSnapshot.Builder expiry = GaugeSnapshot.builder().name("edgeport_certificate_expiry_timestamp_seconds")
-          .help("When each served certificate expires (alert on it minus time(): a renewal that did not happen)");
+          .help("When each served certificate expires (alert on it minus time(): a renewal that did not happen), by"
+              + " host, origin and source (file, secret, acme)");
       for (ServedCertificate c : certificates.all()) {
         expiry.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-            .labels(Labels.of("host", c.hosts().isEmpty() ? "" : c.hosts().get(0), "origin", c.config().origin()))
+            .labels(Labels.of("host", c.hosts().isEmpty() ? "" : c.hosts().get(0), "origin", c.config().origin(),
+                "source", CertificateSource.of(c).label()))
             .value(c.leaf().getNotAfter().getTime() / 1000.0).build());
       }
       return expiry.build();
     }
 
     private static GaugeSnapshot nodeHealth(Map<io.edgeport.health.CheckKey, NodeReport> reports) {
+      // checkers that differ only in timing (two domains' intervals or thresholds) share their labels: one series,
+      // 1 while all of them pass (a registry refuses two series with the same labels)
+      Map<Labels, Boolean> byLabels = new LinkedHashMap<>();
+      reports.forEach((key, report) -> byLabels.merge(
+          Labels.of("node", key.node(), "port", Integer.toString(key.port()), "check", key.toString()),
+          report.status() == NodeHealth.Status.UP, Boolean::logicalAnd));
       GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("edgeport_node_up")
           .help("1 when the node passes its check (UP), 0 when DOWN or not checked yet; by node, port and check");
-      reports.forEach((key, report) -> up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-          .labels(Labels.of("node", key.node(), "port", Integer.toString(key.port()), "check", key.toString()))
-          .value(report.status() == NodeHealth.Status.UP ? 1 : 0).build()));
+      byLabels.forEach((labels, isUp) -> up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+          .value(isUp ? 1 : 0).build()));
       return up.build();
     }
   }

@@ -1,6 +1,7 @@
 package io.edgeport.admin;
 
 import io.edgeport.Edgeport;
+import io.edgeport.acme.AcmeManager;
 import io.edgeport.balance.Endpoint;
 import io.edgeport.control.Status;
 import io.edgeport.health.CheckKey;
@@ -20,6 +21,8 @@ import io.edgeport.tls.Certificates;
 import io.edgeport.tls.ServedCertificate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +33,8 @@ import java.util.Objects;
 /**
  * What the gateway serves now, as JSON: the effective routing (config file and Kubernetes merged),
  * each domain with where it was declared, each route's nodes with their health, last check, whether
- * they take traffic and why not, and their request counts. The same document feeds the dashboard and
- * {@code edgeport status}.
+ * they take traffic and why not, and their request counts; the certificates served, with where each comes from, and
+ * with {@code acme:} each host's ACME state. The same document feeds the dashboard and {@code edgeport status}.
  */
 final class StatusReport {
   private StatusReport() {}
@@ -41,10 +44,11 @@ final class StatusReport {
     Status view = edgeport.status();
     Generation generation = edgeport.generation();
     Traffic.Totals traffic = edgeport.traffic().totals();
+    Instant now = Instant.now();
     JsonObject out = new JsonObject()
         .put("version", version)
         .put("startedAt", startedAt.toString())
-        .put("now", Instant.now().toString())
+        .put("now", now.toString())
         .put("generation", generation.version())
         .put("ready", edgeport.ready())
         .put("draining", generation.draining());
@@ -69,7 +73,12 @@ final class StatusReport {
       return out.put("domains", new JsonArray());
     }
     out.put("listen", view.config().listen().toString());
-    out.put("certificates", certificates(generation.certificates()));
+    out.put("certificates", certificates(generation.certificates(), now));
+    if (view.config().acme() != null) {
+      AcmeManager acme = edgeport.acme();
+      out.put("acme", acme(view.config().acme().directory(), acme.views(), acme.ordersSucceeded(), acme.ordersFailed(),
+          acme.renewals(), now));
+    }
     JsonObject cluster = cluster(view.cluster(), view.config().kubernetes() != null, view.source().state())
         .put("writesStatus", view.source().writesStatus()).put("conflicts", new JsonArray(view.conflicts()));
     if (view.config().kubernetes() != null && view.config().kubernetes().gatewayClass() != null) {
@@ -92,16 +101,46 @@ final class StatusReport {
     return out.put("domains", domains);
   }
 
-  /** What the HTTPS listener serves, with when each certificate expires (renewals that did not happen show). */
-  private static JsonArray certificates(Certificates certificates) {
+  /**
+   * What the HTTPS listener serves, with where each certificate comes from ({@link CertificateSource}) and when it
+   * expires (renewals that did not happen show).
+   */
+  static JsonArray certificates(Certificates certificates, Instant now) {
     JsonArray out = new JsonArray();
     for (ServedCertificate c : certificates.all()) {
-      Instant notAfter = c.leaf().getNotAfter().toInstant();
-      out.add(new JsonObject().put("hosts", new JsonArray(c.hosts())).put("origin", c.config().origin())
-          .put("subject", c.leaf().getSubjectX500Principal().getName()).put("notAfter", notAfter.toString())
-          .put("daysLeft", java.time.Duration.between(Instant.now(), notAfter).toDays()));
+      out.add(expiry(new JsonObject().put("hosts", new JsonArray(c.hosts())).put("origin", c.config().origin())
+          .put("source", CertificateSource.of(c).label()).put("subject", c.leaf().getSubjectX500Principal().getName())
+          .put("issuer", c.leaf().getIssuerX500Principal().getName()), c.leaf().getNotAfter().toInstant(), now));
     }
     return out;
+  }
+
+  /**
+   * The ACME side: the order counters and every host wanted, also those without a certificate yet (pending, not
+   * obtainable, failing), with the next renewal ({@code renewAt}) or, after a failure, the next attempt.
+   */
+  static JsonObject acme(URI directory, List<AcmeManager.HostView> views, long succeeded, long failed, long renewals,
+      Instant now) {
+    JsonArray hosts = new JsonArray();
+    for (AcmeManager.HostView h : views) {
+      hosts.add(expiry(new JsonObject().put("host", h.host()).put("origin", h.origin()).put("state", h.state())
+          .put("issuer", h.issuer()), h.notAfter(), now)
+          .put("renewAt", text(h.renewAt())).put("lastError", h.lastError())
+          .put("nextAttempt", text(h.nextAttempt())).put("failures", h.failures()));
+    }
+    return new JsonObject().put("directory", directory.toString())
+        .put("orders", new JsonObject().put("succeeded", succeeded).put("failed", failed)).put("renewals", renewals)
+        .put("hosts", hosts);
+  }
+
+  /** {@code notAfter} and the whole days left until then; both null without a certificate. */
+  private static JsonObject expiry(JsonObject out, Instant notAfter, Instant now) {
+    return out.put("notAfter", text(notAfter))
+        .put("daysLeft", notAfter == null ? null : Duration.between(now, notAfter).toDays());
+  }
+
+  private static String text(Instant at) {
+    return at == null ? null : at.toString();
   }
 
   private static JsonObject cluster(ClusterState cluster, boolean kubernetes, String state) {

@@ -9,7 +9,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,10 +24,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** A running gateway's status as a compact table, for operators on the edge host over SSH. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show what a running edgeport serves: domains, their nodes and health, traffic, last reload.",
+    description = "Show what a running edgeport serves: domains, their nodes and health, traffic, certificates"
+        + " (with ACME: each host's state, next renewal and last error), last reload.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:every domain has a healthy node",
         "1:some domain has no healthy node (or the gateway is not ready)", "2:the admin API cannot be reached"})
 final class StatusCommand implements Callable<Integer> {
+  private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+      .withZone(ZoneOffset.UTC);
 
   @Spec
   CommandSpec spec;
@@ -101,6 +111,7 @@ final class StatusCommand implements Callable<Integer> {
         out.println("    ! no healthy node: " + d.getString("host") + " is served fail-open or not at all");
       }
     }
+    certificates(s, out);
     JsonObject reload = s.getJsonObject("lastReload");
     if (reload != null) {
       out.println();
@@ -109,5 +120,65 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return allHealthy && s.getBoolean("ready", false) ? 0 : 1;
+  }
+
+  /**
+   * Each host's certificate: the served files' and Secrets' (renewed by whoever writes them), then every ACME host
+   * with its state, next renewal and last error (ACME's served certificates are among these).
+   */
+  private static void certificates(JsonObject s, PrintWriter out) {
+    JsonObject acme = s.getJsonObject("acme");
+    List<JsonObject> served = s.getJsonArray("certificates", new JsonArray()).stream().map(JsonObject.class::cast)
+        .filter(c -> !"acme".equals(c.getString("source"))).toList();
+    List<JsonObject> hosts = acme == null ? List.of()
+        : acme.getJsonArray("hosts").stream().map(JsonObject.class::cast).toList();
+    if (served.isEmpty() && acme == null) {
+      return;
+    }
+    out.println();
+    String row = "%-32s %-7s %-17s %-17s %-30s %s%n";
+    out.printf(row, "CERTIFICATE", "SOURCE", "EXPIRES (UTC)", "NEXT RENEWAL", "ISSUER", "STATE");
+    for (JsonObject c : served) {
+      out.printf(row, String.join(", ", c.getJsonArray("hosts").stream().map(String::valueOf).toList()),
+          c.getString("source"), time(c.getString("notAfter")), "-", issuer(c.getString("issuer")), "served");
+    }
+    for (JsonObject h : hosts) {
+      out.printf(row, h.getString("host"), "acme", time(h.getString("notAfter")), time(h.getString("renewAt")),
+          issuer(h.getString("issuer")), h.getString("state"));
+      if (h.getString("lastError") != null) {
+        int failures = h.getInteger("failures", 0);
+        out.println("    ! " + (failures == 0 ? "" : failures + " failed order(s), next attempt "
+            + time(h.getString("nextAttempt")) + ": ") + h.getString("lastError"));
+      }
+    }
+    if (acme != null) {
+      JsonObject orders = acme.getJsonObject("orders");
+      out.println("acme: " + acme.getString("directory") + " · orders " + orders.getLong("succeeded") + " ok, "
+          + orders.getLong("failed") + " failed · renewals " + acme.getLong("renewals"));
+    }
+  }
+
+  private static String time(String instant) {
+    return instant == null ? "-" : MINUTES.format(Instant.parse(instant));
+  }
+
+  /** The issuer's organization (Let's Encrypt), else its common name (Pebble Intermediate CA …), else all of it. */
+  private static String issuer(String dn) {
+    if (dn == null) {
+      return "-";
+    }
+    try {
+      List<Rdn> rdns = new LdapName(dn).getRdns();
+      for (String type : List.of("O", "CN")) {
+        for (Rdn rdn : rdns) {
+          if (rdn.getType().equalsIgnoreCase(type)) {
+            return String.valueOf(rdn.getValue());
+          }
+        }
+      }
+    } catch (InvalidNameException e) {
+      // shown whole
+    }
+    return dn;
   }
 }

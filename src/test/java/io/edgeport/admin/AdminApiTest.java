@@ -3,6 +3,7 @@ package io.edgeport.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.edgeport.config.EdgeportConfig;
 import io.edgeport.health.NodeHealth;
 import io.edgeport.support.Await;
 import io.edgeport.support.Configs;
+import io.edgeport.support.Poll;
 import io.edgeport.support.PrometheusText;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestNodes;
@@ -105,7 +107,8 @@ class AdminApiTest {
       assertTrue(PrometheusText.sum(samples, "edgeport_health_checks_total", Map.of("result", "ok")) >= 3);
       for (String name : List.of("edgeport_connections_active", "edgeport_connections_total", "edgeport_retries_total",
           "edgeport_passive_ejections_total", "edgeport_config_reloads_total", "edgeport_access_log_dropped_total",
-          "edgeport_generation", "jvm_memory_used_bytes")) {
+          "edgeport_generation", "jvm_memory_used_bytes", "edgeport_acme_orders_total",
+          "edgeport_acme_renewals_total")) {
         assertTrue(samples.stream().anyMatch(s -> s.name().equals(name)), name + " is exported");
       }
       ctx.completeNow();
@@ -122,6 +125,7 @@ class AdminApiTest {
       JsonObject status = res.bodyAsJsonObject();
       assertTrue(status.getBoolean("ready"));
       assertEquals("static", status.getJsonObject("cluster").getString("source"));
+      assertFalse(status.containsKey("acme"), "without acme: in the config");
       JsonObject domain = status.getJsonArray("domains").getJsonObject(0);
       assertEquals("api.example.com", domain.getString("host"));
       assertEquals(file + ":10", domain.getString("origin"), "where it is declared");
@@ -141,6 +145,55 @@ class AdminApiTest {
       assertTrue(down.getString("notServingBecause").startsWith("DOWN"), down.encode());
       assertEquals(1L, domain.getLong("requests"));
       ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void acmeHostsShowInStatusWithTheirStateAndFailedOrdersInMetrics(VertxTestContext ctx) throws Exception {
+    int closed = Configs.freePort(); // nothing listens there: the order fails at once, and is not tried again for 1h
+    // (the wildcard's default health check differs from api's in timing only: edgeport_node_up has one series each)
+    gateway.reload(load(config(adminPort).replace("  http: \"127.0.0.1:0\"\n",
+        "  http: \"127.0.0.1:0\"\n  https: \"127.0.0.1:0\"\n") + """
+          - host: "*.apps.example.com"
+            nodePort: %d
+        acme:
+          email: ops@example.com
+          agreeToTerms: true
+          directory: "https://127.0.0.1:%d/dir"
+          retryBackoff: 1h
+          storage: %s
+        """.formatted(nodes.port(), closed, dir.resolve("acme"))), "test").await(20, TimeUnit.SECONDS);
+    Poll.until(() -> gateway.acme().views().stream().anyMatch(h -> h.failures() == 1), 30, "the order failed");
+    Checkpoint answered = ctx.checkpoint(2);
+    web.get(adminPort, "127.0.0.1", "/api/status").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      JsonObject acme = res.bodyAsJsonObject().getJsonObject("acme");
+      assertEquals("https://127.0.0.1:" + closed + "/dir", acme.getString("directory"));
+      assertEquals(new JsonObject().put("succeeded", 0).put("failed", 1), acme.getJsonObject("orders"));
+      assertEquals(0L, acme.getLong("renewals"));
+      Map<String, JsonObject> byHost = new java.util.HashMap<>();
+      acme.getJsonArray("hosts").forEach(h -> byHost.put(((JsonObject) h).getString("host"), (JsonObject) h));
+      JsonObject failed = byHost.get("api.example.com");
+      assertEquals("pending: the last order failed", failed.getString("state"), failed.encode());
+      assertEquals(file + ":11", failed.getString("origin"), "where the domain is declared");
+      assertEquals(1, failed.getInteger("failures"));
+      assertNotNull(failed.getString("lastError"), failed.encode());
+      assertTrue(java.time.Instant.parse(failed.getString("nextAttempt")).isAfter(java.time.Instant.now()),
+          "tried again later: " + failed.encode());
+      assertNull(failed.getString("notAfter"));
+      assertNull(failed.getString("renewAt"));
+      JsonObject wildcard = byHost.get("*.apps.example.com");
+      assertEquals("not obtainable", wildcard.getString("state"), wildcard.encode());
+      assertTrue(wildcard.getString("lastError").contains("DNS-01"), wildcard.encode());
+      assertEquals(0, wildcard.getInteger("failures"));
+      assertTrue(res.bodyAsJsonObject().getJsonArray("certificates").isEmpty(), "the placeholder is not listed");
+      answered.flag();
+    })));
+    web.get(adminPort, "127.0.0.1", "/metrics").send().onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+      List<PrometheusText.Sample> samples = PrometheusText.parse(res.bodyAsString());
+      assertEquals(1.0, PrometheusText.sum(samples, "edgeport_acme_orders_total", Map.of("result", "failure")));
+      assertEquals(0.0, PrometheusText.sum(samples, "edgeport_acme_orders_total", Map.of("result", "success")));
+      assertEquals(0.0, PrometheusText.sum(samples, "edgeport_acme_renewals_total", Map.of()));
+      answered.flag();
     })));
   }
 

@@ -7,6 +7,7 @@ import io.edgeport.support.Await;
 import io.edgeport.support.Browser;
 import io.edgeport.support.Configs;
 import io.edgeport.support.LiveNodesTest;
+import io.edgeport.support.Poll;
 import io.edgeport.support.RawHttp;
 import io.edgeport.support.TestCertificates;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,11 @@ class DashboardBrowserTest extends LiveNodesTest {
   }
 
   @Test
-  void theDashboardListsTheServedCertificatesAndWarnsOfOneAboutToExpire() throws Exception {
+  void theDashboardListsEachHostsCertificateAndWarnsOfOneAboutToExpireOrFailing() throws Exception {
     TestCertificates ca = TestCertificates.create(dir);
     TestCertificates.Leaf api = ca.issue(TestCertificates.KeyFormat.PKCS8_EC, "api.example.com");
     int admin = Configs.freePort();
+    int closed = Configs.freePort(); // no CA listens there: b's order fails at once, and waits an hour to try again
     startGateway("""
         listen:
           http: "127.0.0.1:0"
@@ -73,16 +75,34 @@ class DashboardBrowserTest extends LiveNodesTest {
           - hosts: [api.example.com]
             cert: %s
             key: %s
+        acme:
+          email: ops@example.com
+          agreeToTerms: true
+          directory: "https://127.0.0.1:%d/dir"
+          retryBackoff: 1h
+          storage: %s
         admin: "127.0.0.1:%d"
         %s
         domains:
           - host: api.example.com
             nodePort: %d
-        """.formatted(api.cert(), api.key(), admin, Configs.nodes(nodes), nodes.port()), 1,
-        new AdminServer(vertx, "edgeport test"));
+          - host: b.example.com
+            nodePort: %d
+          - host: "*.apps.example.com"
+            nodePort: %d
+        """.formatted(api.cert(), api.key(), closed, dir.resolve("acme"), admin, Configs.nodes(nodes), nodes.port(),
+        nodes.port(), nodes.port()), 1, new AdminServer(vertx, "edgeport test"));
+    Poll.until(() -> gateway.acme().views().stream().anyMatch(h -> h.failures() == 1), 30, "b's order failed");
     String dom = renderedDom(admin);
-    assertTrue(dom.contains("data-certificate=\"api.example.com\""), excerpt(dom));
+    assertTrue(dom.contains("data-certificate=\"api.example.com\" data-source=\"file\""), excerpt(dom));
     assertTrue(dom.contains("The certificate of api.example.com expires in 1 day(s)"),
         "the test certificate lives two days, so it is flagged:\n" + dom.substring(0, Math.min(dom.length(), 3000)));
+    assertTrue(dom.contains("data-certificate=\"b.example.com\" data-source=\"acme\" data-state=\"pending: the last"
+        + " order failed\""), excerpt(dom));
+    assertTrue(dom.contains("data-certificate=\"*.apps.example.com\" data-source=\"acme\" data-state=\"not"
+        + " obtainable\""), excerpt(dom));
+    assertTrue(dom.contains("ACME b.example.com: pending: the last order failed after 1 failed order(s)")
+        && dom.contains("cannot reach the CA"), "the failure is a notice:\n" + dom.substring(0, Math.min(dom.length(), 3000)));
+    assertTrue(dom.contains("orders 0 succeeded, 1 failed"), excerpt(dom));
   }
 }
