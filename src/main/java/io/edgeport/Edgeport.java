@@ -213,7 +213,7 @@ public final class Edgeport {
   /** A new cluster state or config (on the context): resolve every backend once, re-aim the checkers, rebuild. */
   private void clusterChanged(ClusterState next) {
     certificates.follow(next.discoveredCertificates()).onSuccess(loaded -> control.rebuildSoon());
-    acme.follow(AcmeHosts.wanted(config, next.acmeRequests()));
+    acme.follow(AcmeHosts.wanted(config, next.acmeRequests(), next.discoveredCertificates()));
     builder.resolve(config, next);
     control.rebuildSoon();
   }

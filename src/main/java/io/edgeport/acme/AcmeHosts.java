@@ -1,8 +1,8 @@
 package io.edgeport.acme;
 
-import io.edgeport.config.CertificateConfig;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.model.AcmeRequest;
+import io.edgeport.model.DiscoveredCertificate;
 import io.edgeport.model.Domain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,20 +16,25 @@ public final class AcmeHosts {
   /**
    * The {@code domains:} hosts that no {@code tls:} entry covers and that did not opt out, then the cluster's
    * requests (Ingresses, Gateways that opted in) that the config does not cover either; one entry per host, the
-   * first asking wins. Wildcards are kept: they are reported as not obtainable.
+   * first asking wins. A host a cluster Secret serves ({@code clusterCertificates}) is not ordered for: that
+   * certificate would win anyway. Wildcards are kept: they are reported as not obtainable.
    */
-  public static List<AcmeRequest> wanted(EdgeportConfig config, List<AcmeRequest> fromCluster) {
+  public static List<AcmeRequest> wanted(EdgeportConfig config, List<AcmeRequest> fromCluster,
+      List<DiscoveredCertificate> clusterCertificates) {
     if (config.acme() == null) {
       return List.of();
     }
+    List<List<String>> served = new ArrayList<>();
+    config.tls().forEach(c -> served.add(c.hosts()));
+    clusterCertificates.forEach(c -> served.add(c.hosts()));
     Map<String, AcmeRequest> out = new LinkedHashMap<>();
     for (Domain d : config.domains()) {
-      if (!config.acme().optedOut().contains(d.host()) && !covered(config.tls(), d.host())) {
+      if (!config.acme().optedOut().contains(d.host()) && !covered(served, d.host())) {
         out.putIfAbsent(d.host(), new AcmeRequest(d.host(), d.origin()));
       }
     }
     for (AcmeRequest r : fromCluster) {
-      if (!covered(config.tls(), r.host())) {
+      if (!covered(served, r.host())) {
         out.putIfAbsent(r.host(), r);
       }
     }
@@ -43,12 +48,12 @@ public final class AcmeHosts {
         : null;
   }
 
-  /** Does a configured certificate serve {@code host} (named exactly, or by a wildcard for its first label)? */
-  static boolean covered(List<CertificateConfig> tls, String host) {
+  /** Does a certificate of these names serve {@code host} (named exactly, or by a wildcard for its first label)? */
+  static boolean covered(List<List<String>> certificates, String host) {
     int dot = host.indexOf('.');
     String parent = dot > 0 && !host.startsWith("*.") ? "*" + host.substring(dot) : null;
-    for (CertificateConfig c : tls) {
-      if (c.hosts().contains(host) || parent != null && c.hosts().contains(parent)) {
+    for (List<String> names : certificates) {
+      if (names.contains(host) || parent != null && names.contains(parent)) {
         return true;
       }
     }

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param caCertificates PEM certificates that verify the CA's own HTTPS (a private CA), or null: the JDK's
  * @param externalAccountBinding the key the CA gave for binding the account (RFC 8555 §7.3.4), or null
  * @param challenges     tried in this order for each host
- * @param renewBefore    renew this long before expiry, or at a third of the lifetime left when that is sooner
+ * @param renewBefore    renew this long before expiry, or at a third of the lifetime left when that is sooner (never
+ *                       before a third of it has been served)
  * @param retryBackoff   the first wait after a failed order; it doubles with each failure (with jitter), to a day
  * @param storage        standalone: where the account key, keys and certificates are kept
  * @param namespace      with {@code kubernetes:}: where the certificates' Secrets live, or null: the Lease's

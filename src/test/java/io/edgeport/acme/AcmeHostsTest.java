@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.model.AcmeRequest;
+import io.edgeport.model.DiscoveredCertificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +27,12 @@ class AcmeHostsTest {
           - {host: "*.wild.example.com", nodePort: 30005}
         """).config();
     List<AcmeRequest> wanted = AcmeHosts.wanted(c, List.of(new AcmeRequest("shop.example.com", "ingress a/shop"),
-        new AcmeRequest("api.example.com", "ingress a/api"), new AcmeRequest("y.apps.example.com", "ingress a/y")));
+        new AcmeRequest("api.example.com", "ingress a/api"), new AcmeRequest("y.apps.example.com", "ingress a/y"),
+        new AcmeRequest("blog.example.com", "ingress a/blog")),
+        List.of(new DiscoveredCertificate(List.of("blog.example.com"), "CERT", "KEY", "ingress a/b secret blog")));
     assertEquals(List.of(new AcmeRequest("api.example.com", "f.yaml:6"),
         new AcmeRequest("*.wild.example.com", "f.yaml:10"), new AcmeRequest("shop.example.com", "ingress a/shop")),
-        wanted);
+        wanted, "blog.example.com is served from a cluster Secret");
     assertNull(AcmeHosts.notObtainable("api.example.com"));
     assertEquals(true, AcmeHosts.notObtainable("*.wild.example.com").contains("DNS-01"));
   }
