@@ -7,8 +7,6 @@ import io.edgeport.acme.AcmeStore.Stored;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -36,8 +34,6 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.challenge.TokenChallenge;
-import org.shredzone.acme4j.connector.HttpConnector;
-import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
@@ -45,7 +41,6 @@ import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeRetryAfterException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
-import org.shredzone.acme4j.provider.GenericAcmeProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -306,30 +301,6 @@ final class AcmeClient {
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IOException("acme.caCertificates " + config.caCertificates() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** acme4j's generic provider (any RFC 8555 directory URL) with the trust above. */
-  private static final class TrustingProvider extends GenericAcmeProvider {
-    private final SSLContext ssl;
-
-    TrustingProvider(SSLContext ssl) {
-      this.ssl = ssl;
-    }
-
-    @Override
-    protected HttpConnector createHttpConnector(NetworkSettings settings) {
-      return new HttpConnector(settings) {
-        @Override
-        public HttpClient.Builder createClientBuilder() {
-          return super.createClientBuilder().sslContext(ssl);
-        }
-      };
-    }
-
-    @Override
-    public boolean accepts(URI serverUri) {
-      return "https".equals(serverUri.getScheme());
     }
   }
 }

@@ -69,23 +69,15 @@ class AcmeEndToEndTest extends LiveNodesTest {
         listen:
           http: "127.0.0.1:%d"
           https: "127.0.0.1:%d"
-        acme:
-          email: ops@example.com
-          agreeToTerms: true
-          directory: "%s"
-          caCertificates: %s
-          challenges: [%s]
-          retryBackoff: 1s
-          storage: %s
-        admin: "127.0.0.1:%d"
+        %sadmin: "127.0.0.1:%d"
         %s
         domains:
           - host: a.test
             nodePort: %d
           - host: b.test
             nodePort: %d
-        """.formatted(httpPort, httpsPort, pebble.directory(), pebble.caCertificates(), challenges,
-        dir.resolve("acme"), adminPort, Configs.nodes(nodes), nodes.port(), nodes.port());
+        """.formatted(httpPort, httpsPort, pebble.acmeSection("challenges: [" + challenges + "]", "retryBackoff: 1s",
+        "storage: " + dir.resolve("acme")), adminPort, Configs.nodes(nodes), nodes.port(), nodes.port());
   }
 
   /** A request over HTTPS that verifies edgeport's certificate against pebble's root for {@code host}. */

@@ -75,15 +75,8 @@ class AcmeReplicasTest extends MockApiTest {
           kubeProxyHealthPort: %d
           ingressClass: edgeport
           leaderElection: {namespace: default, leaseDuration: %ds}
-        acme:
-          email: ops@example.com
-          agreeToTerms: true
-          directory: "%s"
-          caCertificates: %s
-          challenges: [http-01]
-          retryBackoff: 1s
-        """.formatted(http, https, kubeconfig(), kubeProxy.port(), LEASE_SECONDS, pebble.directory(),
-        pebble.caCertificates()));
+        %s""".formatted(http, https, kubeconfig(), kubeProxy.port(), LEASE_SECONDS,
+        pebble.acmeSection("challenges: [http-01]", "retryBackoff: 1s")));
     return new Replica(JavaProcess.start(dir, "run", "--config", file.toString()), http, https);
   }
 

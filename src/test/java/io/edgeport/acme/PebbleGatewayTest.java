@@ -62,25 +62,18 @@ abstract class PebbleGatewayTest extends LiveNodesTest {
     pebbleRoot = trust.getTrustManagers();
   }
 
-  /** @param acme more lines of the {@code acme:} section, one key each (indented here) */
+  /** @param acme more lines of the {@code acme:} section, one key each */
   String config(String acme) {
     return """
         listen:
           http: "127.0.0.1:%d"
           https: "127.0.0.1:%d"
-        acme:
-          email: ops@example.com
-          agreeToTerms: true
-          directory: "%s"
-          caCertificates: %s
-          storage: %s
-        %s
-        %s
+        %s%s
         domains:
           - host: %s
             nodePort: %d
-        """.formatted(httpPort, httpsPort, pebble.directory(), pebble.caCertificates(), dir.resolve("acme"),
-        acme.indent(2).stripTrailing(), Configs.nodes(nodes), HOST, nodes.port());
+        """.formatted(httpPort, httpsPort, pebble.acmeSection(("storage: " + dir.resolve("acme") + "\n" + acme)
+        .strip().split("\n")), Configs.nodes(nodes), HOST, nodes.port());
   }
 
   /** The host as the manager reports it to status. */

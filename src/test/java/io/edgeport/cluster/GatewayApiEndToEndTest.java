@@ -568,4 +568,41 @@ class GatewayApiEndToEndTest extends MockApiTest {
     GatewayClass other = kube.resources(GatewayClass.class).withName("other").get();
     assertNull(other.getStatus() == null ? null : condition(other.getStatus().getConditions(), "Accepted"));
   }
+
+  /**
+   * A Gateway that opted in ({@code edgeport.io/acme: "true"}) gets its HTTPS listener's certificate from a real ACME
+   * server (pebble, validating HTTP-01 at edgeport's plain listener) when the listener names no Secret: it is served
+   * and verifies against pebble's root, and the listener resolves.
+   */
+  @Test
+  void anHttpsListenerOfAGatewayThatOptedInGetsItsCertificateFromAcme() throws Exception {
+    int httpPort = Configs.freePort();
+    int httpsPort = Configs.freePort();
+    try (io.edgeport.support.Pebble pebble = io.edgeport.support.Pebble.start(io.edgeport.support.Pebble.options()
+        .httpPort(httpPort).tlsPort(httpsPort), dir)) {
+      java.nio.file.Path root = dir.resolve("pebble-root.pem");
+      java.nio.file.Files.writeString(root, pebble.rootPem());
+      kube.resources(Gateway.class).inNamespace("default").resource(new GatewayBuilder().withNewMetadata()
+          .withName("edge").withNamespace("default").addToAnnotations("edgeport.io/acme", "true").endMetadata()
+          .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("https").withProtocol("HTTPS")
+          .withPort(443).withHostname("shop.test").withNewTls().withMode("Terminate").endTls().endListener()
+          .endSpec().build()).create();
+      route("default", "shop", List.of(), "default/edge", to("api-service", prefix("/")));
+      startGateway(apiConfig(httpPort, httpsPort, "gatewayClass: edgeport", pebble.acmeSection("challenges: [http-01]")),
+          2);
+      Poll.until(() -> {
+        try {
+          return Curl.run("--cacert", root.toString(), "--resolve", "shop.test:" + httpsPort + ":127.0.0.1",
+              "https://shop.test:" + httpsPort + "/cart").writeOut().equals("200 2");
+        } catch (Exception e) {
+          return false;
+        }
+      }, 60, "shop.test served with pebble's certificate; pebble: " + pebble.log());
+      assertEquals(1, pebble.issuedCount(), pebble.log());
+      gatewayStatus("default", "edge", g -> has(listenerStatus(g, "https").getConditions(), "ResolvedRefs", "True",
+          "ResolvedRefs"));
+      assertEquals("kubernetes.io/tls", kube.secrets().inNamespace("default").withName("edgeport-acme-shop.test")
+          .get().getType(), "kept in edgeport's Secret (in the Lease's namespace: the kubeconfig's, default)");
+    }
+  }
 }

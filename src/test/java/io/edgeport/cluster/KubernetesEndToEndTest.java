@@ -313,4 +313,33 @@ class KubernetesEndToEndTest extends MockApiTest {
     Await.until(gateway, g -> g.status().source().state().equals("connected"), WAIT);
     assertEquals(Set.of("127.0.0.3", "127.0.0.4"), spread(20).keySet());
   }
+
+  /**
+   * cert-manager's HTTP-01 solver behind edgeport with ACME on: its Ingress for {@code /.well-known/acme-challenge/TOKEN}
+   * to the solver's NodePort Service is routed as any path, since the token is not one of edgeport's own orders.
+   */
+  @Test
+  void certManagersSolverIngressStillRoutesWithAcmeOn() throws Exception {
+    createNodes(3);
+    kube.services().resource(nodePortService("cm-acme-http-solver-x7k2p", nodes.port())).create();
+    String path = "/.well-known/acme-challenge/cert-managers-token_123";
+    kube.network().v1().ingresses().resource(new IngressBuilder().withNewMetadata()
+        .withName("cm-acme-http-solver-x7k2p").withNamespace("default").endMetadata().withNewSpec()
+        .withIngressClassName("edgeport").addNewRule().withHost("shop.example.com").withNewHttp().addNewPath()
+        .withPath(path).withPathType("ImplementationSpecific").withNewBackend().withNewService()
+        .withName("cm-acme-http-solver-x7k2p").withNewPort().withNumber(80).endPort().endService().endBackend()
+        .endPath().endHttp().endRule().endSpec().build()).create();
+    int httpsPort = io.edgeport.support.Configs.freePort();
+    startOnApi(httpsPort, "ingressClass: edgeport", """
+        acme:
+          email: ops@example.com
+          agreeToTerms: true
+          directory: https://127.0.0.1:1/directory
+        """);
+    Await.until(gateway, g -> g.status().cluster().discoveredDomains().size() == 1, WAIT);
+    assertTrue(gateway.acme().views().isEmpty(), "nothing asked edgeport for a certificate");
+    RawHttp.Response r = RawHttp.get(gateway.port(), "shop.example.com", path);
+    assertEquals(200, r.status(), r.text());
+    assertEquals(path, new JsonObject(r.text()).getString("uri"), "the solver's node answered");
+  }
 }

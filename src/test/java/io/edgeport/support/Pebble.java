@@ -237,6 +237,25 @@ public final class Pebble implements AutoCloseable {
     return caCertificates;
   }
 
+  /**
+   * The {@code acme:} section of an edgeport config that orders from this pebble, trusting its listener.
+   *
+   * @param more more keys of the section, one line each ({@code challenges: [http-01]})
+   */
+  public String acmeSection(String... more) {
+    StringBuilder out = new StringBuilder("""
+        acme:
+          email: ops@example.com
+          agreeToTerms: true
+          directory: "%s"
+          caCertificates: %s
+        """.formatted(directory(), caCertificates()));
+    for (String line : more) {
+      out.append("  ").append(line).append('\n');
+    }
+    return out.toString();
+  }
+
   /** An SSLContext trusting {@link #caCertificates()}. */
   public SSLContext sslContext() {
     return trust;

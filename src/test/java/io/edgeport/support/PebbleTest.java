@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.edgeport.acme.TrustingProvider;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +40,7 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Http01Challenge;
-import org.shredzone.acme4j.connector.HttpConnector;
-import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /** The pebble harness itself: it starts, is trusted as it says, and really validates and issues (acme4j as client). */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -88,7 +85,7 @@ class PebbleTest {
     responder.start();
     try (Pebble pebble = Pebble.start(Pebble.options().httpPort(responder.getAddress().getPort())
         .tlsPort(Configs.freePort()).certificateValidity(Duration.ofSeconds(120)), dir)) {
-      Session session = new Session(pebble.directory(), new Trusting(pebble.sslContext()));
+      Session session = new Session(pebble.directory(), new TrustingProvider(pebble.sslContext()));
       Account account = new AccountBuilder().agreeToTermsOfService().addEmail("ops@example.com")
           .useKeyPair(ecKey()).create(session);
       Order order = account.newOrder().domains("a.test").create();
@@ -126,7 +123,7 @@ class PebbleTest {
   void rejectsNoncesAsAsked() throws Exception {
     try (Pebble pebble = Pebble.start(Pebble.options().httpPort(Configs.freePort()).tlsPort(Configs.freePort())
         .nonceRejectPercent(100), dir)) {
-      Session session = new Session(pebble.directory(), new Trusting(pebble.sslContext()));
+      Session session = new Session(pebble.directory(), new TrustingProvider(pebble.sslContext()));
       AcmeServerException e = assertThrows(AcmeServerException.class, () -> new AccountBuilder()
           .agreeToTermsOfService().useKeyPair(ecKey()).create(session));
       assertEquals(URI.create("urn:ietf:params:acme:error:badNonce"), e.getType());
@@ -144,24 +141,5 @@ class PebbleTest {
     return CertificateFactory.getInstance("X.509")
         .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
         .map(X509Certificate.class::cast).toList();
-  }
-
-  /** acme4j's generic provider, its HTTP client trusting pebble's listener instead of the JVM's CAs. */
-  private static final class Trusting extends GenericAcmeProvider {
-    private final SSLContext trust;
-
-    Trusting(SSLContext trust) {
-      this.trust = trust;
-    }
-
-    @Override
-    protected HttpConnector createHttpConnector(NetworkSettings settings) {
-      return new HttpConnector(settings) {
-        @Override
-        public HttpClient.Builder createClientBuilder() {
-          return super.createClientBuilder().sslContext(trust);
-        }
-      };
-    }
   }
 }
