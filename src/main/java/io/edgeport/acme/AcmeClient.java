@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.shredzone.acme4j.AccountBuilder;
@@ -36,6 +37,7 @@ import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.challenge.TokenChallenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeLazyLoadingException;
 import org.shredzone.acme4j.exception.AcmeNetworkException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeRetryAfterException;
@@ -76,9 +78,10 @@ final class AcmeClient {
    * is stored before it is returned.
    *
    * @param challenges the types to answer, the preferred first
+   * @param verify     checks the issued certificate before it is stored (throws IllegalArgumentException)
    */
-  Stored obtain(String host, List<Challenge> challenges, AcmeStore store, Responder responder)
-      throws AcmeFailure, InterruptedException {
+  Stored obtain(String host, List<Challenge> challenges, AcmeStore store, Responder responder,
+      Consumer<Stored> verify) throws AcmeFailure, InterruptedException {
     try {
       Login account = login(store);
       Order order = null;
@@ -127,12 +130,23 @@ final class AcmeClient {
       StringWriter chain = new StringWriter();
       certificate.writeCertificate(chain); // leaf and intermediates: clients do not fetch intermediates themselves
       Stored stored = new Stored(chain.toString(), pkcs8(key));
+      try {
+        verify.accept(stored);
+      } catch (IllegalArgumentException e) {
+        throw new AcmeFailure(host + ": the CA's certificate is not used (the stored one stays): " + e.getMessage(),
+            null, e);
+      }
       store.saveCertificate(host, stored);
       return stored;
     } catch (IOException e) {
       throw new AcmeFailure("storage (" + store.describe() + "): " + e.getMessage(), null, e);
     } catch (AcmeException e) {
       throw describe(e);
+    } catch (AcmeLazyLoadingException e) { // a resource fetched on first use: the CA's answer is its cause
+      if (e.getCause() instanceof AcmeException cause) {
+        throw describe(cause);
+      }
+      throw e;
     }
   }
 
@@ -175,7 +189,9 @@ final class AcmeClient {
 
   private static void complete(String host, Challenge type, org.shredzone.acme4j.challenge.Challenge challenge)
       throws AcmeException, AcmeFailure, InterruptedException {
-    challenge.trigger();
+    if (challenge.getStatus() == Status.PENDING) {
+      challenge.trigger(); // one the previous Lease holder triggered is being validated: it is only waited for
+    }
     Status status = challenge.waitForCompletion(ORDER_TIMEOUT);
     if (status != Status.VALID) {
       throw failure(host, type.type() + " " + (status == Status.INVALID ? "failed" : "is still " + status.name()

@@ -16,25 +16,27 @@ public final class AcmeHosts {
   /**
    * The {@code domains:} hosts that no {@code tls:} entry covers and that did not opt out, then the cluster's
    * requests (Ingresses, Gateways that opted in) that the config does not cover either; one entry per host, the
-   * first asking wins. A host a cluster Secret serves ({@code clusterCertificates}) is not ordered for: that
-   * certificate would win anyway. Wildcards are kept: they are reported as not obtainable.
+   * first asking wins. A cluster request for a host a cluster Secret serves ({@code clusterCertificates}) or that the
+   * config opted out ({@code acme: false}) is not ordered for. Wildcards are kept: they are reported as not
+   * obtainable.
    */
   public static List<AcmeRequest> wanted(EdgeportConfig config, List<AcmeRequest> fromCluster,
       List<DiscoveredCertificate> clusterCertificates) {
     if (config.acme() == null) {
       return List.of();
     }
-    List<List<String>> served = new ArrayList<>();
-    config.tls().forEach(c -> served.add(c.hosts()));
+    List<List<String>> configured = config.tls().stream().map(c -> c.hosts()).toList();
+    List<List<String>> served = new ArrayList<>(configured);
     clusterCertificates.forEach(c -> served.add(c.hosts()));
     Map<String, AcmeRequest> out = new LinkedHashMap<>();
     for (Domain d : config.domains()) {
-      if (!config.acme().optedOut().contains(d.host()) && !covered(served, d.host())) {
+      // only the config's own tls: entries count: an Ingress's Secret cannot take a config host's certificate away
+      if (!config.acme().optedOut().contains(d.host()) && !covered(configured, d.host())) {
         out.putIfAbsent(d.host(), new AcmeRequest(d.host(), d.origin()));
       }
     }
     for (AcmeRequest r : fromCluster) {
-      if (!covered(served, r.host())) {
+      if (!config.acme().optedOut().contains(r.host()) && !covered(served, r.host())) {
         out.putIfAbsent(r.host(), r);
       }
     }

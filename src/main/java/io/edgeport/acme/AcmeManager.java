@@ -22,11 +22,14 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,8 +49,11 @@ public final class AcmeManager {
   private static final long MAX_TIMER_MILLIS = TimeUnit.HOURS.toMillis(1);
   /** How long an answer may take to be served by the listeners before the order gives up. */
   private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(10);
-  /** A replica that does not order reads the store this often (and notices when it may order). */
-  private static final Duration FOLLOWER_RECHECK = Duration.ofSeconds(30);
+  /**
+   * A replica that does not order reads the store again this often: a safety net, since the store's watch brings what
+   * the Lease holder stores and the Lease tells when this replica takes over.
+   */
+  private static final Duration FOLLOWER_RECHECK = Duration.ofMinutes(5);
 
   /** A host as status shows it. */
   public record HostView(String host, String origin, String state, String issuer, Instant notAfter, Instant renewAt,
@@ -86,6 +92,11 @@ public final class AcmeManager {
   private AcmeClient client;
   private BooleanSupplier mayOrder = () -> true;
   private final Map<String, Host> hosts = new LinkedHashMap<>();
+  /**
+   * Hosts no longer wanted, kept while an order of theirs runs or their backoff lasts: one that comes back (a reload
+   * that moves its line, an Ingress annotated again) neither forgets its backoff nor orders beside its running order.
+   */
+  private final Map<String, Host> retired = new HashMap<>();
   private long timer = -1;
   private Instant timerAt;
   private final Map<String, Answer> ownAnswers = new HashMap<>();
@@ -99,15 +110,23 @@ public final class AcmeManager {
 
   /** A wanted host's state; on the control context. */
   private static final class Host {
-    final AcmeRequest request;
+    AcmeRequest request; // its origin may change: the state stays
     final String notObtainable;
     ServedCertificate current;
+    /** The CA's renewal window for {@code current} (RFC 9773), or null. */
+    Instant[] window;
     Instant renewAt;
+    /** Its stored certificate was read (or found absent or unusable): it may be ordered. */
     boolean loaded;
+    /** A read or an order of it runs on the worker. */
     boolean busy;
+    boolean ordering;
     int failures;
     String lastError;
     Instant nextAttempt;
+    /** After a read of the store that failed (not: found nothing): when to read again. */
+    int readFailures;
+    Instant nextRead;
 
     Host(AcmeRequest request) {
       this.request = request;
@@ -165,6 +184,11 @@ public final class AcmeManager {
     mayOrder = nextMayOrder;
     if (same) {
       nextStore.close();
+      hosts.values().forEach(h -> {
+        if (h.current != null) {
+          h.renewAt = renewAt(h, next); // renewBefore may have changed
+        }
+      });
       schedule();
       return;
     }
@@ -174,6 +198,7 @@ public final class AcmeManager {
     store = nextStore;
     client = null;
     hosts.clear();
+    retired.clear();
     storedAnswers.clear();
     if (store != null) {
       AcmeStore watched = store;
@@ -209,32 +234,45 @@ public final class AcmeManager {
         && a.storage().equals(b.storage()) && Objects.equals(a.namespace(), b.namespace());
   }
 
-  /** The hosts wanted now (on the control context): new ones are loaded from the store, gone ones dropped. */
+  /**
+   * The hosts wanted now (on the control context): new ones are loaded from the store, gone ones dropped (their state
+   * kept a while, see {@link #retired}); a host asked for by another origin keeps its state.
+   */
   public void follow(List<AcmeRequest> wanted) {
     if (config == null) {
       return;
     }
     Map<String, AcmeRequest> byHost = new LinkedHashMap<>();
     wanted.forEach(r -> byHost.putIfAbsent(r.host(), r));
-    boolean dropped = hosts.keySet().retainAll(byHost.keySet());
+    boolean dropped = false;
+    for (Iterator<Host> it = hosts.values().iterator(); it.hasNext(); ) {
+      Host h = it.next();
+      if (!byHost.containsKey(h.request.host())) {
+        it.remove();
+        retired.put(h.request.host(), h);
+        dropped = true;
+      }
+    }
+    Instant now = Instant.now();
+    retired.values().removeIf(h -> !h.busy && (h.nextAttempt == null || !h.nextAttempt.isAfter(now)));
     for (AcmeRequest r : byHost.values()) {
       Host h = hosts.get(r.host());
-      if (h == null || !h.request.equals(r)) {
-        Host fresh = new Host(r);
-        if (h != null) { // another origin asks now: what was obtained stays
-          fresh.current = h.current;
-          fresh.renewAt = h.renewAt;
-          fresh.loaded = h.loaded;
+      if (h == null) {
+        h = retired.remove(r.host());
+        if (h == null) {
+          h = new Host(r);
         }
-        hosts.put(r.host(), fresh);
-        if (fresh.notObtainable == null && !fresh.loaded) {
-          load(fresh);
+        hosts.put(r.host(), h);
+        if (h.notObtainable == null && !h.loaded && !h.busy) {
+          load(h);
         }
       }
+      h.request = r;
     }
     if (dropped) {
       publish();
     }
+    publishAnswers(); // the stored answers served are those of the hosts wanted
     schedule();
   }
 
@@ -243,6 +281,10 @@ public final class AcmeManager {
     if (config == null) {
       return;
     }
+    loadAll();
+  }
+
+  private void loadAll() {
     hosts.values().stream().filter(h -> h.notObtainable == null && !h.busy).forEach(this::load);
   }
 
@@ -253,54 +295,72 @@ public final class AcmeManager {
     }
   }
 
-  /** Reads the host's stored certificate on the worker and serves it when it is good. */
+  /**
+   * Reads the host's stored certificate on the worker and serves it when it is good. A read that fails (the API
+   * server throttles, a disk error) is tried again later: only a certificate absent or unusable is ordered.
+   */
   private void load(Host h) {
     h.busy = true;
     AcmeStore from = store;
     AcmeConfig cfg = config;
-    boolean lookUpAri = mayOrder.getAsBoolean();
-    AcmeClient ca = lookUpAri ? client() : null;
+    AcmeClient ca = mayOrder.getAsBoolean() ? clientOrNull() : null;
+    String host = h.request.host();
     Future<Loaded> read = worker.executeBlocking(() -> {
-      java.util.Optional<Stored> s = from.certificate(h.request.host());
+      Optional<Stored> s = from.certificate(host);
       if (s.isEmpty()) {
         return null;
       }
-      ServedCertificate c = check(h.request.host(), s.get());
-      Instant[] window = ca == null ? null : ca.renewalWindow(from, c.leaf());
-      return new Loaded(c, window);
+      ServedCertificate c = check(host, s.get());
+      return new Loaded(c, ca == null ? null : ca.renewalWindow(from, c.leaf()), false);
     }, false);
     read.onComplete(ar -> context.runOnContext(v -> {
       h.busy = false;
-      if (from != store || hosts.get(h.request.host()) != h) {
-        return; // the config or the wanted hosts changed meanwhile
+      if (from != store) {
+        return; // another store now: its hosts are read anew
       }
-      h.loaded = true;
-      if (ar.failed()) {
-        LOG.warn("acme {}: the stored certificate is not used: {}", h.request.host(), describe(ar.cause()));
-      } else if (ar.result() != null) {
-        serve(h, ar.result(), cfg, false);
+      if (ar.failed() && ar.cause() instanceof IOException) {
+        h.readFailures++;
+        h.lastError = "cannot read the stored certificate: " + ar.cause().getMessage();
+        Instant now = Instant.now();
+        h.nextRead = now.plus(Renewal.backoff(h.readFailures, cfg.retryBackoff(), null, now, random.nextDouble()));
+        LOG.warn("acme {}: {}; read again at {}, nothing is ordered meanwhile", host, h.lastError, h.nextRead);
+      } else {
+        h.loaded = true;
+        h.readFailures = 0;
+        h.nextRead = null;
+        if (ar.failed()) {
+          LOG.warn("acme {}: the stored certificate is not used: {}", host, describe(ar.cause()));
+        } else if (ar.result() != null) {
+          serve(h, ar.result(), cfg);
+        }
       }
       schedule();
     }));
   }
 
-  private record Loaded(ServedCertificate certificate, Instant[] window) {}
+  /** @param obtained whether an order got it (else: it was read from the store) */
+  private record Loaded(ServedCertificate certificate, Instant[] window, boolean obtained) {}
 
   private ServedCertificate check(String host, Stored s) {
     return CertificateLoader.fromPem(List.of(host), s.chainPem(), s.keyPem(), "acme " + host,
         Certificates.NONE, Instant.now());
   }
 
-  private void serve(Host h, Loaded loaded, AcmeConfig cfg, boolean obtained) {
+  private Instant renewAt(Host h, AcmeConfig cfg) {
+    X509Certificate leaf = h.current.leaf();
+    return Renewal.renewAt(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), cfg.renewBefore(),
+        h.window == null ? null : h.window[0], h.window == null ? null : h.window[1], random.nextDouble());
+  }
+
+  private void serve(Host h, Loaded loaded, AcmeConfig cfg) {
+    boolean obtained = loaded.obtained();
     boolean renewed = h.current != null && obtained;
     boolean isNew = h.current == null || !h.current.leaf().equals(loaded.certificate().leaf());
     h.current = loaded.certificate();
+    h.window = loaded.window();
     X509Certificate leaf = h.current.leaf();
-    h.renewAt = Renewal.renewAt(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), cfg.renewBefore(),
-        loaded.window() == null ? null : loaded.window()[0], loaded.window() == null ? null : loaded.window()[1],
-        random.nextDouble());
+    h.renewAt = renewAt(h, cfg);
     if (obtained) {
-      ordersSucceeded.incrementAndGet();
       if (renewed) {
         renewals.incrementAndGet();
       }
@@ -320,6 +380,9 @@ public final class AcmeManager {
 
   /** Starts what is due and sets one timer for the next due time. */
   private void schedule() {
+    if (config == null) {
+      return; // off, or closed
+    }
     Instant now = Instant.now();
     Instant next = null;
     boolean ordering = mayOrder.getAsBoolean();
@@ -329,6 +392,14 @@ public final class AcmeManager {
         // (this replica may take the Lease over)
         Instant recheck = now.plus(FOLLOWER_RECHECK);
         next = next == null || recheck.isBefore(next) ? recheck : next;
+        continue;
+      }
+      if (h.notObtainable == null && !h.busy && !h.loaded && h.nextRead != null) {
+        if (!h.nextRead.isAfter(now)) {
+          load(h);
+        } else if (next == null || h.nextRead.isBefore(next)) {
+          next = h.nextRead;
+        }
         continue;
       }
       if (h.notObtainable != null || h.busy || !h.loaded) {
@@ -349,7 +420,7 @@ public final class AcmeManager {
       timer = vertx.setTimer(delay, id -> context.runOnContext(v -> {
         timerAt = null;
         if (config != null && !mayOrder.getAsBoolean()) {
-          hosts.values().stream().filter(h -> h.notObtainable == null && !h.busy).forEach(this::load);
+          loadAll();
         }
         schedule();
       }));
@@ -364,45 +435,101 @@ public final class AcmeManager {
   }
 
   private void order(Host h) {
-    h.busy = true;
-    AcmeStore into = store;
     AcmeConfig cfg = config;
-    AcmeClient ca = client();
+    AcmeClient ca;
+    try {
+      ca = client();
+    } catch (IllegalStateException e) { // caCertificates unreadable since the config was checked
+      failed(h, cfg, e);
+      schedule();
+      return;
+    }
+    h.busy = true;
+    h.ordering = true;
+    AcmeStore into = store;
     String host = h.request.host();
+    ServedCertificate known = h.current;
     // after a failure the next type goes first: a port 80 that is firewalled off does not fail every attempt
     List<Challenge> types = new ArrayList<>(cfg.challenges());
-    java.util.Collections.rotate(types, -(h.failures % types.size()));
+    Collections.rotate(types, -(h.failures % types.size()));
     LOG.info("acme {}: ordering a certificate from {} ({})", host, cfg.directory(),
         String.join(", ", types.stream().map(Challenge::type).toList()));
     Future<Loaded> done = worker.executeBlocking(() -> {
-      Stored s = ca.obtain(host, types, into, responder(into));
+      // another replica (a Lease holder that lost the Lease late) may have stored one since this one read the store
+      Loaded stored = storedSince(into, ca, host, known, cfg);
+      if (stored != null) {
+        return stored;
+      }
+      // checked before it is stored: a chain that does not fit never replaces a good stored one
+      Stored s = ca.obtain(host, types, into, responder(into), got -> check(host, got));
       ServedCertificate c = check(host, s);
-      return new Loaded(c, ca.renewalWindow(into, c.leaf()));
+      return new Loaded(c, ca.renewalWindow(into, c.leaf()), true);
     }, false);
     done.onComplete(ar -> context.runOnContext(v -> {
       h.busy = false;
-      if (into != store || hosts.get(host) != h) {
+      h.ordering = false;
+      if (ar.succeeded() && ar.result().obtained()) {
+        ordersSucceeded.incrementAndGet(); // counted even when the config moved on meanwhile: the CA issued it
+      }
+      if (into != store) {
         schedule();
         return;
       }
+      // a retired host keeps the result too: it is not ordered again when it comes back
       if (ar.succeeded()) {
-        serve(h, ar.result(), cfg, true);
+        serve(h, ar.result(), cfg);
       } else {
-        ordersFailed.incrementAndGet();
-        h.failures++;
-        h.lastError = describe(ar.cause());
-        Instant now = Instant.now();
-        h.nextAttempt = now.plus(Renewal.backoff(h.failures, cfg.retryBackoff(),
-            ar.cause() instanceof AcmeFailure f ? f.retryAfter() : null, now, random.nextDouble()));
-        LOG.warn("acme {}: order failed ({} in a row), next attempt at {}{}: {}", host, h.failures, h.nextAttempt,
-            h.current != null ? ", the current certificate keeps serving" : "", h.lastError);
+        failed(h, cfg, ar.cause());
       }
       schedule();
     }));
   }
 
+  /** The stored certificate when it is another than {@code known} and not due yet, else null. On the worker. */
+  private Loaded storedSince(AcmeStore from, AcmeClient ca, String host, ServedCertificate known, AcmeConfig cfg)
+      throws IOException, InterruptedException {
+    Optional<Stored> s = from.certificate(host);
+    if (s.isEmpty()) {
+      return null;
+    }
+    ServedCertificate c;
+    try {
+      c = check(host, s.get());
+    } catch (IllegalArgumentException e) {
+      return null; // unusable: ordered anew
+    }
+    if (known != null && known.leaf().equals(c.leaf())) {
+      return null;
+    }
+    Instant[] window = ca.renewalWindow(from, c.leaf());
+    X509Certificate leaf = c.leaf();
+    Instant due = Renewal.renewAt(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), cfg.renewBefore(),
+        window == null ? null : window[0], window == null ? null : window[1], 0.5);
+    return due.isAfter(Instant.now()) ? new Loaded(c, window, false) : null;
+  }
+
+  private void failed(Host h, AcmeConfig cfg, Throwable cause) {
+    ordersFailed.incrementAndGet();
+    h.failures++;
+    h.lastError = describe(cause);
+    Instant now = Instant.now();
+    h.nextAttempt = now.plus(Renewal.backoff(h.failures, cfg.retryBackoff(),
+        cause instanceof AcmeFailure f ? f.retryAfter() : null, now, random.nextDouble()));
+    LOG.warn("acme {}: order failed ({} in a row), next attempt at {}{}: {}", h.request.host(), h.failures,
+        h.nextAttempt, h.current != null ? ", the current certificate keeps serving" : "", h.lastError);
+  }
+
   private static String describe(Throwable e) {
     return e instanceof AcmeFailure || e instanceof IllegalArgumentException ? e.getMessage() : e.toString();
+  }
+
+  /** The client, or null when it cannot be made now (then the CA's renewal window is not asked). */
+  private AcmeClient clientOrNull() {
+    try {
+      return client();
+    } catch (IllegalStateException e) {
+      return null;
+    }
   }
 
   private AcmeClient client() {
@@ -468,7 +595,12 @@ public final class AcmeManager {
 
   /** Publishes the answers served now (own ones first) and rebuilds; on the control context. */
   private void publishAnswers() {
-    Map<String, Answer> byHost = new HashMap<>(storedAnswers);
+    Map<String, Answer> byHost = new HashMap<>();
+    storedAnswers.forEach((host, a) -> {
+      if (hosts.containsKey(host)) { // what another writer of the Secrets stored for other names is not answered
+        byHost.put(host, a);
+      }
+    });
     byHost.putAll(ownAnswers);
     validationCertificates.keySet().retainAll(byHost.values());
     Map<String, String> tokens = new HashMap<>();
@@ -506,7 +638,7 @@ public final class AcmeManager {
   }
 
   /** On the ACME worker: polls until the listeners serve an answer (a rebuild takes milliseconds). */
-  private static void await(java.util.function.BooleanSupplier live, String what) throws InterruptedException {
+  private static void await(BooleanSupplier live, String what) throws InterruptedException {
     long deadline = System.nanoTime() + SERVE_TIMEOUT.toNanos();
     while (!live.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -533,7 +665,7 @@ public final class AcmeManager {
     boolean ordering = config != null && mayOrder.getAsBoolean();
     for (Host h : hosts.values()) {
       String state = h.notObtainable != null ? "not obtainable"
-          : h.current != null ? (h.busy && h.loaded ? "renewing" : "valid")
+          : h.current != null ? (h.ordering ? "renewing" : "valid")
           : !h.loaded ? "loading" : h.busy ? "ordering" : !ordering ? "pending: another replica orders"
           : h.lastError != null ? "pending: the last order failed" : "pending";
       X509Certificate leaf = h.current == null ? null : h.current.leaf();
@@ -582,9 +714,11 @@ public final class AcmeManager {
   }
 
   public void close() {
+    config = null; // what still completes on the worker schedules nothing more
     vertx.cancelTimer(timer);
     if (store != null) {
       store.close();
+      store = null;
     }
     worker.close();
   }

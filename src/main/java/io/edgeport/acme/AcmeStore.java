@@ -58,16 +58,12 @@ public interface AcmeStore {
   void savePendingOrder(String host, PendingOrder order) throws IOException;
 
   /**
-   * Whether other replicas read this store too (Kubernetes: Secrets). A validation may reach any of them, so the
-   * challenge being answered is kept in it ({@link #saveAnswer}) and each one answers it.
+   * Whether other replicas read this store too (Kubernetes: Secrets) and this one follows its changes. A validation
+   * may reach any replica, so the challenge being answered is kept in it ({@link #saveAnswer}) and each one answers
+   * it; a store whose watch does not run is not shared: this replica answers alone.
    */
   default boolean shared() {
     return false;
-  }
-
-  /** The challenge being answered for {@code host}, in a shared store; a store of one process keeps none. */
-  default Optional<Answer> answer(String host) throws IOException {
-    return Optional.empty();
   }
 
   /** Keeps the challenge being answered for {@code host} in a shared store; {@code null} clears it. */

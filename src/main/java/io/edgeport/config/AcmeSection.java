@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,6 +21,9 @@ import java.util.regex.Pattern;
  * config is loaded ({@code check}, start, reload): files change on their own.
  */
 final class AcmeSection {
+  /** Failed orders are not tried again sooner than this (the CA's limits count failures too). */
+  static final Duration MIN_RETRY_BACKOFF = Duration.ofSeconds(1);
+
   /** Enough to refuse a typo; the CA judges the rest. */
   private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+\\.[^@\\s,]+");
 
@@ -51,9 +55,13 @@ final class AcmeSection {
     Path ca = path(r, map, "caCertificates", baseDir);
     ExternalAccountBinding eab = binding(r, map);
     List<Challenge> challenges = challenges(r, map);
+    Duration retryBackoff = r.duration(map, "retryBackoff", "acme.", AcmeConfig.DEFAULT_RETRY_BACKOFF);
+    if (retryBackoff.compareTo(MIN_RETRY_BACKOFF) < 0) {
+      r.error(map.entries().get("retryBackoff").value(), "acme.retryBackoff: at least "
+          + MIN_RETRY_BACKOFF.toSeconds() + "s (a shorter one would retry a failing order in a tight loop)");
+    }
     AcmeConfig parsed = new AcmeConfig(email == null ? "" : email.trim(), directory, ca, eab, challenges,
-        r.duration(map, "renewBefore", "acme.", AcmeConfig.DEFAULT_RENEW_BEFORE),
-        r.duration(map, "retryBackoff", "acme.", AcmeConfig.DEFAULT_RETRY_BACKOFF),
+        r.duration(map, "renewBefore", "acme.", AcmeConfig.DEFAULT_RENEW_BEFORE), retryBackoff,
         map.entries().containsKey("storage") ? path(r, map, "storage", baseDir) : AcmeConfig.DEFAULT_STORAGE,
         namespace(r, map), optedOut, r.fileName + ":" + map.line());
     return parsed;

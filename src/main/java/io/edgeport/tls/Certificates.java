@@ -69,7 +69,7 @@ public final class Certificates {
   }
 
   /**
-   * The config's certificates, the cluster's, then those obtained by ACME (for hosts the others do not name); a host
+   * The config's certificates, those obtained by ACME, then the cluster's; a host
    * without one gets the configured default, or the first configured certificate, or else {@code placeholder}.
    *
    * @param validation TLS-ALPN-01 answers of the orders under way, by host
@@ -80,8 +80,10 @@ public final class Certificates {
       return of(configured, fromCluster);
     }
     List<ServedCertificate> all = new java.util.ArrayList<>(configured.all);
-    all.addAll(fromCluster);
+    // ACME's before the cluster's: a host the config asked ACME for is not taken over by any Ingress's Secret (and a
+    // cluster request is ordered only for a host no Secret serves)
     all.addAll(fromAcme);
+    all.addAll(fromCluster);
     return new Certificates(all, placeholder, validation);
   }
 

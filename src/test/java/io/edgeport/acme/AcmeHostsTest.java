@@ -28,11 +28,13 @@ class AcmeHostsTest {
         """).config();
     List<AcmeRequest> wanted = AcmeHosts.wanted(c, List.of(new AcmeRequest("shop.example.com", "ingress a/shop"),
         new AcmeRequest("api.example.com", "ingress a/api"), new AcmeRequest("y.apps.example.com", "ingress a/y"),
-        new AcmeRequest("blog.example.com", "ingress a/blog")),
-        List.of(new DiscoveredCertificate(List.of("blog.example.com"), "CERT", "KEY", "ingress a/b secret blog")));
+        new AcmeRequest("blog.example.com", "ingress a/blog"), new AcmeRequest("old.example.com", "ingress a/old")),
+        List.of(new DiscoveredCertificate(List.of("blog.example.com"), "CERT", "KEY", "ingress a/b secret blog"),
+            new DiscoveredCertificate(List.of("api.example.com"), "JUNK", "JUNK", "ingress t/x secret x")));
     assertEquals(List.of(new AcmeRequest("api.example.com", "f.yaml:6"),
         new AcmeRequest("*.wild.example.com", "f.yaml:10"), new AcmeRequest("shop.example.com", "ingress a/shop")),
-        wanted, "blog.example.com is served from a cluster Secret");
+        wanted, "blog.example.com is served from a cluster Secret; old.example.com opted out in the config, whoever asks;"
+            + " api.example.com is the config's: a tenant's Secret for it does not take its certificate away");
     assertNull(AcmeHosts.notObtainable("api.example.com"));
     assertEquals(true, AcmeHosts.notObtainable("*.wild.example.com").contains("DNS-01"));
   }

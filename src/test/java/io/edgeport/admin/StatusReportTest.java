@@ -45,12 +45,13 @@ class StatusReportTest {
     JsonArray out = StatusReport.certificates(Certificates.of(configured, List.of(secret), List.of(acme), null,
         Map.of()), now);
 
-    assertEquals(List.of("file", "secret", "acme"), out.stream().map(c -> ((JsonObject) c).getString("source")).toList());
+    assertEquals(List.of("file", "acme", "secret"), out.stream().map(c -> ((JsonObject) c).getString("source")).toList(),
+        "in the order a name is looked up: ACME's before the cluster's");
     JsonObject first = out.getJsonObject(0);
     assertEquals("edgeport.yaml:12", first.getString("origin"));
     assertEquals("CN=edgeport test CA", first.getString("issuer"));
-    assertEquals("ingress shop/web secret web-tls", out.getJsonObject(1).getString("origin"));
-    JsonObject last = out.getJsonObject(2);
+    assertEquals("ingress shop/web secret web-tls", out.getJsonObject(2).getString("origin"));
+    JsonObject last = out.getJsonObject(1);
     assertEquals(List.of("a.test"), last.getJsonArray("hosts").getList());
     assertEquals(acme.leaf().getNotAfter().toInstant().toString(), last.getString("notAfter"));
     assertEquals(1L, last.getLong("daysLeft"), "the test certificates live two days");

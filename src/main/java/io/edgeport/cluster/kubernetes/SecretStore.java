@@ -167,16 +167,12 @@ public final class SecretStore implements AcmeStore {
 
   @Override
   public boolean shared() {
-    return true;
+    SharedIndexInformer<Secret> watching = informer;
+    return watching != null && watching.isRunning() && watching.hasSynced();
   }
 
   /** What another writer of the Secrets put there is checked: only a well-formed key authorization is answered. */
-  @Override
-  public Optional<Answer> answer(String host) throws IOException {
-    return answer(owned(read(secretName(checked(host))), CERTIFICATE, host));
-  }
-
-  private static Optional<Answer> answer(Secret s) {
+  static Optional<Answer> answer(Secret s) {
     String v = s == null || s.getMetadata().getAnnotations() == null ? null
         : s.getMetadata().getAnnotations().get(ANSWER_ANNOTATION);
     String[] parts = v == null ? new String[0] : v.trim().split(" ", 2);
@@ -231,7 +227,9 @@ public final class SecretStore implements AcmeStore {
         Secret s = after != null ? after : before;
         String host = s.getMetadata().getAnnotations() == null ? null
             : s.getMetadata().getAnnotations().get(HOST_ANNOTATION);
-        if (host == null) {
+        // only edgeport's own Secret of the host: any other labelled alike is not read (its writer is not edgeport)
+        if (host == null || !s.getMetadata().getName().equals(secretName(host))
+            || !"edgeport".equals(s.getMetadata().getLabels().get(MANAGED_BY))) {
           return;
         }
         if (after != null && text(after, CRT).isPresent() && !Objects.equals(text(before, CRT), text(after, CRT))) {

@@ -11,6 +11,7 @@ import io.edgeport.acme.AcmeStore;
 import io.edgeport.acme.AcmeStore.PendingOrder;
 import io.edgeport.acme.AcmeStore.Stored;
 import io.edgeport.config.AcmeConfig.Challenge;
+import io.edgeport.support.Poll;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -255,30 +256,53 @@ class SecretStoreTest {
     store.saveAnswer(HOST, answer);
     assertEquals("answer " + HOST + " http-01 tok-EN_1", changed.poll(10, TimeUnit.SECONDS),
         "the order alone is nothing to hear of; the answer is");
-    assertEquals(answer, follower.answer(HOST).orElseThrow());
     store.saveCertificate(HOST, new Stored(CHAIN, KEY));
     assertEquals(java.util.Set.of("certificate " + HOST, "answer " + HOST + " none"),
         java.util.Set.of(changed.poll(10, TimeUnit.SECONDS), changed.poll(10, TimeUnit.SECONDS)),
         "the certificate stored clears the answer");
     assertEquals(new Stored(CHAIN, KEY), follower.certificate(HOST).orElseThrow());
-    assertTrue(follower.answer(HOST).isEmpty());
+    assertTrue(SecretStore.answer(secret("edgeport-acme-" + HOST)).isEmpty());
     assertEquals("Secrets in edgeport", follower.describe());
   }
 
-  /** Only a well-formed answer is read back: another writer of the Secrets cannot make edgeport serve any text. */
+  /**
+   * Only a well-formed answer is read back, and only from edgeport's own Secret of the host: another writer of the
+   * Secrets cannot make edgeport serve any text, nor answers for a name through a Secret of another name.
+   */
   @Test
-  void aDamagedAnswerIsNone() throws Exception {
+  void aDamagedOrForeignAnswerIsNone() throws Exception {
     store.savePendingOrder(HOST, order("1"));
     for (String bad : List.of("http-01 <script>.x", "http-01 tokenwithoutdot", "dns-01 a.b", "http-01", "")) {
-      client.secrets().inNamespace(NS).withName("edgeport-acme-" + HOST).edit(s -> new SecretBuilder(s)
-          .editMetadata().addToAnnotations(SecretStore.ANSWER_ANNOTATION, bad).endMetadata().build());
-      assertTrue(store.answer(HOST).isEmpty(), bad);
+      Secret s = new SecretBuilder(secret("edgeport-acme-" + HOST)).editMetadata()
+          .addToAnnotations(SecretStore.ANSWER_ANNOTATION, bad).endMetadata().build();
+      assertTrue(SecretStore.answer(s).isEmpty(), bad);
     }
     store.saveAnswer(HOST, new AcmeStore.Answer(Challenge.TLS_ALPN_01, "a.b"));
     assertEquals("tls-alpn-01 a.b",
         secret("edgeport-acme-" + HOST).getMetadata().getAnnotations().get(SecretStore.ANSWER_ANNOTATION));
     store.saveAnswer(HOST, null);
-    assertTrue(store.answer(HOST).isEmpty());
+    assertTrue(SecretStore.answer(secret("edgeport-acme-" + HOST)).isEmpty());
+
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    store.watch(new AcmeStore.Watcher() {
+      @Override
+      public void certificateChanged(String host) {
+        heard.add("certificate " + host);
+      }
+
+      @Override
+      public void answerChanged(String host, AcmeStore.Answer answer) {
+        heard.add("answer " + host + " " + answer);
+      }
+    });
+    Poll.until(store::shared, 10, "the watch runs: the store is shared");
+    client.secrets().inNamespace(NS).resource(new SecretBuilder(secret("edgeport-acme-" + HOST)).withNewMetadata()
+        .withName("whatever").withNamespace(NS).withLabels(secret("edgeport-acme-" + HOST).getMetadata().getLabels())
+        .addToAnnotations(SecretStore.HOST_ANNOTATION, "victim.example.com")
+        .addToAnnotations(SecretStore.ANSWER_ANNOTATION, "http-01 tok.thumb").endMetadata().build()).create();
+    store.saveAnswer(HOST, new AcmeStore.Answer(Challenge.HTTP_01, "mine.thumb"));
+    assertEquals("answer " + HOST + " Answer[type=HTTP_01, keyAuthorization=mine.thumb]",
+        heard.poll(10, TimeUnit.SECONDS), "the foreign Secret named another host: not heard of");
   }
 
   /**
