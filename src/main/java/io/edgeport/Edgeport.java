@@ -112,6 +112,7 @@ public final class Edgeport {
     return edgeport.control.step(() -> edgeport.apply(config, edgeport.certificates.load(config), "start"))
         .map(v -> {
           edgeport.ready = true;
+          edgeport.control.context().runOnContext(x -> edgeport.acme.mayOrderChanged());
           GenerationBuilder.Inputs served = edgeport.builder.inputs();
           LOG.info("edgeport listening on {} for {} domain(s) on {} node(s) ({} worker(s))",
               edgeport.listeners.describe(config), served.merged().domains().size(), served.cluster().nodes().size(),
@@ -182,12 +183,13 @@ public final class Edgeport {
     accessLogs.commit(next.accessLog(), previous == null ? Duration.ZERO
         : previous.timeouts().response().plusSeconds(1));
     sources.commit(next.source(), config, () -> {
-      acme.leadershipChanged();
+      acme.mayOrderChanged();
       publish();
     });
     // with Kubernetes only the Lease holder orders; every replica serves what it stored in Secrets
+    // and not before the listeners are bound: a CA validating earlier would find no one and fail the order
     acme.configure(config.acme(), config.acme() == null ? null : sources.acmeStore(config.acme()),
-        config.kubernetes() == null ? () -> true : sources::writesStatus);
+        config.kubernetes() == null ? () -> ready : () -> ready && sources.writesStatus());
     // a reload's listeners are bound already: Gateway listeners are checked against their ports (the start's, below)
     ProxyListeners.Pair pair = next.listeners();
     clusterChanged(sources.listeningOn(previous != null ? pair : ProxyListeners.Pair.NONE, config));

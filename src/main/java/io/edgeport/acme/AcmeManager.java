@@ -276,8 +276,11 @@ public final class AcmeManager {
     schedule();
   }
 
-  /** Leadership moved (with Kubernetes): the new holder first reads what the old one stored, then orders. */
-  public void leadershipChanged() {
+  /**
+   * Whether this replica may order changed (on the control context): it listens now (a challenge can be answered),
+   * or the Lease moved (with Kubernetes). The hosts are read again first (a new holder, what the old one stored).
+   */
+  public void mayOrderChanged() {
     if (config == null) {
       return;
     }
