@@ -14,10 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +31,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.shredzone.acme4j.toolbox.AcmeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -626,18 +624,10 @@ public final class AcmeManager {
   /** RFC 8737: a self-signed certificate for the host whose acmeIdentifier is the key authorization's SHA-256. */
   private static ServedCertificate validationCertificate(String host, Answer answer) {
     KeyPair key = Keys.ec();
-    X509Certificate certificate = SelfSigned.tlsAlpn01(key, host, sha256(answer.keyAuthorization()));
+    X509Certificate certificate = SelfSigned.tlsAlpn01(key, host, AcmeUtils.sha256hash(answer.keyAuthorization()));
     return new ServedCertificate("edgeport-acme-validation-" + host, new CertificateConfig(List.of(host), null, null,
         false, "acme tls-alpn-01 " + host), new X509Certificate[] {certificate}, key.getPrivate(), List.of(host),
         new byte[0]);
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this JDK", e);
-    }
   }
 
   /** On the ACME worker: polls until the listeners serve an answer (a rebuild takes milliseconds). */

@@ -227,6 +227,23 @@ class SecretStoreTest {
     assertEquals("Q0VSVA==", secret("edgeport-acme-" + HOST).getData().get("tls.crt"));
   }
 
+  /** What {@code watching}'s watch hears, a line each: "certificate HOST", "answer HOST TYPE TOKEN" or "... none". */
+  static BlockingQueue<String> watched(SecretStore watching) {
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    watching.watch(new AcmeStore.Watcher() {
+      @Override
+      public void certificateChanged(String host) {
+        heard.add("certificate " + host);
+      }
+
+      @Override
+      public void answerChanged(String host, AcmeStore.Answer answer) {
+        heard.add("answer " + host + " " + (answer == null ? "none" : answer.type().type() + " " + answer.token()));
+      }
+    });
+    return heard;
+  }
+
   /**
    * Two replicas: the one that orders stores, the other's watch names each host whose certificate it stored (one there
    * before the watch, one after), and not one whose order alone was recorded; and it hears of each challenge answered
@@ -237,18 +254,7 @@ class SecretStoreTest {
     SecretStore follower = new SecretStore(client(new Interceptor() { }), NS);
     otherStores.add(follower);
     store.saveCertificate("before.example.com", new Stored(CHAIN, KEY));
-    BlockingQueue<String> changed = new LinkedBlockingQueue<>();
-    follower.watch(new AcmeStore.Watcher() {
-      @Override
-      public void certificateChanged(String host) {
-        changed.add("certificate " + host);
-      }
-
-      @Override
-      public void answerChanged(String host, AcmeStore.Answer answer) {
-        changed.add("answer " + host + " " + (answer == null ? "none" : answer.type().type() + " " + answer.token()));
-      }
-    });
+    BlockingQueue<String> changed = watched(follower);
     assertEquals("certificate before.example.com", changed.poll(10, TimeUnit.SECONDS));
 
     store.savePendingOrder(HOST, order("1"));
@@ -283,25 +289,14 @@ class SecretStoreTest {
     store.saveAnswer(HOST, null);
     assertTrue(SecretStore.answer(secret("edgeport-acme-" + HOST)).isEmpty());
 
-    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
-    store.watch(new AcmeStore.Watcher() {
-      @Override
-      public void certificateChanged(String host) {
-        heard.add("certificate " + host);
-      }
-
-      @Override
-      public void answerChanged(String host, AcmeStore.Answer answer) {
-        heard.add("answer " + host + " " + answer);
-      }
-    });
+    BlockingQueue<String> heard = watched(store);
     Poll.until(store::shared, 10, "the watch runs: the store is shared");
     client.secrets().inNamespace(NS).resource(new SecretBuilder(secret("edgeport-acme-" + HOST)).withNewMetadata()
         .withName("whatever").withNamespace(NS).withLabels(secret("edgeport-acme-" + HOST).getMetadata().getLabels())
         .addToAnnotations(SecretStore.HOST_ANNOTATION, "victim.example.com")
         .addToAnnotations(SecretStore.ANSWER_ANNOTATION, "http-01 tok.thumb").endMetadata().build()).create();
     store.saveAnswer(HOST, new AcmeStore.Answer(Challenge.HTTP_01, "mine.thumb"));
-    assertEquals("answer " + HOST + " Answer[type=HTTP_01, keyAuthorization=mine.thumb]",
+    assertEquals("answer " + HOST + " http-01 mine",
         heard.poll(10, TimeUnit.SECONDS), "the foreign Secret named another host: not heard of");
   }
 
