@@ -12,14 +12,25 @@ import java.util.List;
  *                   rule that only redirects (or, without a redirect, answers 500 as Gateway API asks)
  * @param conditions what the request must carry besides the path
  * @param filters    what changes on the way
+ * @param timeouts   Gateway API's timeouts for its requests, or null: {@code timeouts.response}
+ * @param session    how a client stays on one node, or null: it does not
  */
 public record PathRule(PathMatch match, String path, List<WeightedBackend> backends, RequestConditions conditions,
-    RouteFilters filters) {
+    RouteFilters filters, RouteTimeouts timeouts, SessionPersistence session) {
 
-  public enum PathMatch { PREFIX, EXACT }
+  /**
+   * {@code GRPC_METHOD}: a gRPC method of any service, {@code path} being {@code /METHOD}: the request path is
+   * {@code /SERVICE/METHOD} for some non-empty SERVICE without a slash (GRPCRoute's method-only match).
+   */
+  public enum PathMatch { PREFIX, EXACT, GRPC_METHOD }
 
   public PathRule {
     backends = List.copyOf(backends);
+  }
+
+  public PathRule(PathMatch match, String path, List<WeightedBackend> backends, RequestConditions conditions,
+      RouteFilters filters) {
+    this(match, path, backends, conditions, filters, null, null);
   }
 
   public PathRule(PathMatch match, String path, BackendRef backend) {

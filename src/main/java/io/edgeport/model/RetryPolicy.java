@@ -10,9 +10,16 @@ import java.util.Set;
  * {@code budgetPercent} of its requests over the last 10 s, plus {@code budgetMinPerSecond} per
  * second, so a failing cluster does not double its own load.
  *
- * @param attempts tries in all, the first one included, each on another node
+ * @param attempts tries in all, the first one included, each on another node (unless {@code revisit})
+ * @param codes    response statuses whose answer is dropped and the request sent elsewhere (Gateway API's
+ *                 {@code retry.codes}; {@code on: [503]} in the config file adds 503)
+ * @param backoff  the wait before each retry after the first try (Gateway API's {@code retry.backoff}), or null
+ * @param revisit  with fewer nodes than attempts, tries go round the nodes again (each node forwards to any pod of
+ *                 the Service, so another try there may reach another pod): Gateway API's attempts are a count of
+ *                 retries, not of nodes
  */
-public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budgetPercent, int budgetMinPerSecond) {
+public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budgetPercent, int budgetMinPerSecond,
+    Set<Integer> codes, java.time.Duration backoff, boolean revisit) {
 
   /** What failures are retried. */
   public enum On implements ConfigEnum {
@@ -23,7 +30,12 @@ public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budge
     /** No response headers within {@code timeouts.response}. */
     TIMEOUT("timeout"),
     /** The node answered 503 (the answer is dropped and the request sent elsewhere). */
-    STATUS_503("503");
+    STATUS_503("503"),
+    /**
+     * The node answered a status of {@code codes} other than a config file's 503 (Gateway API's {@code retry.codes}).
+     * Not a config-file choice: there {@code 503} says it.
+     */
+    STATUS("status");
 
     private final String configName;
 
@@ -37,11 +49,12 @@ public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budge
     }
 
     public static On fromConfigName(String name) {
-      return ConfigEnum.fromConfigName(On.class, name);
+      On on = ConfigEnum.fromConfigName(On.class, name);
+      return on == STATUS ? null : on;
     }
 
     public static String choices() {
-      return ConfigEnum.choices(On.class, ", ");
+      return ConfigEnum.choices(On.class, ", ").replace(", status", "");
     }
   }
 
@@ -50,9 +63,25 @@ public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budge
 
   public RetryPolicy {
     on = on.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(on));
+    codes = Set.copyOf(on.contains(On.STATUS_503) ? plus(codes, 503) : codes);
+  }
+
+  public RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budgetPercent, int budgetMinPerSecond) {
+    this(attempts, on, maxBodyBytes, budgetPercent, budgetMinPerSecond, Set.of(), null, false);
   }
 
   public boolean retries(On failure) {
     return on.contains(failure);
+  }
+
+  /** Is a response of this status dropped and the request sent elsewhere? */
+  public boolean retriesStatus(int status) {
+    return !codes.isEmpty() && codes.contains(status);
+  }
+
+  private static Set<Integer> plus(Set<Integer> codes, int code) {
+    Set<Integer> out = new java.util.HashSet<>(codes);
+    out.add(code);
+    return out;
   }
 }

@@ -34,8 +34,16 @@ public record ServiceInfo(String namespace, String name, String type, List<Port>
     heldPorts = Set.copyOf(heldPorts);
   }
 
-  /** @param nodePort 0 when none is allocated; @param protocol TCP, UDP or SCTP */
-  public record Port(String name, int port, int nodePort, String protocol) {}
+  /**
+   * @param nodePort    0 when none is allocated
+   * @param protocol    TCP, UDP or SCTP
+   * @param appProtocol the port's {@code appProtocol} ({@code kubernetes.io/h2c}, {@code kubernetes.io/ws}, …), or null
+   */
+  public record Port(String name, int port, int nodePort, String protocol, String appProtocol) {
+    public Port(String name, int port, int nodePort, String protocol) {
+      this(name, port, nodePort, protocol, null);
+    }
+  }
 
   public boolean hasNodePorts() {
     return type.equals("NodePort") || type.equals("LoadBalancer");

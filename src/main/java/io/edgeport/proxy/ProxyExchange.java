@@ -232,7 +232,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
    * nothing was sent yet, only when it can be sent again whole and the backend's budget allows.
    */
   private boolean mayRetry(RetryPolicy.On failure) {
-    if (finished || attempts >= maxAttempts || !retry.retries(failure)) {
+    if (finished || attempts >= maxAttempts || failure != RetryPolicy.On.STATUS && !retry.retries(failure)) {
       return false;
     }
     if (failure == RetryPolicy.On.CONNECT_FAILURE) {
@@ -635,9 +635,11 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
       }
       return;
     }
-    if (in.statusCode() == 503 && mayRetry(RetryPolicy.On.STATUS_503)) {
+    RetryPolicy.On statusRetry = in.statusCode() == 503 && retry.retries(RetryPolicy.On.STATUS_503)
+        ? RetryPolicy.On.STATUS_503 : RetryPolicy.On.STATUS;
+    if (retry.retriesStatus(in.statusCode()) && mayRetry(statusRetry)) {
       upstream.reset(); // the answer is dropped unread: another node answers instead
-      retryElsewhere(RetryPolicy.On.STATUS_503);
+      retryElsewhere(statusRetry);
       return;
     }
     HttpServerResponse out = request.response();

@@ -47,7 +47,8 @@ public final class ServiceTranslator {
     if (spec.getPorts() != null) {
       for (ServicePort p : spec.getPorts()) {
         ports.add(new ServiceInfo.Port(p.getName(), p.getPort() == null ? 0 : p.getPort(),
-            p.getNodePort() == null ? 0 : p.getNodePort(), Objects.requireNonNullElse(p.getProtocol(), "TCP")));
+            p.getNodePort() == null ? 0 : p.getNodePort(), Objects.requireNonNullElse(p.getProtocol(), "TCP"),
+            p.getAppProtocol()));
       }
     }
     List<Cidr> ranges = new ArrayList<>();

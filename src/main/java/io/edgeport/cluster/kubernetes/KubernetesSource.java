@@ -9,6 +9,7 @@ import io.edgeport.translate.IngressTranslator;
 import io.edgeport.translate.KubernetesTranslator;
 import io.edgeport.translate.LoadBalancerTranslator;
 import io.edgeport.translate.SecretsRead;
+import io.edgeport.translate.ServiceTranslator;
 import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -486,12 +487,13 @@ public final class KubernetesSource {
     if (gateways == null) {
       return GatewayApiTranslator.Result.EMPTY;
     }
-    Set<String> serviceNames = new HashSet<>();
-    services.getStore().list().forEach(s -> serviceNames.add(s.getMetadata().getNamespace() + "/"
-        + s.getMetadata().getName()));
-    return GatewayApiTranslator.build(new GatewayApiTranslator.Inputs(gatewayClasses.getStore().list(), gateways.getStore().list(),
-        httpRoutes.getStore().list(), referenceGrants.getStore().list(), namespaces.getStore().list(), serviceNames,
-        secrets), config.gatewayClass(), edge, config.publishAddress());
+    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant> grants = referenceGrants.getStore().list()
+        .stream().map(g -> new io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant(
+            "gateway.networking.k8s.io/v1", "ReferenceGrant", g.getMetadata(), g.getSpec())).toList();
+    return GatewayApiTranslator.build(new GatewayApiTranslator.Inputs(gatewayClasses.getStore().list(),
+        gateways.getStore().list(), httpRoutes.getStore().list(), List.of(), grants, List.of(),
+        namespaces.getStore().list(), ServiceTranslator.translate(services.getStore().list(), List.of()), secrets),
+        config.gatewayClass(), edge, config.publishAddress());
   }
 
   /** The Secrets that Ingress TLS and HTTPS Gateway listeners name. */

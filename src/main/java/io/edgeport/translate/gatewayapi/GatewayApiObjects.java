@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.edgeport.model.ServiceInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +45,16 @@ public final class GatewayApiTranslator {
 
   private GatewayApiTranslator() {}
 
-  /** edgeport's listeners: which Gateway listener ports map to them. {@code httpsPort} 0: no HTTPS listener. */
-  public record EdgeListeners(int httpPort, int httpsPort) {
+  /**
+   * edgeport's listeners: which Gateway listener ports map to them. {@code httpsPort} 0: no HTTPS listener;
+   * {@code h2c}: the plain listener takes HTTP/2 with prior knowledge ({@code listen.h2c}), which GRPCRoutes on an
+   * HTTP listener need.
+   */
+  public record EdgeListeners(int httpPort, int httpsPort, boolean h2c) {
+    public EdgeListeners(int httpPort, int httpsPort) {
+      this(httpPort, httpsPort, false);
+    }
+
     boolean http(int port) {
       return port == 80 || port == httpPort;
     }
@@ -53,9 +64,18 @@ public final class GatewayApiTranslator {
     }
   }
 
-  /** The objects the translation is made from, as the informers hold them. */
+  /**
+   * The objects the translation is made from, as the informers hold them.
+   *
+   * @param grants            ReferenceGrants of v1 and of v1beta1 (the source makes the latter v1 objects: the same
+   *                          fields)
+   * @param backendLBPolicies BackendLBPolicies ({@code v1alpha2}, which the typed model lacks), or none where the
+   *                          cluster does not serve them
+   * @param services          the cluster's Services by "namespace/name"
+   */
   public record Inputs(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
-      List<ReferenceGrant> grants, List<Namespace> namespaces, Set<String> services, SecretsRead secrets) {}
+      List<GRPCRoute> grpcRoutes, List<ReferenceGrant> grants, List<GenericKubernetesResource> backendLBPolicies,
+      List<Namespace> namespaces, Map<String, ServiceInfo> services, SecretsRead secrets) {}
 
   /**
    * @param domains      the hosts that attached routes serve ({@link Domain#gatewayApi()})

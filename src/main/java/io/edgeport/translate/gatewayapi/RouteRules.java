@@ -137,7 +137,7 @@ final class RouteRules {
         problem = problem == null ? unusable : problem;
         continue;
       }
-      if (!in.services().contains(refNs + "/" + ref.getName()) && problem == null) {
+      if (!in.services().containsKey(refNs + "/" + ref.getName()) && problem == null) {
         problem = fails(Type.ResolvedRefs, Reason.BackendNotFound, "service " + refNs + "/" + ref.getName() + " not found");
       }
       out.add(new WeightedBackend(new BackendRef(0, new ServiceRef(refNs, ref.getName(),

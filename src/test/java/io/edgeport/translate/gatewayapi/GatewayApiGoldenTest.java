@@ -8,11 +8,13 @@ import io.edgeport.support.Golden;
 import io.edgeport.support.KubeObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.EdgeListeners;
 import io.edgeport.translate.SecretsRead;
+import io.edgeport.translate.ServiceTranslator;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Result;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -109,9 +111,12 @@ class GatewayApiGoldenTest {
   }
 
   static Result translate(KubeObjects objects, SecretsRead secrets, Parameters p) {
-    Set<String> services = objects.of(Service.class).stream().map(GatewayApiObjects::key).collect(Collectors.toSet());
     Inputs inputs = new Inputs(objects.of(GatewayClass.class), objects.of(Gateway.class), objects.of(HTTPRoute.class),
-        objects.of(ReferenceGrant.class), objects.of(Namespace.class), services, secrets);
+        List.of(), objects.of(ReferenceGrant.class).stream().map(g -> new io.fabric8.kubernetes.api.model.gatewayapi
+            .v1.ReferenceGrant("gateway.networking.k8s.io/v1", "ReferenceGrant", g.getMetadata(), g.getSpec())).toList(),
+        List.of(), objects.of(Namespace.class), ServiceTranslator.translate(objects.of(Service.class).stream()
+            .map(s -> s.getSpec() != null ? s : new ServiceBuilder(s).withNewSpec().endSpec().build()).toList(), List.of()),
+        secrets);
     return GatewayApiTranslator.build(inputs, p.gatewayClass(), new EdgeListeners(p.httpPort(), p.httpsPort()),
         p.publishAddress());
   }

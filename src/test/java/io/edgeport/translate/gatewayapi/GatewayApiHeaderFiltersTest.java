@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilterBuilder;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
+import io.edgeport.model.ServiceInfo;
+import io.edgeport.model.LoadBalancing;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +46,9 @@ class GatewayApiHeaderFiltersTest {
         List.of(new GatewayBuilder().withNewMetadata().withName("edge").withNamespace("default").endMetadata()
             .withNewSpec().withGatewayClassName("edgeport").addNewListener().withName("http").withProtocol("HTTP")
             .withPort(80).endListener().endSpec().build()),
-        List.of(route), List.of(), List.of(), Set.of("default/api"), SecretsRead.NONE);
+        List.of(route), List.of(), List.of(), List.of(), List.of(), Map.of("default/api", new ServiceInfo("default",
+            "api", "NodePort", List.of(new ServiceInfo.Port("http", 80, 30080, "TCP")), false, 0, false, List.of(),
+            null, 0, LoadBalancing.ROUND_ROBIN, null, Set.of())), SecretsRead.NONE);
     Result result = GatewayApiTranslator.build(in, "edgeport", new EdgeListeners(80, 0), null);
     Condition accepted = result.routeStatus().get("default/r").parents().get(0).conditions().stream()
         .filter(c -> c.type() == Condition.Type.Accepted).findFirst().orElseThrow();
