@@ -71,6 +71,13 @@ final class Metrics {
         .register(registry);
     Gauge.builder("edgeport.retry.buffer.bytes", current, g -> g.get().traffic().totals().retryBufferBytes())
         .description("Request body bytes held now for a retry (reserved at their Content-Length)").register(registry);
+    for (String result : Traffic.MIRROR_RESULTS) {
+      FunctionCounter.builder("edgeport.mirror.requests", current, g -> g.get().traffic().totals().mirrors().get(result))
+          .tag("result", result).description("Copies of requests sent to a RequestMirror's backend, by how they ended")
+          .register(registry);
+    }
+    Gauge.builder("edgeport.mirror.requests.active", current, g -> g.get().traffic().totals().mirrorsActive())
+        .description("Mirror copies under way now").register(registry);
     Gauge.builder("edgeport.head.buffer.bytes", current, g -> g.get().traffic().headBufferBytes())
         .description("Bytes held now for request heads that have arrived in part (limits.headBufferBytes)")
         .register(registry);

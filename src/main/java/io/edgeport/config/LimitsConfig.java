@@ -28,11 +28,20 @@ import java.time.Duration;
  * @param headBufferBytes     request heads that have arrived in part, all connections together (each event loop has
  *                            an equal share): a read that would hold more is refused with 503 (0: an eighth of the
  *                            JVM's direct memory)
+ * @param mirrorBodyBytes     the largest request body copied to a mirror (Gateway API RequestMirror): a longer one is
+ *                            not mirrored (a copy under way is dropped); 0: only requests without a body are
  */
 public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout,
     int maxRequestsPerConnection, int maxConnections, int maxConnectionsPerIp, int ipv6Prefix,
-    long minBodyRate, Duration sendTimeout, long retryBufferBytes, long headBufferBytes) {
+    long minBodyRate, Duration sendTimeout, long retryBufferBytes, long headBufferBytes, long mirrorBodyBytes) {
   public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
       Duration.ofSeconds(30), 1000, 2_000, 0, 64,
-      1024, Duration.ofSeconds(60), 16 * 1024 * 1024, 0);
+      1024, Duration.ofSeconds(60), 16 * 1024 * 1024, 0, 64 * 1024);
+
+  public LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout, int maxRequestsPerConnection,
+      int maxConnections, int maxConnectionsPerIp, int ipv6Prefix, long minBodyRate, Duration sendTimeout,
+      long retryBufferBytes, long headBufferBytes) {
+    this(maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection, maxConnections, maxConnectionsPerIp,
+        ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes, headBufferBytes, 64 * 1024);
+  }
 }

@@ -5,7 +5,7 @@ import io.edgeport.config.YamlTree.MapNode;
 
 /**
  * {@code limits: {maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection, maxConnections,
- * maxConnectionsPerIp, ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes, headBufferBytes}}.
+ * maxConnectionsPerIp, ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes, headBufferBytes, mirrorBodyBytes}}.
  */
 final class LimitsSection {
   private LimitsSection() {}
@@ -18,7 +18,7 @@ final class LimitsSection {
     }
     r.checkKeys(map, "limits", "maxHeaderBytes", "headerTimeout", "bodyTimeout", "maxRequestsPerConnection",
         "maxConnections", "maxConnectionsPerIp", "ipv6Prefix",
-        "minBodyRate", "sendTimeout", "retryBufferBytes", "headBufferBytes");
+        "minBodyRate", "sendTimeout", "retryBufferBytes", "headBufferBytes", "mirrorBodyBytes");
     return new LimitsConfig(
         r.size(map, "maxHeaderBytes", "limits.maxHeaderBytes", d.maxHeaderBytes(), 1024, 1024 * 1024),
         r.duration(map, "headerTimeout", "limits.", d.headerTimeout()),
@@ -30,6 +30,7 @@ final class LimitsSection {
         r.size(map, "minBodyRate", "limits.minBodyRate", d.minBodyRate(), 0, 1024L * 1024 * 1024),
         r.duration(map, "sendTimeout", "limits.", d.sendTimeout()),
         r.size(map, "retryBufferBytes", "limits.retryBufferBytes", d.retryBufferBytes(), 0, 1024L * 1024 * 1024),
-        r.size(map, "headBufferBytes", "limits.headBufferBytes", d.headBufferBytes(), 64 * 1024, 1L << 40));
+        r.size(map, "headBufferBytes", "limits.headBufferBytes", d.headBufferBytes(), 64 * 1024, 1L << 40),
+        r.size(map, "mirrorBodyBytes", "limits.mirrorBodyBytes", d.mirrorBodyBytes(), 0, 64L * 1024 * 1024));
   }
 }

@@ -50,8 +50,9 @@ public record PathRule(PathMatch match, String path, List<WeightedBackend> backe
     return backends.get(0).ref();
   }
 
-  /** Its usable backends' refs, in order. */
+  /** Every backend it sends to, in order: its usable backends' refs, then its mirrors'. */
   public List<BackendRef> backendRefs() {
-    return backends.stream().map(WeightedBackend::ref).filter(java.util.Objects::nonNull).toList();
+    return java.util.stream.Stream.concat(backends.stream().map(WeightedBackend::ref),
+        filters.mirrors().stream().map(RouteFilters.Mirror::backend)).filter(java.util.Objects::nonNull).toList();
   }
 }

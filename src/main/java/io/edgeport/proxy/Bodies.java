@@ -14,4 +14,17 @@ final class Bodies {
     String length = headers.get("content-length");
     return length != null && !length.equals("0");
   }
+
+  /** The Content-Length of a request that declares one (and is not chunked), else -1. */
+  static long declaredLength(MultiMap headers) {
+    String length = headers.get("content-length");
+    if (length == null || headers.contains("transfer-encoding")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
 }

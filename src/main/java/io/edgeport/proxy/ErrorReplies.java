@@ -5,9 +5,52 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
-/** The gateway's own answers: short, plain text, and naming no internals. */
+/**
+ * The gateway's own answers: short, plain text, and naming no internals. A gRPC call gets them as gRPC does: HTTP 200,
+ * {@code content-type: application/grpc} and the status in {@code grpc-status} (a trailers-only response), mapped from
+ * the HTTP status as gRPC maps an HTTP status it receives (its HTTP-to-gRPC table, and Envoy's for local replies).
+ */
 final class ErrorReplies {
+  /** gRPC status codes edgeport answers with. */
+  static final int GRPC_UNKNOWN = 2;
+  static final int GRPC_DEADLINE_EXCEEDED = 4;
+  static final int GRPC_PERMISSION_DENIED = 7;
+  static final int GRPC_RESOURCE_EXHAUSTED = 8;
+  static final int GRPC_UNIMPLEMENTED = 12;
+  static final int GRPC_INTERNAL = 13;
+  static final int GRPC_UNAVAILABLE = 14;
+
   private ErrorReplies() {}
+
+  /** A gRPC call: {@code content-type: application/grpc}, or {@code application/grpc+proto} and the like. */
+  static boolean isGrpc(HttpServerRequest request) {
+    String type = request.headers().get("content-type");
+    return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16)
+        && (type.length() == 16 || type.charAt(16) == '+' || type.charAt(16) == ';');
+  }
+
+  /** The gRPC code a client would read from this HTTP status. */
+  static int grpcCode(int status) {
+    return switch (status) {
+      case 400 -> GRPC_INTERNAL;
+      case 403 -> GRPC_PERMISSION_DENIED;
+      case 404 -> GRPC_UNIMPLEMENTED;
+      case 408 -> GRPC_DEADLINE_EXCEEDED;
+      case 413 -> GRPC_RESOURCE_EXHAUSTED;
+      case 429, 502, 503, 504 -> GRPC_UNAVAILABLE;
+      default -> GRPC_UNKNOWN;
+    };
+  }
+
+  /** A trailers-only gRPC answer of the gateway's own, with {@code message} (plain ASCII, no '%'). */
+  static void sendGrpc(HttpServerRequest request, int code, String message) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten() || response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(200).putHeader("content-type", "application/grpc")
+        .putHeader("grpc-status", Integer.toString(code)).putHeader("grpc-message", message).end();
+  }
 
   static void send(HttpServerRequest request, int status) {
     send(request, status, null);
@@ -17,6 +60,10 @@ final class ErrorReplies {
   static void send(HttpServerRequest request, int status, String location) {
     HttpServerResponse response = request.response();
     if (response.headWritten() || response.ended() || response.closed()) {
+      return;
+    }
+    if (location == null && isGrpc(request)) {
+      sendGrpc(request, grpcCode(status), "edgeport: " + status + " " + reason(status));
       return;
     }
     String body = switch (status) {
@@ -54,5 +101,13 @@ final class ErrorReplies {
         request.connection().close();
       }
     });
+  }
+
+  private static String reason(int status) {
+    try {
+      return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 }

@@ -6,6 +6,8 @@ import io.edgeport.balance.PickContext;
 import io.edgeport.balance.RetryBudget;
 import io.edgeport.model.RetryPolicy;
 import io.edgeport.model.RouteFilters;
+import io.edgeport.model.RouteTimeouts;
+import io.edgeport.routing.SessionTable;
 import io.edgeport.net.Cidr;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
@@ -119,9 +121,26 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private boolean retriedStale;
   private boolean finished;
   private String clientAddress;
+  /** The backendRef's own header edits in this rule, or null. */
+  private final RouteFilters backendFilters;
+  /** The session the request came with (its node is tried first), and its token; null without. */
+  private final SessionTable.Pin pin;
+  private final String sessionToken;
+  /** Copies of this request under way to the rule's mirrors (null entries: not mirrored), or null: none. */
+  private MirrorCopy[] mirrors;
+  /**
+   * System.nanoTime() by which the whole exchange must be over (the rule's request timeout, or the gRPC call's
+   * grpc-timeout, whichever is sooner), or 0; its timer, and the timers of one try (backendRequest) and of a retry's
+   * backoff (-1: none).
+   */
+  private long deadlineAt;
+  private long deadlineTimer = -1;
+  private long tryTimer = -1;
+  private long retryTimer = -1;
 
   ProxyExchange(ProxyContext ctx, AccessLog accessLog, Forwarding forwarding, ResponseDeadlines deadlines,
-      HttpServerRequest request, RequestTarget target, Route route, Backend backend, long startNanos) {
+      HttpServerRequest request, RequestTarget target, Route route, Backend backend, long startNanos,
+      SessionTable.Pin pin, String sessionToken) {
     this.ctx = ctx;
     this.accessLog = accessLog;
     this.startNanos = startNanos;
@@ -146,7 +165,10 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     this.upgrade = !h2c && Upgrades.isWebSocket(request);
     this.retry = backend.retry();
     this.budget = backend.budget();
-    this.maxAttempts = Math.min(retry.attempts(), endpoints.size());
+    this.maxAttempts = retry.revisit() ? retry.attempts() : Math.min(retry.attempts(), endpoints.size());
+    this.backendFilters = backend.filters();
+    this.pin = pin;
+    this.sessionToken = sessionToken;
     this.peer = request.remoteAddress().hostAddress();
     this.peerTrusted = forwarding.forwarded.isTrusted(peer);
   }
@@ -171,7 +193,11 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     request.pause();
     request.response().closeHandler(v -> clientGone());
     budget.request(startNanos);
-    firstIndex = balancer.pick(this);
+    firstIndex = pin != null ? pin.index() : balancer.pick(this);
+    armDeadline();
+    if (!route.mirrors().isEmpty()) {
+      startMirrors();
+    }
     long length = hasBody && maxAttempts > 1 && isIdempotent(request.method()) ? replayLength() : -1;
     // small enough to keep, and room in the loop's retry buffer (else it streams, counted, and is not retried)
     if (length > 0 && ctx.traffic().holdForRetry(length, forwarding.limits.retryBufferBytes() / ctx.loops())) {
@@ -207,6 +233,9 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     Buffer body = Buffer.buffer((int) retryHeld);
     request.handler(chunk -> {
       body.appendBuffer(chunk);
+      if (mirrors != null) {
+        mirrorChunk(chunk);
+      }
       if (bodyDeadline != null) {
         bodyDeadline.received(System.nanoTime(), chunk.length());
       }
@@ -214,6 +243,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     request.exceptionHandler(e -> clientGone());
     request.endHandler(v -> {
       stopBodyTimer();
+      mirrorBodyEnded();
       replayBody = body;
       startConnecting(System.nanoTime());
     });
@@ -262,7 +292,18 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     }
     releaseEndpoint();
     upstream = null;
-    startConnecting(System.nanoTime());
+    stopTryTimer();
+    long backoff = retry.backoff() == null ? 0 : retry.backoff().toMillis();
+    if (backoff <= 0) {
+      startConnecting(System.nanoTime());
+      return;
+    }
+    retryTimer = ctx.vertx().setTimer(backoff, id -> { // the rule's backoff (Gateway API retry.backoff)
+      retryTimer = -1;
+      if (!finished) {
+        startConnecting(System.nanoTime());
+      }
+    });
   }
 
   /**
@@ -340,7 +381,13 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     HttpClientRequest up = upstream;
     MultiMap in = request.headers();
     MultiMap out = up.headers();
-    HopByHop.copyEndToEnd(in, out, peerTrusted ? null : forwarding.forwarded.fromUntrusted);
+    nodeHeaders(out);
+    if (backendFilters != null) {
+      RuleEdits.apply(backendFilters.requestHeaders(), out);
+    }
+    if (deadlineAt != 0 && h2c && ErrorReplies.isGrpc(request)) {
+      out.set("grpc-timeout", GrpcTimeout.millis(deadlineAt - System.nanoTime())); // what is left, retries included
+    }
     if (h2c) {
       up.authority(HostAndPort.parseAuthority(upstreamAuthority, -1)); // HTTP/2's :authority, not a Host header
       if (HopByHop.namedIn(in.getAll("te"), "trailers")) {
@@ -353,22 +400,11 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
       out.set("connection", "upgrade"); // the hop-by-hop pair, dropped above, set again for this one hop
       out.set("upgrade", in.get("upgrade"));
     }
-    forwarding.forwarded.apply(in, out, peer, peerTrusted, ctx.scheme(),
-        target.authority(), request.localAddress().port());
-    if (requestId == null) {
-      requestId = in.get("x-request-id");
-      if (requestId == null) {
-        requestId = RequestIds.next();
-        generatedRequestId = true;
-      }
-    }
-    if (generatedRequestId) {
-      out.set("x-request-id", requestId); // the same on every try
-    }
-    if (filters != null) {
-      RuleEdits.apply(filters.requestHeaders(), out);
-    }
     forwardedNanos = System.nanoTime();
+    long backendNanos = route.timeouts() == null ? 0 : RouteTimeouts.nanos(route.timeouts().backendRequest());
+    if (backendNanos > 0) {
+      tryTimer = ctx.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(backendNanos)), id -> tryTimedOut());
+    }
     up.exceptionHandler(e -> { }); // failures arrive through the futures below
     up.response().onComplete(ar -> {
       if (up == upstream) {
@@ -404,6 +440,60 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   }
 
   /**
+   * What every node (and mirror) is sent of the client's headers: the end-to-end ones, the forwarding headers, the
+   * request id (the same on every try) and the rule's edits.
+   */
+  private void nodeHeaders(MultiMap out) {
+    MultiMap in = request.headers();
+    HopByHop.copyEndToEnd(in, out, peerTrusted ? null : forwarding.forwarded.fromUntrusted);
+    forwarding.forwarded.apply(in, out, peer, peerTrusted, ctx.scheme(),
+        target.authority(), request.localAddress().port());
+    if (requestId == null) {
+      requestId = in.get("x-request-id");
+      if (requestId == null) {
+        requestId = RequestIds.next();
+        generatedRequestId = true;
+      }
+    }
+    if (generatedRequestId) {
+      out.set("x-request-id", requestId);
+    }
+    if (filters != null) {
+      RuleEdits.apply(filters.requestHeaders(), out);
+    }
+  }
+
+  /** Starts the copies of the rule's mirrors that take this request; a body goes along as it is read. */
+  private void startMirrors() {
+    MultiMap headers = io.vertx.core.http.HttpHeaders.headers();
+    nodeHeaders(headers);
+    long declared = !hasBody ? 0 : Bodies.declaredLength(request.headers());
+    mirrors = MirrorCopy.start(ctx, forwarding, route.mirrors(), this, request.method(), upstreamTarget,
+        upstreamAuthority, headers, declared);
+    if (!hasBody) {
+      mirrorBodyEnded();
+    }
+  }
+
+  private void mirrorChunk(Buffer data) {
+    for (MirrorCopy m : mirrors) {
+      if (m != null) {
+        m.chunk(data);
+      }
+    }
+  }
+
+  private void mirrorBodyEnded() {
+    if (mirrors != null) {
+      for (MirrorCopy m : mirrors) {
+        if (m != null) {
+          m.bodyEnded();
+        }
+      }
+    }
+  }
+
+  /**
    * An HTTP/2 request without a Content-Length: its stream's end or its first data tells whether it has
    * a body. None: sent as a request without one (and replayable like any other); some: sent chunked.
    */
@@ -421,6 +511,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
       request.endHandler(null);
       stopBodyTimer();
       hasBody = false;
+      mirrorBodyEnded();
       up.end();
       startResponseTimer();
     });
@@ -473,11 +564,15 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     if (bodyDeadline != null) {
       bodyDeadline.received(System.nanoTime(), data.length());
     }
+    if (mirrors != null) {
+      mirrorChunk(data);
+    }
     return upstream.write(data);
   }
 
   @Override
   public Future<Void> end() {
+    mirrorBodyEnded();
     return upstream.end();
   }
 
@@ -570,10 +665,88 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     }
   }
 
+  /** The response timeout of {@code timeouts.response}; a rule with Gateway API timeouts has those instead. */
   private void startResponseTimer() {
-    if (!responseStarted && !finished) {
+    if (!responseStarted && !finished && route.timeouts() == null) {
       deadlines.add(this);
     }
+  }
+
+  /** Arms the exchange's deadline: the rule's request timeout, or the gRPC call's own when that is sooner. */
+  private void armDeadline() {
+    long nanos = route.timeouts() == null ? 0 : RouteTimeouts.nanos(route.timeouts().request());
+    if (h2c) {
+      String grpcTimeout = request.headers().get("grpc-timeout");
+      long grpc = grpcTimeout == null ? 0 : GrpcTimeout.nanos(grpcTimeout);
+      nanos = grpc > 0 && (nanos == 0 || grpc < nanos) ? grpc : nanos;
+    }
+    if (nanos > 0) {
+      deadlineAt = startNanos + nanos;
+      deadlineTimer = ctx.vertx().setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)), id -> deadlinePassed());
+    }
+  }
+
+  /**
+   * The exchange's deadline passed: 504 if nothing was answered yet (a gRPC call: DEADLINE_EXCEEDED), else the
+   * response is cut off (a gRPC call over HTTP/2 ends with DEADLINE_EXCEEDED in its trailers); the node's request is
+   * reset either way, which frees its connection.
+   */
+  private void deadlinePassed() {
+    deadlineTimer = -1;
+    if (finished) {
+      return;
+    }
+    HttpClientRequest up = upstream;
+    boolean grpc = ErrorReplies.isGrpc(request);
+    if (!responseStarted && grpc) {
+      finish();
+      ErrorReplies.sendGrpc(request, ErrorReplies.GRPC_DEADLINE_EXCEEDED, "deadline exceeded at edgeport");
+      report(504);
+    } else if (!responseStarted) {
+      fail(504);
+    } else {
+      cutOff(grpc);
+    }
+    if (up != null) {
+      up.reset();
+    }
+  }
+
+  /**
+   * One try took longer than the rule's backendRequest timeout: before the response began, as a response timeout
+   * (retried where the rule allows, else 504); after, the response is cut off.
+   */
+  private void tryTimedOut() {
+    tryTimer = -1;
+    if (finished) {
+      return;
+    }
+    if (!responseStarted) {
+      responseTimedOut();
+      return;
+    }
+    HttpClientRequest up = upstream;
+    cutOff(false);
+    up.reset();
+  }
+
+  /**
+   * Ends a response under way that must not look complete: its HTTP/2 stream reset (or, for a gRPC call, ended with
+   * DEADLINE_EXCEEDED in its trailers), an HTTP/1 connection closed.
+   */
+  private void cutOff(boolean grpcTrailers) {
+    finish();
+    HttpServerResponse out = request.response();
+    if (request.version() == HttpVersion.HTTP_2 && grpcTrailers && !out.ended()) {
+      out.trailers().set("grpc-status", Integer.toString(ErrorReplies.GRPC_DEADLINE_EXCEEDED))
+          .set("grpc-message", "deadline exceeded at edgeport");
+      out.end();
+    } else if (request.version() == HttpVersion.HTTP_2) {
+      out.reset(8); // CANCEL
+    } else {
+      request.connection().close();
+    }
+    report(out.getStatusCode());
   }
 
   /** The node did not answer within the response timeout. */
@@ -614,6 +787,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
           attempts--; // the same node again, on a fresh connection
           releaseEndpoint();
           upstream = null;
+          stopTryTimer();
           startConnecting(System.nanoTime());
           return;
         }
@@ -657,6 +831,15 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     if (filters != null) {
       RuleEdits.apply(filters.responseHeaders(), out.headers());
     }
+    if (backendFilters != null) {
+      RuleEdits.apply(backendFilters.responseHeaders(), out.headers());
+    }
+    if (route.cors() != null) {
+      CorsAnswers.decorate(request.headers().get("origin"), route.cors(), out.headers());
+    }
+    if (route.sessions() != null) {
+      giveSession(out.headers());
+    }
     if (request.version() == HttpVersion.HTTP_1_1) {
       // the gateway is stopping: the client should not send more here; or an upgrade the node refused: what
       // the client sends next may be meant for the other protocol (frames sent ahead of the answer), not HTTP
@@ -675,6 +858,17 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     in.endHandler(this::relayEnded);
     in.exceptionHandler(this::relayFailed);
     in.resume();
+  }
+
+  /** Hands out a session token when the client has none for the node that answered, or its one is getting old. */
+  private void giveSession(MultiMap out) {
+    SessionTable sessions = route.sessions();
+    long now = System.currentTimeMillis() / 1000;
+    String token = sessions.renewal(endpoint, pin, SessionTable.seenSeconds(sessionToken), now);
+    if (token != null) {
+      boolean same = pin != null && pin.backend().balancer().endpoints().get(pin.index()) == endpoint;
+      SessionTokens.write(out, sessions, token, ctx.tls(), same ? pin.issuedSeconds() : now, now);
+    }
   }
 
   /** A piece of the node's response to the client, with back-pressure: a client that does not read stops the node. */
@@ -701,6 +895,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
 
   private void relayEnded(Void v) {
     detachRelay();
+    stopTryTimer();
     if (finished) {
       return;
     }
@@ -755,6 +950,8 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private void startTunnel(HttpClientResponse in) {
     responseStarted = true;
     tunneled = true;
+    stopTryTimer(); // a WebSocket lives past its request's timeouts
+    cancelDeadline();
     dropReplay(); // as for any response: a tunnel may live for hours
     NetSocket node = in.netSocket();
     node.pause(); // until the client side is joined
@@ -835,6 +1032,19 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private void finish() {
     finished = true;
     cancelTimer();
+    stopTryTimer();
+    cancelDeadline();
+    if (retryTimer >= 0) {
+      ctx.vertx().cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
+    if (mirrors != null) {
+      for (MirrorCopy m : mirrors) {
+        if (m != null) {
+          m.abort(); // a body that did not arrive whole must not reach a mirror as if it had
+        }
+      }
+    }
     releaseEndpoint();
     dropReplay();
     stopBodyTimer();
@@ -862,5 +1072,19 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
 
   private void cancelTimer() {
     deadlines.remove(this);
+  }
+
+  private void stopTryTimer() {
+    if (tryTimer >= 0) {
+      ctx.vertx().cancelTimer(tryTimer);
+      tryTimer = -1;
+    }
+  }
+
+  private void cancelDeadline() {
+    if (deadlineTimer >= 0) {
+      ctx.vertx().cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.edgeport.model.RouteFilters;
 import io.edgeport.net.HostNames;
 import io.edgeport.routing.Backend;
 import io.edgeport.routing.Route;
+import io.edgeport.routing.SessionTable;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -68,6 +69,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     if (route.gate() != null && !admitted(request, route, generation, start)) {
       return;
     }
+    if (route.cors() != null && CorsAnswers.isPreflight(request)) {
+      CorsAnswers.preflight(request, route.cors()); // a browser's question, answered at the edge
+      Reports.report(ctx, generation.accessLog(), request, route.domain(), "", 200, start, 0, null);
+      return;
+    }
     RouteFilters.Redirect redirect = route.redirectHttps() && !ctx.tls()
         && !arrivedOverHttps(request, generation.forwarding()) ? generation.forwarding().toHttps
         : route.filters() != null ? route.filters().redirect() : null;
@@ -76,7 +82,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           RuleEdits.location(redirect, target, route, ctx.tls()), start);
       return;
     }
-    Backend backend = route.backends().pick();
+    SessionTable sessions = route.sessions();
+    String token = sessions == null ? null : SessionTokens.read(request.headers(), sessions.policy());
+    SessionTable.Pin pin = token == null ? null : sessions.find(token, System.currentTimeMillis() / 1000);
+    Backend backend = pin != null ? pin.backend() : route.backends().pick();
     if (backend == null || backend.unavailableReason() != null) {
       // none: a Gateway API rule without backends (500, as it asks); unavailable: the reason is in the log and status
       Reports.local(ctx, generation.accessLog(), request, route.domain(), backend == null ? 500 : 503, start);
@@ -84,7 +93,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     Forwarding forwarding = generation.forwarding();
     new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route,
-        backend, start).start();
+        backend, start, pin, token).start();
   }
 
   /**
@@ -113,7 +122,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     long verdict = route.gate().check(client, start);
     if (verdict == DomainGate.PASS) {
       long max = route.gate().maxBodyBytes();
-      if (max > 0 && declaredLength(request) > max) {
+      if (max > 0 && Bodies.declaredLength(request.headers()) > max) {
         Reports.local(ctx, generation.accessLog(), request, route.domain(), 413, start); // unread: closes after
         return false;
       }
@@ -126,16 +135,6 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       Reports.local(ctx, generation.accessLog(), request, route.domain(), 429, start);
     }
     return false;
-  }
-
-  /** The Content-Length, or -1 (none, or not a number: then the body is counted as it streams). */
-  private static long declaredLength(HttpServerRequest request) {
-    String length = request.headers().get("content-length");
-    try {
-      return length == null ? -1 : Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 
   /** A trusted proxy in front (a TLS terminator) says the client used HTTPS: no redirect, or it would loop. */

@@ -45,7 +45,16 @@ public final class Traffic {
   /** Request body bytes held now for a retry (reserved at their Content-Length), and bodies refused a hold. */
   private static final int RETRY_BUFFER_BYTES = STALE + 1;
   private static final int RETRY_BUFFER_FULL = RETRY_BUFFER_BYTES + 1;
-  private static final int OWN_SLOTS = RETRY_BUFFER_FULL + 1;
+  /** Mirror copies under way now, then mirror copies by how they ended: {@link #MIRROR_RESULTS}. */
+  private static final int MIRRORS_ACTIVE = RETRY_BUFFER_FULL + 1;
+  private static final int MIRRORS = MIRRORS_ACTIVE + 1;
+  /**
+   * How a mirror copy ended, as metrics name it: answered by the mirror; failed (no connection, reset, too slow, or
+   * its body over limits.mirrorBodyBytes once under way); skipped (the loop's copies in flight at their bound, or a
+   * declared body over the limit).
+   */
+  public static final List<String> MIRROR_RESULTS = List.of("answered", "failed", "skipped");
+  private static final int OWN_SLOTS = MIRRORS + MIRROR_RESULTS.size();
   /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */
   public static final List<String> RETRY_REASONS = reasons();
 
@@ -174,6 +183,24 @@ public final class Traffic {
       add(own, RETRY_BUFFER_BYTES, -bytes);
     }
 
+    /** Starts a mirror copy if this loop has fewer than {@code max} under way; else counts it skipped. */
+    boolean startMirror(int max) {
+      if (read(own, MIRRORS_ACTIVE) >= max) {
+        add(own, MIRRORS + 2, 1);
+        return false;
+      }
+      add(own, MIRRORS_ACTIVE, 1);
+      return true;
+    }
+
+    /** A mirror copy ended (@param result an index of {@link #MIRROR_RESULTS}; started: it was under way). */
+    void mirrorEnded(int result, boolean started) {
+      if (started) {
+        add(own, MIRRORS_ACTIVE, -1);
+      }
+      add(own, MIRRORS + result, 1);
+    }
+
     /**
      * @param domain the configured domain, or "" when no route matched
      * @param node   the node that served it ({@code 127.0.0.2:30005}), or "" for the gateway's own answers
@@ -239,11 +266,13 @@ public final class Traffic {
    * @param connectionsRefused connections closed at once for limits.maxConnections or maxConnectionsPerIp
    * @param retryBufferBytes   request body bytes held now for a retry (limits.retryBufferBytes)
    * @param retryBufferFull    bodies that streamed without a retry because the retry buffer was full
+   * @param mirrorsActive      mirror copies under way now
+   * @param mirrors            mirror copies by how they ended ({@link #MIRROR_RESULTS})
    */
   public record Totals(Map<String, DomainTotals> domains, long openConnections, long connections,
       Map<String, Long> retries, long budgetExhausted, long openWebsockets, long websockets,
       Map<Integer, Long> refused, long connectionsRefused,
-      long retryBufferBytes, long retryBufferFull) {
+      long retryBufferBytes, long retryBufferFull, long mirrorsActive, Map<String, Long> mirrors) {
 
     public long totalRetries() {
       return retries.values().stream().mapToLong(Long::longValue).sum();
@@ -286,7 +315,15 @@ public final class Traffic {
     return new Totals(Map.copyOf(out), own[OPEN_CONNECTIONS], own[CONNECTIONS],
         java.util.Collections.unmodifiableMap(retries), own[BUDGET_EXHAUSTED], own[OPEN_WEBSOCKETS], own[WEBSOCKETS],
         refused(own), own[CONNECTIONS_REFUSED],
-        own[RETRY_BUFFER_BYTES], own[RETRY_BUFFER_FULL]);
+        own[RETRY_BUFFER_BYTES], own[RETRY_BUFFER_FULL], own[MIRRORS_ACTIVE], mirrors(own));
+  }
+
+  private static Map<String, Long> mirrors(long[] own) {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < MIRROR_RESULTS.size(); i++) {
+      out.put(MIRROR_RESULTS.get(i), own[MIRRORS + i]);
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static Map<Integer, Long> refused(long[] own) {

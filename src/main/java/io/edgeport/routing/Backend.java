@@ -3,6 +3,7 @@ package io.edgeport.routing;
 import io.edgeport.balance.EndpointPicker;
 import io.edgeport.balance.RetryBudget;
 import io.edgeport.model.RetryPolicy;
+import io.edgeport.model.RouteFilters;
 import io.edgeport.net.Cidr;
 import java.util.List;
 
@@ -16,6 +17,14 @@ import java.util.List;
  * @param budget            how many retries it may make now; lives across generations
  * @param h2c               forwarded over cleartext HTTP/2
  * @param proxyProtocol     PROXY protocol version on node connections (1, 2), or 0
+ * @param filters           the header edits of the Gateway API backendRef that names it in this rule, or null; a
+ *                          backend named with edits shares the balancer and budget of the one named without
  */
 public record Backend(String name, EndpointPicker balancer, List<Cidr> allowedSources, String unavailableReason,
-    RetryPolicy retry, RetryBudget budget, boolean h2c, int proxyProtocol) {}
+    RetryPolicy retry, RetryBudget budget, boolean h2c, int proxyProtocol, RouteFilters filters) {
+
+  /** The same backend (balancer, budget) with a backendRef's edits. */
+  Backend withFilters(RouteFilters f) {
+    return new Backend(name, balancer, allowedSources, unavailableReason, retry, budget, h2c, proxyProtocol, f);
+  }
+}

@@ -11,7 +11,8 @@ import java.util.List;
 public interface BackendResolver {
 
   /** Backends that name their nodePort: nothing to look up. */
-  BackendResolver STATIC = ref -> new Resolved(ref.nodePort(), ref.loadBalancing(), ref.healthCheck(), List.of());
+  BackendResolver STATIC = ref -> new Resolved(ref.nodePort(), ref.loadBalancing(), ref.healthCheck(), List.of(),
+      ref.h2c());
 
   Resolution resolve(BackendRef ref);
 
@@ -19,9 +20,11 @@ public interface BackendResolver {
 
   /**
    * @param allowedSources client networks allowed in (empty: everyone)
+   * @param h2c            the nodes are spoken to in cleartext HTTP/2: the backend asks it, or the Service port's
+   *                       appProtocol says {@code kubernetes.io/h2c}
    */
-  record Resolved(int nodePort, LoadBalancing loadBalancing, HealthCheck healthCheck, List<Cidr> allowedSources)
-      implements Resolution {
+  record Resolved(int nodePort, LoadBalancing loadBalancing, HealthCheck healthCheck, List<Cidr> allowedSources,
+      boolean h2c) implements Resolution {
     public Resolved {
       allowedSources = List.copyOf(allowedSources);
     }

@@ -9,13 +9,16 @@ import java.util.List;
 /**
  * The rules of one host, in match order. Within a tier: longest path first, Exact before Prefix on a tie
  * (Ingress rules), then Gateway API's further precedence: a method match, then more header matches, then
- * more query parameter matches; equal ones keep their given order (oldest route first). Tiers follow each
+ * more query parameter matches; equal ones keep their given order (oldest route first). A GRPCRoute's method-only
+ * match ranks after every longer path and before {@code /}: GRPCRoute ranks the service's characters before the
+ * method's. Tiers follow each
  * other: a Gateway API host's own rules, then those of the less specific hosts it falls through to.
  */
 final class HostRoutes {
 
-  private static final Comparator<Route> ORDER = Comparator.<Route>comparingInt(r -> -r.path().length())
-      .thenComparing(r -> r.match() == PathMatch.EXACT ? 0 : 1)
+  private static final Comparator<Route> ORDER = Comparator.<Route>comparingInt(
+          r -> r.match() == PathMatch.GRPC_METHOD ? -1 : -r.path().length())
+      .thenComparingInt(r -> r.match() == PathMatch.EXACT ? 0 : r.match() == PathMatch.GRPC_METHOD ? 1 : 2)
       .thenComparing(r -> r.conditions() != null && r.conditions().method() != null ? 0 : 1)
       .thenComparingInt(r -> r.conditions() == null ? 0 : -r.conditions().headers().size())
       .thenComparingInt(r -> r.conditions() == null ? 0 : -r.conditions().queryParams().size());

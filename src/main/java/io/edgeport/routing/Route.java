@@ -6,6 +6,7 @@ import io.edgeport.model.PathRule.PathMatch;
 import io.edgeport.model.RequestConditions;
 import io.edgeport.model.RequestConditions.NameValue;
 import io.edgeport.model.RouteFilters;
+import io.edgeport.model.RouteTimeouts;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import java.util.List;
@@ -22,19 +23,26 @@ import java.util.Map;
  * @param gate   the domain's client rules (allow/deny, rate limit), or null: none
  * @param conditions what the request must carry besides its path, or null: nothing
  * @param filters what changes on the way, or null: nothing
+ * @param mirrors  the backends that get copies of its requests (RequestMirror filters), usually none
+ * @param cors     its CORS filter, or null
+ * @param sessions its session persistence, or null
+ * @param timeouts its Gateway API timeouts, or null: {@code timeouts.response}
  */
 public record Route(String domain, PathMatch match, String path, BackendSplit backends, boolean redirectHttps,
-    String hsts, DomainGate gate, RequestConditions conditions, RouteFilters filters) {
+    String hsts, DomainGate gate, RequestConditions conditions, RouteFilters filters, List<MirrorTarget> mirrors,
+    CorsPolicy cors, SessionTable sessions, RouteTimeouts timeouts) {
 
   public Route(String domain, PathMatch match, String path, Backend backend) {
-    this(domain, match, path, BackendSplit.of(backend), false, null, null, null, null);
+    this(domain, match, path, BackendSplit.of(backend), false, null, null, null, null, List.of(), null, null, null);
   }
 
   Route(String domain, PathMatch match, String path, BackendSplit backends, HttpsPolicy https, DomainGate gate,
-      RequestConditions conditions, RouteFilters filters) {
+      RequestConditions conditions, RouteFilters filters, List<MirrorTarget> mirrors, SessionTable sessions,
+      RouteTimeouts timeouts) {
     this(domain, match, path, backends, https.redirect(),
         https.hsts() == null ? null : "max-age=" + https.hsts().toSeconds(), gate,
-        conditions.isNone() ? null : conditions, filters.isNone() ? null : filters);
+        conditions.isNone() ? null : conditions, filters.isNone() ? null : filters, List.copyOf(mirrors),
+        filters.cors() == null ? null : new CorsPolicy(filters.cors()), sessions, timeouts);
   }
 
   /** The first backend (the only one, outside Gateway API weights), or null without any. */
@@ -46,6 +54,10 @@ public record Route(String domain, PathMatch match, String path, BackendSplit ba
   boolean matches(String p) {
     if (match == PathMatch.EXACT) {
       return p.equals(path);
+    }
+    if (match == PathMatch.GRPC_METHOD) { // "/SERVICE" + path, SERVICE not empty and without a slash
+      int service = p.length() - path.length();
+      return service > 1 && p.endsWith(path) && p.indexOf('/', 1) == service;
     }
     if (path.length() == 1) {
       return true; // "/" matches every path

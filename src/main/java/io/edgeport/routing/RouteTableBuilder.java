@@ -35,15 +35,21 @@ public final class RouteTableBuilder {
       List<Route> rules = new ArrayList<>();
       DomainGate gate = gates.apply(domain);
       for (PathRule rule : domain.paths()) {
+        Function<BackendRef, Backend> serving = ref -> backends.computeIfAbsent(ref,
+            r -> backend(r, resolutions.get(r), nodes, selector, budgets.apply(r)));
         List<Backend> targets = new ArrayList<>();
         List<Integer> weights = new ArrayList<>();
         for (WeightedBackend wb : rule.backends()) {
-          targets.add(wb.ref() == null ? null : backends.computeIfAbsent(wb.ref(),
-              ref -> backend(ref, resolutions.get(ref), nodes, selector, budgets.apply(ref))));
+          Backend b = wb.ref() == null ? null : serving.apply(wb.ref());
+          targets.add(b == null || wb.filters() == null ? b : b.withFilters(wb.filters()));
           weights.add(wb.weight());
         }
-        rules.add(new Route(domain.host(), rule.match(), rule.path(), new BackendSplit(targets, weights),
-            domain.https(), gate, rule.conditions(), rule.filters()));
+        List<MirrorTarget> mirrors = rule.filters().mirrors().stream().filter(m -> m.backend() != null)
+            .map(m -> new MirrorTarget(serving.apply(m.backend()), m.numerator(), m.denominator())).toList();
+        BackendSplit split = new BackendSplit(targets, weights);
+        rules.add(new Route(domain.host(), rule.match(), rule.path(), split, domain.https(), gate, rule.conditions(),
+            rule.filters(), mirrors, rule.session() == null ? null : new SessionTable(rule.session(), split.all()),
+            rule.timeouts()));
       }
       rulesOf.put(domain, rules);
     }
@@ -101,11 +107,11 @@ public final class RouteTableBuilder {
       EndpointFilter selector, RetryBudget budget) {
     if (resolution instanceof BackendResolver.Resolved r) {
       return new Backend(ref.toString(), SelectionStrategy.of(r.loadBalancing(), r.healthCheck().slowStart())
-          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget, ref.h2c(),
-          ref.proxyProtocol());
+          .create(selector.endpoints(r, nodes)), r.allowedSources(), null, ref.retry(), budget, r.h2c(),
+          ref.proxyProtocol(), null);
     }
     EndpointPicker none = SelectionStrategy.of(ref.loadBalancing()).create(List.of());
     return new Backend(ref.toString(), none, List.of(), ((BackendResolver.Unavailable) resolution).reason(),
-        ref.retry(), budget, ref.h2c(), ref.proxyProtocol());
+        ref.retry(), budget, ref.h2c(), ref.proxyProtocol(), null);
   }
 }

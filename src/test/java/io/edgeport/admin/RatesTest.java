@@ -16,7 +16,7 @@ class RatesTest {
     buckets[0] = requests;
     Traffic.DomainTotals api = new Traffic.DomainTotals(buckets, 0, 0, 0,
         Map.of("10.0.0.1:30005", new long[] {0, requests - errors, 0, 0, errors}));
-    return new Traffic.Totals(Map.of("api.example.com", api), 0, 0, Map.of(), 0, 0, 0, Map.of(), 0, 0, 0);
+    return new Traffic.Totals(Map.of("api.example.com", api), 0, 0, Map.of(), 0, 0, 0, Map.of(), 0, 0, 0, 0, Map.of());
   }
 
   @Test

@@ -17,7 +17,7 @@ class RuleEditsTest {
 
   static Route prefix(String path) {
     return new Route("api.example.com", PathMatch.PREFIX, path,
-        new Backend(":30001", null, List.of(), null, null, null, false, 0));
+        new Backend(":30001", null, List.of(), null, null, null, false, 0, null));
   }
 
   static String replaced(boolean whole, String value, String prefix, String target) {

@@ -158,6 +158,6 @@ class GatewayApiRoutingTest {
   }
 
   private static Backend backend(String name) {
-    return new Backend(name, null, List.of(), null, null, null, false, 0);
+    return new Backend(name, null, List.of(), null, null, null, false, 0, null);
   }
 }

@@ -99,7 +99,7 @@ class TcpListenersTest {
   static TcpTarget target(int nodePort, List<String> hosts, List<Cidr> allowed, int proxyProtocol, long idleMillis) {
     List<Endpoint> endpoints = hosts.stream().map(h -> new Endpoint(h, nodePort)).toList();
     Backend backend = new Backend("default/db:5432", SelectionStrategy.of(LoadBalancing.ROUND_ROBIN).create(endpoints),
-        allowed, null, RetryPolicy.DEFAULT, null, false, proxyProtocol);
+        allowed, null, RetryPolicy.DEFAULT, null, false, proxyProtocol, null);
     return new TcpTarget("default/db:5432", backend, 2000, idleMillis, 0, 0, 64);
   }
 

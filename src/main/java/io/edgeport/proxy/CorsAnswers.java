@@ -1,0 +1,60 @@
+package io.edgeport.proxy;
+
+import io.edgeport.routing.CorsPolicy;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+/** A rule's CORS filter on the wire: preflights answered at the edge, and the CORS headers of other answers. */
+final class CorsAnswers {
+  private CorsAnswers() {}
+
+  /** A CORS preflight (Fetch): OPTIONS with an Origin and an Access-Control-Request-Method. */
+  static boolean isPreflight(HttpServerRequest request) {
+    return request.method() == HttpMethod.OPTIONS && request.headers().contains("origin")
+        && request.headers().contains("access-control-request-method");
+  }
+
+  /**
+   * Answers a preflight: 200, with the filter's permissions when it allows the origin and none otherwise (the browser
+   * then refuses the request itself). It never reaches the node.
+   */
+  static void preflight(HttpServerRequest request, CorsPolicy cors) {
+    MultiMap in = request.headers();
+    MultiMap out = request.response().headers();
+    String origin = in.get("origin");
+    out.add("vary", "Origin");
+    if (cors.allows(origin)) {
+      out.set("access-control-allow-origin", cors.allowOrigin(origin));
+      if (cors.credentials()) {
+        out.set("access-control-allow-credentials", "true");
+      }
+      out.set("access-control-allow-methods", cors.allowMethods(in.get("access-control-request-method")));
+      String headers = cors.allowHeaders(in.get("access-control-request-headers"));
+      if (headers != null) {
+        out.set("access-control-allow-headers", headers);
+      }
+      out.set("access-control-max-age", cors.maxAge());
+    }
+    request.response().setStatusCode(200).putHeader("content-length", "0").end();
+  }
+
+  /** The CORS headers of an answer to a request from an allowed origin (any the node set are replaced). */
+  static void decorate(String origin, CorsPolicy cors, MultiMap out) {
+    if (origin == null) {
+      return;
+    }
+    out.add("vary", "Origin");
+    if (!cors.allows(origin)) {
+      return;
+    }
+    out.set("access-control-allow-origin", cors.allowOrigin(origin));
+    if (cors.credentials()) {
+      out.set("access-control-allow-credentials", "true");
+    }
+    String expose = cors.exposeHeaders();
+    if (expose != null) {
+      out.set("access-control-expose-headers", expose);
+    }
+  }
+}
