@@ -467,6 +467,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private void startMirrors() {
     MultiMap headers = io.vertx.core.http.HttpHeaders.headers();
     nodeHeaders(headers);
+    headers.remove("expect"); // a copy's body is sent as it comes: no interim answer to wait for
     long declared = !hasBody ? 0 : Bodies.declaredLength(request.headers());
     mirrors = MirrorCopy.start(ctx, forwarding, route.mirrors(), this, request.method(), upstreamTarget,
         upstreamAuthority, headers, declared);

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       body hashed as it streams in</li>
  *   <li>{@code /download?bytes=N}: N deterministic bytes ({@link #pattern}), streamed chunked</li>
  *   <li>{@code /slow?ms=N}: answers after N ms</li>
+ *   <li>{@code /status?code=N&on=ADDRESS}: the node at ADDRESS answers status N (the others as any path)</li>
  *   <li>{@code /hop}: a response carrying hop-by-hop headers</li>
  *   <li>{@code /named-length}: a response whose Connection header names its Content-Length</li>
  *   <li>{@code /healthz}: 200, or 503 after {@link #setHealthy}(i, false)</li>
@@ -217,13 +218,41 @@ public final class TestNodes implements AutoCloseable {
           .putHeader("x-end-to-end", "kept")
           .end("hop");
       case "/named-length" -> res.putHeader("connection", "content-length").end("framed");
-      default -> {
-        if (req.method() == HttpMethod.HEAD) {
-          res.putHeader("content-length", "1234").end(); // the length a GET would have
+      case "/status" -> {
+        if (node.equals(req.getParam("on"))) {
+          res.setStatusCode(Integer.parseInt(req.getParam("code"))).end();
         } else {
-          echo(node, req, res);
+          answer(node, req, res);
         }
       }
+      default -> answer(node, req, res);
+    }
+  }
+
+  /** Every node answers only after this long (a slow service), from now on. */
+  public void delayAll(long millis) {
+    delayMillis = millis;
+  }
+
+  private volatile long delayMillis;
+  private volatile JsonObject lastEcho;
+
+  /** What the nodes echoed last (the request a node saw last), or null before any. */
+  public JsonObject lastEcho() {
+    return lastEcho;
+  }
+
+  private void answer(String node, HttpServerRequest req, HttpServerResponse res) {
+    long delay = delayMillis;
+    if (delay > 0 && req.method() != HttpMethod.HEAD) {
+      req.pause();
+      vertx.setTimer(delay, t -> echo(node, req, res));
+      return;
+    }
+    if (req.method() == HttpMethod.HEAD) {
+      res.putHeader("content-length", "1234").end(); // the length a GET would have
+    } else {
+      echo(node, req, res);
     }
   }
 
@@ -240,9 +269,10 @@ public final class TestNodes implements AutoCloseable {
         headers.add(new JsonArray().add(h.getKey().toLowerCase()).add(h.getValue()));
       }
       JsonObject body = new JsonObject().put("node", node).put("port", req.localAddress().port())
-          .put("method", req.method().name())
+          .put("method", req.method().name()).put("version", req.version().name())
           .put("uri", req.uri()).put("headers", headers).put("bodyBytes", bytes[0])
           .put("bodySha256", RawHttp.hex(sha.digest()));
+      lastEcho = body;
       res.putHeader("content-type", "application/json").end(body.encode());
     });
     req.resume();
