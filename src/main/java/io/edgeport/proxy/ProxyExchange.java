@@ -698,15 +698,10 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
       return;
     }
     HttpClientRequest up = upstream;
-    boolean grpc = ErrorReplies.isGrpc(request);
-    if (!responseStarted && grpc) {
-      finish();
-      ErrorReplies.sendGrpc(request, ErrorReplies.GRPC_DEADLINE_EXCEEDED, "deadline exceeded at edgeport");
-      report(504);
-    } else if (!responseStarted) {
-      fail(504);
+    if (!responseStarted) {
+      fail(504); // a gRPC call: DEADLINE_EXCEEDED
     } else {
-      cutOff(grpc);
+      cutOff(ErrorReplies.isGrpc(request));
     }
     if (up != null) {
       up.reset();
@@ -1007,7 +1002,12 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
 
   private void fail(int status) {
     finish();
-    ErrorReplies.send(request, status);
+    if (status >= 502 && deadlineAt != 0 && System.nanoTime() - deadlineAt >= 0 && ErrorReplies.isGrpc(request)) {
+      // past the call's deadline a node ends it itself (gRPC servers enforce grpc-timeout): that is the deadline
+      ErrorReplies.sendGrpc(request, ErrorReplies.GRPC_DEADLINE_EXCEEDED, "deadline exceeded at edgeport");
+    } else {
+      ErrorReplies.send(request, status);
+    }
     report(status);
   }
 
