@@ -55,6 +55,7 @@ public final class GrpcNodes implements AutoCloseable {
   private final int port;
   private final Server[] servers;
   private final BlockingQueue<Held> held = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
   private GrpcNodes(List<String> addresses, int port) {
     this.addresses = addresses;
@@ -85,7 +86,7 @@ public final class GrpcNodes implements AutoCloseable {
   private void serve(int index) throws IOException {
     String node = addresses.get(index);
     servers[index] = NettyServerBuilder.forAddress(new InetSocketAddress(node, port), InsecureServerCredentials.create())
-        .addService(new Service(node, held))
+        .addService(new Service(node, held, calls))
         .build()
         .start();
   }
@@ -96,6 +97,11 @@ public final class GrpcNodes implements AutoCloseable {
 
   public List<String> addresses() {
     return addresses;
+  }
+
+  /** UnaryRpc calls the nodes have received so far, all together. */
+  public int calls() {
+    return calls.get();
   }
 
   /** Held calls in the order they arrived, over all nodes. */
@@ -143,10 +149,12 @@ public final class GrpcNodes implements AutoCloseable {
   private static final class Service extends SimpleServiceGrpc.SimpleServiceImplBase {
     private final String node;
     private final BlockingQueue<Held> held;
+    private final java.util.concurrent.atomic.AtomicInteger calls;
 
-    Service(String node, BlockingQueue<Held> held) {
+    Service(String node, BlockingQueue<Held> held, java.util.concurrent.atomic.AtomicInteger calls) {
       this.node = node;
       this.held = held;
+      this.calls = calls;
     }
 
     private SimpleResponse answer(String text) {
@@ -155,6 +163,7 @@ public final class GrpcNodes implements AutoCloseable {
 
     @Override
     public void unaryRpc(SimpleRequest request, StreamObserver<SimpleResponse> out) {
+      calls.incrementAndGet();
       String text = request.getRequestMessage();
       if (text.equals(HOLD)) {
         hold((ServerCallStreamObserver<SimpleResponse>) out);

@@ -27,6 +27,8 @@ public abstract class MockApiTest extends LiveNodesTest {
   protected KubernetesMockServer api;
   protected int apiPort;
   protected KubernetesClient kube;
+  /** The plain listener also takes HTTP/2 with prior knowledge ({@code listen.h2c}: gRPC clients, GRPCRoutes). */
+  protected boolean plainH2c;
 
   @BeforeEach
   void startApi() throws Exception {
@@ -95,6 +97,7 @@ public abstract class MockApiTest extends LiveNodesTest {
     return """
         listen:
           http: "127.0.0.1:%d"
+          h2c: %s
         %s
         timeouts:
           connect: 1s
@@ -102,7 +105,7 @@ public abstract class MockApiTest extends LiveNodesTest {
           kubeconfig: %s
           kubeProxyHealthPort: %d
         %s
-        %s""".formatted(httpPort, httpsPort == 0 ? "" : "  https: \"127.0.0.1:" + httpsPort + "\"", kubeconfig(),
+        %s""".formatted(httpPort, plainH2c, httpsPort == 0 ? "" : "  https: \"127.0.0.1:" + httpsPort + "\"", kubeconfig(),
         kubeProxy.port(), extraKubernetes.indent(2), rest);
   }
 
