@@ -10,9 +10,13 @@ import io.edgeport.translate.gatewayapi.ObjectStatus;
 import io.edgeport.translate.gatewayapi.StatusObjects;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
@@ -22,6 +26,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeature;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngressBuilder;
@@ -41,11 +46,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,9 +192,15 @@ final class StatusWriter {
     }
   }
 
-  /** Writes the Gateway API status of {@code translated} where the API holds another. */
+  /** Writes the Gateway API status of {@code translated} where the API holds another (no GRPCRoutes watched). */
   void gatewayApi(GatewayApiTranslator.Result translated, List<GatewayClass> classes, List<Gateway> gateways,
       List<HTTPRoute> routes) {
+    gatewayApi(translated, classes, gateways, routes, List.of());
+  }
+
+  /** Writes the Gateway API status of {@code translated} where the API holds another. */
+  void gatewayApi(GatewayApiTranslator.Result translated, List<GatewayClass> classes, List<Gateway> gateways,
+      List<HTTPRoute> routes, List<GRPCRoute> grpcRoutes) {
     if (!leading) {
       return;
     }
@@ -195,14 +210,13 @@ final class StatusWriter {
       if (ours == null) {
         continue;
       }
-      List<Condition> wanted = StatusObjects.of(ours);
-      List<Condition> current = gc.getStatus() == null ? List.of() : gc.getStatus().getConditions();
-      List<Condition> next = withTimes(wanted, current, now);
-      if (!next.equals(current)) {
+      GatewayClassStatus current = gc.getStatus() == null ? new GatewayClassStatus() : gc.getStatus();
+      GatewayClassStatus next = classStatus(ours, current, now);
+      if (next != current) {
         String name = gc.getMetadata().getName();
         write("gatewayclass " + name, () -> client.resources(GatewayClass.class).withName(name).editStatus(c -> {
-          c.setStatus(new GatewayClassStatusBuilder(c.getStatus() == null ? new GatewayClassStatusBuilder().build()
-              : c.getStatus()).withConditions(next).build());
+          c.setStatus(new GatewayClassStatusBuilder(c.getStatus() == null ? new GatewayClassStatus() : c.getStatus())
+              .withConditions(next.getConditions()).withSupportedFeatures(next.getSupportedFeatures()).build());
           return c;
         }));
       }
@@ -225,29 +239,62 @@ final class StatusWriter {
             }));
       }
     }
-    for (HTTPRoute r : routes) {
-      ObjectStatus.Route status = translated.routeStatus().get(GatewayApiObjects.key(r));
-      List<RouteParentStatus> ours = status == null ? List.of() : StatusObjects.of(status);
-      List<RouteParentStatus> current = r.getStatus() == null || r.getStatus().getParents() == null ? List.of()
-          : r.getStatus().getParents();
-      List<RouteParentStatus> next = new ArrayList<>();
-      current.stream().filter(p -> !GatewayApiTranslator.CONTROLLER.equals(p.getControllerName())).forEach(next::add);
-      for (RouteParentStatus p : ours) {
-        List<Condition> before = current.stream().filter(c -> GatewayApiTranslator.CONTROLLER.equals(c.getControllerName())
-                && Objects.equals(c.getParentRef(), p.getParentRef())).findFirst()
-            .map(RouteParentStatus::getConditions).orElse(List.of());
-        next.add(new RouteParentStatusBuilder(p).withConditions(withTimes(p.getConditions(), before, now)).build());
-      }
+    routes(routes, translated.routeStatus(), HTTPRoute.class,
+        r -> r.getStatus() == null ? null : r.getStatus().getParents(),
+        (r, parents) -> r.setStatus(new HTTPRouteStatusBuilder().withParents(parents).build()), now);
+    routes(grpcRoutes, translated.grpcRouteStatus(), GRPCRoute.class,
+        r -> r.getStatus() == null ? null : r.getStatus().getParents(),
+        (r, parents) -> r.setStatus(new GRPCRouteStatusBuilder().withParents(parents).build()), now);
+  }
+
+  /**
+   * The status a served GatewayClass should have: edgeport's conditions (transition times kept while unchanged) and
+   * supported features, the rest of {@code current} kept; {@code current} itself when it already is that.
+   */
+  static GatewayClassStatus classStatus(ObjectStatus.GatewayClass ours, GatewayClassStatus current, Instant now) {
+    GatewayClassStatus wanted = StatusObjects.of(ours);
+    List<Condition> conditions = withTimes(wanted.getConditions(), current.getConditions(), now);
+    List<SupportedFeature> features = Objects.requireNonNullElse(current.getSupportedFeatures(), List.of());
+    if (conditions.equals(Objects.requireNonNullElse(current.getConditions(), List.of()))
+        && features.equals(wanted.getSupportedFeatures())) {
+      return current;
+    }
+    return new GatewayClassStatusBuilder(current).withConditions(conditions)
+        .withSupportedFeatures(wanted.getSupportedFeatures()).build();
+  }
+
+  /** Writes the status of each route of one kind whose parents, as {@code parents} reads them, differ. */
+  private <R extends HasMetadata> void routes(List<R> routes, Map<String, ObjectStatus.Route> statuses, Class<R> kind,
+      Function<R, List<RouteParentStatus>> parents, BiConsumer<R, List<RouteParentStatus>> setParents, Instant now) {
+    for (R r : routes) {
+      List<RouteParentStatus> current = Objects.requireNonNullElse(parents.apply(r), List.of());
+      List<RouteParentStatus> next = routeParents(statuses.get(GatewayApiObjects.key(r)), current, now);
       if (!next.equals(current)) {
         String ns = r.getMetadata().getNamespace();
         String name = r.getMetadata().getName();
-        write("httproute " + ns + "/" + name, () -> client.resources(HTTPRoute.class).inNamespace(ns).withName(name)
-            .editStatus(x -> {
-              x.setStatus(new HTTPRouteStatusBuilder().withParents(next).build());
+        write(kind.getSimpleName().toLowerCase(Locale.ROOT) + " " + ns + "/" + name,
+            () -> client.resources(kind).inNamespace(ns).withName(name).editStatus(x -> {
+              setParents.accept(x, next);
               return x;
             }));
       }
     }
+  }
+
+  /**
+   * A route's parents as they should be: other controllers' as they are, then edgeport's ({@code ours}, null when it
+   * serves no parent of the route), their transition times kept while a condition is unchanged.
+   */
+  static List<RouteParentStatus> routeParents(ObjectStatus.Route ours, List<RouteParentStatus> current, Instant now) {
+    List<RouteParentStatus> next = new ArrayList<>();
+    current.stream().filter(p -> !GatewayApiTranslator.CONTROLLER.equals(p.getControllerName())).forEach(next::add);
+    for (RouteParentStatus p : ours == null ? List.<RouteParentStatus>of() : StatusObjects.of(ours)) {
+      List<Condition> before = current.stream().filter(c -> GatewayApiTranslator.CONTROLLER.equals(c.getControllerName())
+              && Objects.equals(c.getParentRef(), p.getParentRef())).findFirst()
+          .map(RouteParentStatus::getConditions).orElse(List.of());
+      next.add(new RouteParentStatusBuilder(p).withConditions(withTimes(p.getConditions(), before, now)).build());
+    }
+    return next;
   }
 
   private static boolean sameGatewayStatus(GatewayStatus a, GatewayStatus b) {

@@ -16,11 +16,13 @@ public record Condition(Type type, boolean status, Reason reason, String message
     Accepted, Programmed, Invalid, ResolvedRefs,
     /** GatewayClass, Gateway. */
     ListenersNotValid,
+    /** Listener; and route (a backend's appProtocol edgeport does not speak). */
+    UnsupportedProtocol,
     /** Listener. */
-    UnsupportedProtocol, PortUnavailable, HostnameConflict, NoConflicts, InvalidRouteKinds, InvalidCertificateRef,
-    /** Listener (a Secret) and HTTPRoute (a Service). */
+    PortUnavailable, HostnameConflict, NoConflicts, InvalidRouteKinds, InvalidCertificateRef,
+    /** Listener (a Secret) and route (a Service). */
     RefNotPermitted,
-    /** HTTPRoute. */
+    /** Route. */
     NoMatchingParent, NotAllowedByListeners, NoMatchingListenerHostname, UnsupportedValue, InvalidKind, BackendNotFound
   }
 

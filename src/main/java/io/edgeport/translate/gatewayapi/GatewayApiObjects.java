@@ -1,12 +1,10 @@
 package io.edgeport.translate.gatewayapi;
 
 import io.edgeport.model.Domain;
-import io.edgeport.net.HostNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantFrom;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrantTo;
@@ -34,12 +32,6 @@ public final class GatewayApiObjects {
 
   static List<Listener> listeners(Gateway g) {
     return Objects.requireNonNullElse(g.getSpec().getListeners(), List.of());
-  }
-
-  /** A route's hostnames, canonical. */
-  static List<String> hostnames(HTTPRoute route) {
-    return Objects.requireNonNullElse(route.getSpec().getHostnames(), List.<String>of()).stream()
-        .map(HostNames::canonical).toList();
   }
 
   /** Does a ReferenceGrant in {@code toNs} let objects of kind {@code fromKind} in {@code fromNs} refer to it? */

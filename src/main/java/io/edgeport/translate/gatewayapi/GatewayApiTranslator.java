@@ -3,21 +3,23 @@ package io.edgeport.translate.gatewayapi;
 import io.edgeport.model.AcmeRequest;
 import io.edgeport.model.DiscoveredCertificate;
 import io.edgeport.model.Domain;
+import io.edgeport.model.ServiceInfo;
 import io.edgeport.translate.KubernetesTranslator;
 import io.edgeport.translate.SecretsRead;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.edgeport.model.ServiceInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Gateway API objects → what edgeport serves, and the status it reports: pure functions of the
@@ -27,10 +29,40 @@ import java.util.Set;
  * <ul>
  *   <li>A listener on port 80 (or edgeport's own HTTP port) is the HTTP listener; 443 (or its HTTPS port) the
  *       HTTPS one. edgeport's ports may differ from the Gateway's where a NAT or port mapping sits between.</li>
- *   <li>A route that uses anything edgeport does not implement (a RegularExpression match, a filter other than
- *       the four core ones, filters on a backendRef) is not served at all, with Accepted False
- *       (UnsupportedValue), rather than served partly. So is a header filter that names a framing, Host,
- *       hop-by-hop or pseudo-header, or a header name or value that is not one.</li>
+ *   <li>A route that uses anything edgeport does not implement (a RegularExpression match, an ExtensionRef or
+ *       ExternalAuth filter, a backendRef filter other than the two header filters) is not served at all, with
+ *       Accepted False (UnsupportedValue), rather than served partly. So is a header filter that names a framing,
+ *       Host, hop-by-hop or pseudo-header, or a header name or value that is not one; and a route with a field that
+ *       fabric8's typed model does not know (a newer API version's, or misspelt): the message names its path
+ *       ({@code spec.rules[0].foo}); it is never ignored. Messages about a named rule name it ({@code rule 'x': }).
+ *       </li>
+ *   <li>HTTPS listeners take HTTPRoutes and GRPCRoutes (h2 by ALPN). The HTTP listener takes GRPCRoutes only with
+ *       {@code listen.h2c: true}, when it speaks HTTP/2 with prior knowledge; without it GRPCRoute is not among its
+ *       supportedKinds, naming it in allowedRoutes.kinds gives ResolvedRefs False (InvalidRouteKinds) saying so, and
+ *       a GRPCRoute attaching there is not accepted (NotAllowedByListeners). The listener itself stays Accepted
+ *       (the GRPCRoute spec's UnsupportedProtocol on the listener would stop its HTTPRoutes too).</li>
+ *   <li>HTTPRoutes' and GRPCRoutes' rules on one host are that host's rules, oldest route first, with the usual
+ *       precedence; but on one listener an HTTPRoute and a GRPCRoute whose hostnames intersect are not both served,
+ *       as the GRPCRoute spec requires: the younger is not accepted there (NotAllowedByListeners, naming the older).
+ *       The same host may still have HTTPRoutes on one listener and GRPCRoutes on another (HTTP and HTTPS).</li>
+ *   <li>A GRPCRoute match of a service and method is the path {@code /SERVICE/METHOD} exactly, of a service the prefix
+ *       {@code /SERVICE}, of a method that method of any service; its backends are reached over cleartext HTTP/2.</li>
+ *   <li>Rule timeouts (GEP-1742, GEP-2257 durations; {@code 0s} is none) hold a rule instead of edgeport's
+ *       {@code timeouts.response}; a backendRequest longer than the request (both non-zero) is refused. A rule's
+ *       retry gives each of its backends {@code attempts + 1} tries (the default's 3 without attempts), on failed
+ *       connections, resets, a backendRequest timeout where the rule has one, and its codes; tries may go round the
+ *       nodes again; the default's retry budget still caps them. Mirrors are not retried beyond the default.</li>
+ *   <li>A RequestMirror's backendRef is checked as a backendRef (a GRPCRoute's mirror speaks HTTP/2); one that cannot
+ *       be used mirrors nothing and makes ResolvedRefs False. Several mirrors in a rule are allowed.</li>
+ *   <li>CORS: see {@link CorsFilters} (no {@code *} origin with credentials). Session persistence: see
+ *       {@link Sessions}; a rule without its own takes its backends' Services' BackendLBPolicy (the first backendRef's
+ *       that has one, for all its backends, when they differ); the rule's own wins. edgeport writes no
+ *       BackendLBPolicy status: a policy it cannot use is said in the log.</li>
+ *   <li>A backendRef (or mirror) whose Service port has an appProtocol edgeport does not speak to nodes (anything but
+ *       http, kubernetes.io/h2c, kubernetes.io/ws, and grpc for GRPCRoutes: no TLS to nodes yet) is kept, answered
+ *       503 by the runtime, and reported: ResolvedRefs False (UnsupportedProtocol).</li>
+ *   <li>{@code useDefaultGateways}: edgeport's Gateways are no default Gateways, so it attaches a route to none of
+ *       them; the route's parentRefs still count.</li>
  *   <li>A backendRef that cannot be used (another kind, not permitted, no port) takes its share of requests and
  *       answers them 500; a Service that does not exist (or has no nodePort) answers 503, like an Ingress
  *       backend, and its ResolvedRefs is False (BackendNotFound).</li>
@@ -44,6 +76,31 @@ public final class GatewayApiTranslator {
   public static final String GROUP = "gateway.networking.k8s.io";
 
   private GatewayApiTranslator() {}
+
+  /**
+   * The Gateway API features edgeport implements (the spec's names, v1.4), in the order the GatewayClass status lists
+   * them: alphabetical. {@code GatewayPort8080} is added where edgeport's HTTP listener is port 8080. Not listed:
+   * what edgeport does not do ({@code HTTPRouteDestinationPortMatching}: it has one HTTP port;
+   * {@code GatewayHTTPListenerIsolation}: a host that no rule of its listener takes falls through to a less specific
+   * host's; static addresses, infrastructure propagation). Session persistence and retries have no feature name in
+   * v1.4.
+   */
+  public static final List<String> SUPPORTED_FEATURES = List.of("GRPCRoute", "GRPCRouteNamedRouteRule", "Gateway",
+      "HTTPRoute", "HTTPRouteBackendProtocolH2C", "HTTPRouteBackendProtocolWebSocket",
+      "HTTPRouteBackendRequestHeaderModification", "HTTPRouteBackendTimeout", "HTTPRouteCORS", "HTTPRouteHostRewrite",
+      "HTTPRouteMethodMatching", "HTTPRouteNamedRouteRule", "HTTPRouteParentRefPort", "HTTPRoutePathRedirect",
+      "HTTPRoutePathRewrite", "HTTPRoutePortRedirect", "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror",
+      "HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout",
+      "HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
+
+  /** {@link #SUPPORTED_FEATURES}, with GatewayPort8080 where edgeport's HTTP listener is 8080: sorted. */
+  static List<String> supportedFeatures(EdgeListeners edge) {
+    Set<String> out = new TreeSet<>(SUPPORTED_FEATURES);
+    if (edge.httpPort() == 8080) {
+      out.add("GatewayPort8080");
+    }
+    return List.copyOf(out);
+  }
 
   /**
    * edgeport's listeners: which Gateway listener ports map to them. {@code httpsPort} 0: no HTTPS listener;
@@ -87,14 +144,15 @@ public final class GatewayApiTranslator {
    * @param gatewayStatus the status of each served Gateway, by "namespace/name"
    * @param routeStatus  for each HTTPRoute ("namespace/name") with a parent edgeport serves: its status for those
    *     parents
+   * @param grpcRouteStatus the same for GRPCRoutes (apart: their keys may be those of HTTPRoutes)
    * @param notes        why something is not served, for the log
    */
   public record Result(List<Domain> domains, List<DiscoveredCertificate> certificates,
       List<AcmeRequest> acmeRequests, Set<String> secrets, Map<String, ObjectStatus.GatewayClass> classStatus,
       Map<String, ObjectStatus.Gateway> gatewayStatus, Map<String, ObjectStatus.Route> routeStatus,
-      List<String> notes) {
+      Map<String, ObjectStatus.Route> grpcRouteStatus, List<String> notes) {
     public static final Result EMPTY = new Result(List.of(), List.of(), List.of(), Set.of(), Map.of(), Map.of(),
-        Map.of(), List.of());
+        Map.of(), Map.of(), List.of());
 
     public Result {
       domains = List.copyOf(domains);
@@ -104,13 +162,15 @@ public final class GatewayApiTranslator {
       classStatus = Map.copyOf(classStatus);
       gatewayStatus = Map.copyOf(gatewayStatus);
       routeStatus = Map.copyOf(routeStatus);
+      grpcRouteStatus = Map.copyOf(grpcRouteStatus);
       notes = List.copyOf(notes);
     }
   }
 
   /**
-   * The phases in order: the served GatewayClass, its Gateways (oldest first) and their listeners, the routes
-   * (oldest first) attached to those, then each Gateway's status, which counts the routes attached.
+   * The phases in order: the served GatewayClass, its Gateways (oldest first) and their listeners, the
+   * BackendLBPolicies, the routes of both kinds (oldest first; of equal age and name, HTTPRoutes first) attached to
+   * those, then each Gateway's status, which counts the routes attached.
    */
   public static Result build(Inputs in, String className, EdgeListeners edge, String publishAddress) {
     GatewayClass ours = in.classes().stream()
@@ -123,16 +183,23 @@ public final class GatewayApiTranslator {
     List<Gateway> gateways = GatewayApiObjects.oldestFirst(in.gateways().stream()
         .filter(g -> g.getSpec() != null && className.equals(g.getSpec().getGatewayClassName())).toList());
     GatewayListeners.Evaluated listeners = GatewayListeners.evaluate(gateways, in, edge);
-    RouteAttachment.Attached routes = RouteAttachment.attach(GatewayApiObjects.oldestFirst(in.routes()), gateways,
-        listeners.slots(), in);
+    Sessions.Policies policies = Sessions.policies(in.backendLBPolicies());
+    RouteRules.Context cx = new RouteRules.Context(in, policies.byService());
+    List<HasMetadata> all = new ArrayList<>(in.routes());
+    all.addAll(in.grpcRoutes());
+    RouteAttachment.Attached routes = RouteAttachment.attach(GatewayApiObjects.oldestFirst(all).stream()
+        .map(r -> RouteView.of(r, cx)).toList(), gateways, listeners.slots(), in, edge);
     Map<String, ObjectStatus.Gateway> gatewayStatus = new LinkedHashMap<>();
     for (Gateway g : gateways) {
       gatewayStatus.put(GatewayApiObjects.key(g), GatewayStatuses.of(g,
           listeners.slots().stream().filter(s -> s.gateway() == g).toList(), routes.attached(), publishAddress));
     }
     List<String> notes = new ArrayList<>(listeners.notes());
+    notes.addAll(policies.notes());
     notes.addAll(routes.notes());
     return new Result(routes.domains(), listeners.certificates(), listeners.acmeRequests(), listeners.secrets(),
-        Map.of(className, GatewayStatuses.of(ours)), gatewayStatus, routes.status(), notes);
+        Map.of(className, GatewayStatuses.of(ours, edge)), gatewayStatus,
+        routes.status().getOrDefault("HTTPRoute", Map.of()), routes.status().getOrDefault("GRPCRoute", Map.of()),
+        notes);
   }
 }

@@ -36,7 +36,8 @@ final class GatewayListeners {
    * One listener of a served Gateway, as evaluated.
    *
    * @param usable routes can attach to it (it is Programmed)
-   * @param kinds  the route kinds it takes: HTTPRoute, or none
+   * @param kinds  the route kinds it takes: HTTPRoute and GRPCRoute (on HTTP only with h2c), or those of them that
+   *               its allowedRoutes.kinds names
    */
   record Slot(Gateway gateway, Listener listener, boolean https, boolean usable, List<String> kinds,
       List<Condition> conditions) {
@@ -83,7 +84,7 @@ final class GatewayListeners {
         Condition refused = refused(protocol, port, edge);
         boolean conflicted = !seen.add(port + "/" + Objects.requireNonNullElse(l.getHostname(), ""));
         List<String> kinds = new ArrayList<>();
-        Condition refs = kinds(l, kinds);
+        Condition refs = kinds(l, https || edge.h2c(), kinds);
         Tls tls = https && refused == null ? certificates(g, l, optedIn, in, secrets, certificates) : Tls.NONE;
         refs = tls.problem() != null ? tls.problem() : refs;
         boolean usable = refused == null && !conflicted && !kinds.isEmpty()
@@ -126,23 +127,31 @@ final class GatewayListeners {
   }
 
   /**
-   * The route kinds a listener allows, into {@code kinds} (HTTPRoute when it names none); ResolvedRefs False
-   * (InvalidRouteKinds) for the last other kind it names, else null.
+   * The route kinds a listener allows, into {@code kinds} (all it can take when it names none): HTTPRoute, and
+   * GRPCRoute where it speaks HTTP/2 ({@code http2}: HTTPS, which offers h2 by ALPN, or an HTTP listener with h2c
+   * prior knowledge). ResolvedRefs False (InvalidRouteKinds) for the last other kind it names, else null.
    */
-  private static Condition kinds(Listener l, List<String> kinds) {
+  private static Condition kinds(Listener l, boolean http2, List<String> kinds) {
+    List<String> takes = http2 ? List.of("HTTPRoute", "GRPCRoute") : List.of("HTTPRoute");
     List<RouteGroupKind> asked = l.getAllowedRoutes() == null ? null : l.getAllowedRoutes().getKinds();
     if (asked == null || asked.isEmpty()) {
-      kinds.add("HTTPRoute");
+      kinds.addAll(takes);
       return null;
     }
     Condition refs = null;
     for (RouteGroupKind k : asked) {
-      boolean httpRoute = "HTTPRoute".equals(k.getKind())
-          && GatewayApiTranslator.GROUP.equals(Objects.requireNonNullElse(k.getGroup(), GatewayApiTranslator.GROUP));
-      if (!httpRoute) {
-        refs = fails(Type.ResolvedRefs, Reason.InvalidRouteKinds, "edgeport serves HTTPRoute, not " + k.getKind());
-      } else if (!kinds.contains("HTTPRoute")) {
-        kinds.add("HTTPRoute");
+      boolean ours = GatewayApiTranslator.GROUP.equals(
+          Objects.requireNonNullElse(k.getGroup(), GatewayApiTranslator.GROUP));
+      if (ours && takes.contains(k.getKind())) {
+        if (!kinds.contains(k.getKind())) {
+          kinds.add(k.getKind());
+        }
+      } else if (ours && "GRPCRoute".equals(k.getKind())) {
+        refs = fails(Type.ResolvedRefs, Reason.InvalidRouteKinds, "edgeport's HTTP listener takes GRPCRoutes only"
+            + " with listen.h2c: true (gRPC needs HTTP/2 with prior knowledge)");
+      } else {
+        refs = fails(Type.ResolvedRefs, Reason.InvalidRouteKinds, "edgeport serves HTTPRoute and GRPCRoute, not "
+            + k.getKind());
       }
     }
     return refs;

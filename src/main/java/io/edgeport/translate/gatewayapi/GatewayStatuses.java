@@ -16,9 +16,10 @@ import java.util.Map;
 final class GatewayStatuses {
   private GatewayStatuses() {}
 
-  static ObjectStatus.GatewayClass of(GatewayClass served) {
+  static ObjectStatus.GatewayClass of(GatewayClass served, GatewayApiTranslator.EdgeListeners edge) {
     return new ObjectStatus.GatewayClass(served.getMetadata().getGeneration(),
-        List.of(new Condition(Type.Accepted, true, Reason.Accepted, "served by edgeport")));
+        List.of(new Condition(Type.Accepted, true, Reason.Accepted, "served by edgeport")),
+        GatewayApiTranslator.supportedFeatures(edge));
   }
 
   /**

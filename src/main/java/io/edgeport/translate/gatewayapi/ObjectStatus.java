@@ -9,10 +9,15 @@ import java.util.List;
 public final class ObjectStatus {
   private ObjectStatus() {}
 
-  /** A served GatewayClass. */
-  public record GatewayClass(Long generation, List<Condition> conditions) {
+  /**
+   * A served GatewayClass.
+   *
+   * @param supportedFeatures the Gateway API features edgeport implements, by the spec's names, sorted
+   */
+  public record GatewayClass(Long generation, List<Condition> conditions, List<String> supportedFeatures) {
     public GatewayClass {
       conditions = List.copyOf(conditions);
+      supportedFeatures = List.copyOf(supportedFeatures);
     }
   }
 
@@ -44,7 +49,7 @@ public final class ObjectStatus {
     }
   }
 
-  /** An HTTPRoute's status for the parents edgeport serves, in the order of its parentRefs. */
+  /** A route's (HTTPRoute's or GRPCRoute's) status for the parents edgeport serves, in the order of its parentRefs. */
   public record Route(Long generation, List<Parent> parents) {
     public Route {
       parents = List.copyOf(parents);

@@ -1,6 +1,8 @@
 package io.edgeport.translate.gatewayapi;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddressBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
@@ -10,6 +12,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKindBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatusBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.SupportedFeature;
 import java.util.List;
 
 /**
@@ -19,8 +22,9 @@ import java.util.List;
 public final class StatusObjects {
   private StatusObjects() {}
 
-  public static List<io.fabric8.kubernetes.api.model.Condition> of(ObjectStatus.GatewayClass status) {
-    return conditions(status.conditions(), status.generation());
+  public static GatewayClassStatus of(ObjectStatus.GatewayClass status) {
+    return new GatewayClassStatusBuilder().withConditions(conditions(status.conditions(), status.generation()))
+        .withSupportedFeatures(status.supportedFeatures().stream().map(SupportedFeature::new).toList()).build();
   }
 
   public static GatewayStatus of(ObjectStatus.Gateway status) {

@@ -11,6 +11,7 @@ import io.edgeport.translate.SecretsRead;
 import io.edgeport.translate.ServiceTranslator;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Result;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -18,15 +19,16 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -38,13 +40,15 @@ import org.junit.jupiter.api.Timeout;
  * notes, and the statuses as typed conditions), on the golden cases in {@code golden/gatewayapi}.
  *
  * <p>A case's {@code NAME.in.yaml} holds the API objects as the informers would: GatewayClasses, Gateways,
- * HTTPRoutes, ReferenceGrants ({@code v1beta1}), Namespaces, Services (only their names count) and Secrets (those
- * the translation names that the case does not hold do not exist). The translator's parameters come from a document
- * without {@code kind} (the first, by habit), every key optional:
+ * HTTPRoutes, GRPCRoutes, ReferenceGrants ({@code v1} or {@code v1beta1}, which the source makes v1 objects),
+ * BackendLBPolicies ({@code v1alpha2}, untyped), Namespaces, Services (their names, and their ports' appProtocol
+ * where a case gives ports) and Secrets (those the translation names that the case does not hold do not exist). The
+ * translator's parameters come from a document without {@code kind} (the first, by habit), every key optional:
  * <pre>
  * gatewayClass: edgeport     # kubernetes.gatewayClass (default edgeport)
  * httpPort: 80               # edgeport's bound HTTP port (default 80)
  * httpsPort: 443             # its bound HTTPS port, 0 for none (default 443)
+ * h2c: false                 # listen.h2c: the HTTP listener takes HTTP/2 with prior knowledge (default false)
  * publishAddress: 192.0.2.1  # kubernetes.publishAddress (default none)
  * </pre>
  */
@@ -54,13 +58,13 @@ class GatewayApiGoldenTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** The translator's parameters, as a case gives them. */
-  record Parameters(String gatewayClass, Integer httpPort, Integer httpsPort, String publishAddress) {
-    static final Parameters DEFAULT = new Parameters("edgeport", 80, 443, null);
+  record Parameters(String gatewayClass, Integer httpPort, Integer httpsPort, Boolean h2c, String publishAddress) {
+    static final Parameters DEFAULT = new Parameters("edgeport", 80, 443, false, null);
 
     Parameters or(Parameters d) {
       return new Parameters(gatewayClass != null ? gatewayClass : d.gatewayClass,
           httpPort != null ? httpPort : d.httpPort, httpsPort != null ? httpsPort : d.httpsPort,
-          publishAddress != null ? publishAddress : d.publishAddress);
+          h2c != null ? h2c : d.h2c, publishAddress != null ? publishAddress : d.publishAddress);
     }
   }
 
@@ -111,13 +115,16 @@ class GatewayApiGoldenTest {
   }
 
   static Result translate(KubeObjects objects, SecretsRead secrets, Parameters p) {
+    List<ReferenceGrant> grants = new ArrayList<>(objects.of(ReferenceGrant.class));
+    objects.of(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class).forEach(g -> grants.add(
+        new ReferenceGrant("gateway.networking.k8s.io/v1", "ReferenceGrant", g.getMetadata(), g.getSpec())));
     Inputs inputs = new Inputs(objects.of(GatewayClass.class), objects.of(Gateway.class), objects.of(HTTPRoute.class),
-        List.of(), objects.of(ReferenceGrant.class).stream().map(g -> new io.fabric8.kubernetes.api.model.gatewayapi
-            .v1.ReferenceGrant("gateway.networking.k8s.io/v1", "ReferenceGrant", g.getMetadata(), g.getSpec())).toList(),
-        List.of(), objects.of(Namespace.class), ServiceTranslator.translate(objects.of(Service.class).stream()
+        objects.of(GRPCRoute.class), grants, objects.of(GenericKubernetesResource.class).stream()
+            .filter(r -> r.getKind().equals("BackendLBPolicy")).toList(),
+        objects.of(Namespace.class), ServiceTranslator.translate(objects.of(Service.class).stream()
             .map(s -> s.getSpec() != null ? s : new ServiceBuilder(s).withNewSpec().endSpec().build()).toList(), List.of()),
         secrets);
-    return GatewayApiTranslator.build(inputs, p.gatewayClass(), new EdgeListeners(p.httpPort(), p.httpsPort()),
+    return GatewayApiTranslator.build(inputs, p.gatewayClass(), new EdgeListeners(p.httpPort(), p.httpsPort(), p.h2c()),
         p.publishAddress());
   }
 }
