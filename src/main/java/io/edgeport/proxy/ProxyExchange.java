@@ -808,6 +808,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     RetryPolicy.On statusRetry = in.statusCode() == 503 && retry.retries(RetryPolicy.On.STATUS_503)
         ? RetryPolicy.On.STATUS_503 : RetryPolicy.On.STATUS;
     if (retry.retriesStatus(in.statusCode()) && mayRetry(statusRetry)) {
+      in.exceptionHandler(e -> { }); // the reset below is ours
       upstream.reset(); // the answer is dropped unread: another node answers instead
       retryElsewhere(statusRetry);
       return;
