@@ -84,7 +84,8 @@ final class StatusReport {
     if (view.config().kubernetes() != null && view.config().kubernetes().gatewayClass() != null) {
       List<String> missing = view.source().missingGatewayApi();
       cluster.put("gatewayApi", new JsonObject().put("gatewayClass", view.config().kubernetes().gatewayClass())
-          .put("installed", missing.isEmpty()).put("missing", new JsonArray(missing)));
+          .put("installed", missing.isEmpty()).put("missing", new JsonArray(missing))
+          .put("unserved", new JsonArray(view.source().unservedGatewayApi())));
     }
     List<String> untranslatable = view.source().translationFailures();
     if (!untranslatable.isEmpty()) {

@@ -8,6 +8,7 @@ import io.edgeport.config.AcmeConfig;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.KubernetesConfig;
 import io.edgeport.model.ClusterState;
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -66,7 +67,8 @@ public final class ClusterSources implements Status.Source {
     }
     KubernetesSource[] self = new KubernetesSource[1];
     self[0] = new KubernetesSource(vertx, control.context(), k8s, KubernetesClients.create(vertx, k8s),
-        next.listen().http().port(), next.listen().https() == null ? 0 : next.listen().https().port(),
+        new GatewayApiTranslator.EdgeListeners(next.listen().http().port(),
+            next.listen().https() == null ? 0 : next.listen().https().port(), next.listen().h2c()),
         state -> {
           if (self[0] == current) {
             changes.accept(state);
@@ -120,9 +122,10 @@ public final class ClusterSources implements Status.Source {
     if (k == null) {
       return nodes;
     }
-    return bound.http() != null ? k.listeningOn(bound.http().port(), bound.httpsPort())
-        : k.listeningOn(config.listen().http().port(), config.listen().https() == null ? 0
-            : config.listen().https().port());
+    return k.listeningOn(bound.http() != null
+        ? new GatewayApiTranslator.EdgeListeners(bound.http().port(), bound.httpsPort(), config.listen().h2c())
+        : new GatewayApiTranslator.EdgeListeners(config.listen().http().port(), config.listen().https() == null ? 0
+            : config.listen().https().port(), config.listen().h2c()));
   }
 
   /**
@@ -146,6 +149,12 @@ public final class ClusterSources implements Status.Source {
   public List<String> missingGatewayApi() {
     KubernetesSource k = current;
     return k == null ? List.of() : k.missingGatewayApi();
+  }
+
+  @Override
+  public List<String> unservedGatewayApi() {
+    KubernetesSource k = current;
+    return k == null ? List.of() : k.unservedGatewayApi();
   }
 
   @Override

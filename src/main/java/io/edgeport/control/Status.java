@@ -58,6 +58,11 @@ public record Status(EdgeportConfig config, ClusterState cluster, List<Domain> d
       }
 
       @Override
+      public List<String> unservedGatewayApi() {
+        return List.of();
+      }
+
+      @Override
       public boolean writesStatus() {
         return false;
       }
@@ -76,6 +81,12 @@ public record Status(EdgeportConfig config, ClusterState cluster, List<Domain> d
      * installed, so no Gateway API route is served); empty otherwise.
      */
     List<String> missingGatewayApi();
+
+    /**
+     * The optional Gateway API kinds (GRPCRoute, ReferenceGrant, BackendLBPolicy) not followed while the core ones
+     * are, each with why and what is not served without it; empty otherwise.
+     */
+    List<String> unservedGatewayApi();
 
     /** Does this replica write status into the Kubernetes API now (it holds the Lease)? */
     boolean writesStatus();

@@ -22,14 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A cluster without the Gateway API CRDs (most clusters), with {@code kubernetes.gatewayClass} set as the shipped
- * ConfigMap sets it: edgeport starts, serves its other sources and shows what is missing.
+ * A cluster without the Gateway API CRDs (most clusters), or with only its core kinds, with
+ * {@code kubernetes.gatewayClass} set as the shipped ConfigMap sets it: edgeport starts, serves what it can and shows
+ * what is missing.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class WithoutGatewayApiTest extends MockApiTest {
+  /** The core kinds: without them none of the Gateway API is served. */
   static final List<String> MISSING = List.of("gatewayclasses.gateway.networking.k8s.io/v1",
-      "gateways.gateway.networking.k8s.io/v1", "httproutes.gateway.networking.k8s.io/v1",
-      "referencegrants.gateway.networking.k8s.io/v1beta1");
+      "gateways.gateway.networking.k8s.io/v1", "httproutes.gateway.networking.k8s.io/v1");
 
   @Override
   protected KubernetesCrudDispatcher newDispatcher() {
@@ -65,6 +66,7 @@ class WithoutGatewayApiTest extends MockApiTest {
     JsonObject gatewayApi = cluster.getJsonObject("gatewayApi");
     assertFalse(gatewayApi.getBoolean("installed"), cluster.encode());
     assertEquals(new JsonArray(MISSING), gatewayApi.getJsonArray("missing"));
+    assertEquals(new JsonArray(), gatewayApi.getJsonArray("unserved"), "optional kinds are not asked without the core");
     assertEquals("edgeport", gatewayApi.getString("gatewayClass"));
 
     String dom = Browser.renderedDom(dir, admin);
@@ -72,5 +74,29 @@ class WithoutGatewayApiTest extends MockApiTest {
     assertTrue(notice >= 0, dom.substring(0, Math.min(dom.length(), 3000)));
     assertTrue(dom.substring(notice).startsWith("data-notice=\"gateway-api-missing\">The cluster does not serve the"
         + " Gateway API (" + String.join(", ", MISSING) + " not found"), dom.substring(notice));
+  }
+
+  /** The core kinds only (no GRPCRoute, ReferenceGrant or BackendLBPolicy CRD): the Gateway API is served. */
+  @Test
+  void withTheCoreKindsOnlyStatusNamesTheOptionalOnesNotServed() throws Exception {
+    ((GatewayApiCrds) dispatcher).install(GatewayApiCrds.CORE);
+    int admin = Configs.freePort();
+    startOnApi("gatewayClass: edgeport", """
+        admin: "127.0.0.1:%d"
+        """.formatted(admin), new AdminServer(vertx, "edgeport test"));
+    Await.until(gateway, g -> g.status().source().unservedGatewayApi().size() == 3, 15);
+
+    JsonObject gatewayApi = new JsonObject(Curl.run("http://127.0.0.1:" + admin + "/api/status").body())
+        .getJsonObject("cluster").getJsonObject("gatewayApi");
+    assertTrue(gatewayApi.getBoolean("installed"), "no notice that it is missing: " + gatewayApi.encode());
+    assertEquals(new JsonArray(), gatewayApi.getJsonArray("missing"));
+    List<String> unserved = gatewayApi.getJsonArray("unserved").stream().map(String::valueOf).toList();
+    assertEquals(3, unserved.size(), unserved.toString());
+    assertTrue(unserved.get(0).startsWith("grpcroutes.gateway.networking.k8s.io/v1 not found"), unserved.get(0));
+    assertTrue(unserved.get(0).endsWith("GRPCRoutes are not served"), unserved.get(0));
+    assertTrue(unserved.get(1).startsWith("referencegrants.gateway.networking.k8s.io/v1 or v1beta1 not found"),
+        unserved.get(1));
+    assertTrue(unserved.get(2).startsWith("backendlbpolicies.gateway.networking.k8s.io/v1alpha2 not found"),
+        unserved.get(2));
   }
 }

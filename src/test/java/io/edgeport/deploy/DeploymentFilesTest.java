@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.edgeport.cluster.kubernetes.GatewayApiKind;
 import io.edgeport.config.ConfigLoader;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.LimitsConfig;
@@ -115,10 +116,14 @@ class DeploymentFilesTest {
         .flatMap(r -> r.getRules().stream())
         .flatMap(rule -> rule.getResources().stream().flatMap(res -> rule.getVerbs().stream().map(v -> res + " " + v)))
         .toList();
-    for (String needed : List.of("gateways watch", "httproutes watch", "referencegrants watch",
-        "gatewayclasses watch", "namespaces watch", "gateways/status patch", "httproutes/status patch",
-        "gatewayclasses/status patch", "services/status patch", "events create")) {
-      assertTrue(granted.contains(needed), needed);
+    List<String> needed = new ArrayList<>(List.of("namespaces watch", "gateways/status patch",
+        "httproutes/status patch", "grpcroutes/status patch", "gatewayclasses/status patch", "services/status patch",
+        "events create"));
+    for (GatewayApiKind kind : GatewayApiKind.values()) { // every kind the source follows: its informer lists, watches
+      List.of("get", "list", "watch").forEach(verb -> needed.add(kind.plural() + " " + verb));
+    }
+    for (String rule : needed) {
+      assertTrue(granted.contains(rule), rule);
     }
     Role lease = named(rbac, Role.class, "edgeport-leader-election");
     assertEquals(List.of("leases"), lease.getRules().get(0).getResources());

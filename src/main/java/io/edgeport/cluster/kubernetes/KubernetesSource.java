@@ -13,28 +13,29 @@ import io.edgeport.translate.ServiceTranslator;
 import io.edgeport.translate.gatewayapi.GatewayApiObjects;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the cluster through informers on Nodes, Services, (with an ingress class) Ingresses and (with a
- * gateway class) GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants and Namespaces.
+ * gateway class) GatewayClasses, Gateways, HTTPRoutes and Namespaces, and those of GRPCRoutes, ReferenceGrants and
+ * BackendLBPolicies that the cluster serves.
  * Any event marks the view dirty; after a short debounce the cluster state is rebuilt from the informers'
  * caches, and published only when it differs from the last one. A broken watch changes nothing:
  * the caches keep the last known state (fabric8 reconnects with back-off and re-lists), and
@@ -58,7 +60,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A cluster without the Gateway API CRDs (most clusters) is followed all the same: Nodes, Services and Ingresses
  * are served, what is missing is logged once and shown in status, and every {@link #GATEWAY_API_CHECK_MILLIS} the
- * kinds are looked for again, so that CRDs installed later are followed without a restart.
+ * kinds are looked for again, so that CRDs installed later are followed without a restart. The same holds for each
+ * optional kind ({@link GatewayApiKind}) on its own: the Gateway API is served without it, and it is followed once the
+ * cluster serves it (and edgeport may read it), beside the informers already running.
  *
  * <p>Everything but the informers' own threads runs on one Vert.x context; API writes (status, by the
  * {@link StatusWriter}, when this replica holds its Lease) run on worker threads.
@@ -78,11 +82,11 @@ public final class KubernetesSource {
    * watched, so RBAC can grant {@code get} on just those names instead of every Secret of the cluster.
    */
   static final long SECRET_REFRESH_MILLIS = 60_000;
-  /** How often a cluster without the Gateway API kinds is asked again whether it serves them now. */
+  /**
+   * How often a cluster without some of the Gateway API kinds is asked again whether it serves them now: a CRD
+   * installed later is followed within a minute.
+   */
   static final long GATEWAY_API_CHECK_MILLIS = 30_000;
-  /** The Gateway API kinds edgeport reads, looked for before their informers start. */
-  private static final List<Class<? extends HasMetadata>> GATEWAY_API_KINDS = List.of(GatewayClass.class,
-      io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class, HTTPRoute.class, ReferenceGrant.class);
 
   private final Vertx vertx;
   private final Context context;
@@ -99,10 +103,19 @@ public final class KubernetesSource {
   private SharedIndexInformer<GatewayClass> gatewayClasses;
   private SharedIndexInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> gateways;
   private SharedIndexInformer<HTTPRoute> httpRoutes;
-  private SharedIndexInformer<ReferenceGrant> referenceGrants;
   private SharedIndexInformer<Namespace> namespaces;
-  /** The Gateway API kinds the cluster does not serve (its CRDs are not installed); empty once it serves them. */
+  /** The optional kinds' caches as the translator takes them: empty while the kind is not followed. */
+  private Supplier<List<GRPCRoute>> grpcRoutes = List::of;
+  private Supplier<List<ReferenceGrant>> referenceGrants = List::of;
+  private Supplier<List<GenericKubernetesResource>> backendLBPolicies = List::of;
+  /** The Gateway API kinds followed (their informers synced). */
+  private final Set<GatewayApiKind> followed = EnumSet.noneOf(GatewayApiKind.class);
+  /** What was logged last of each kind not followed: logged again only when that changes. */
+  private final Map<GatewayApiKind, GatewayApiKind.Answer> loggedUnserved = new EnumMap<>(GatewayApiKind.class);
+  /** The core Gateway API kinds the cluster does not serve (CRDs not installed); empty once it serves them. */
   private volatile List<String> missingGatewayApi = List.of();
+  /** The optional kinds not followed while the core ones are, each with why and what that means. */
+  private volatile List<String> unservedGatewayApi = List.of();
   private final long gatewayApiCheckMillis;
   private long gatewayApiTimer = -1;
   /** edgeport's listeners: which Gateway listener ports map to them. */
@@ -152,29 +165,30 @@ public final class KubernetesSource {
   };
 
   /**
-   * @param httpPort          edgeport's HTTP port; with {@code httpsPort} (0: no HTTPS listener) the Gateway listener
-   *                          ports it serves besides 80 and 443, until {@link #listeningOn} names the bound ones
+   * @param edge              edgeport's listeners as configured: the Gateway listener ports it serves besides 80
+   *                          and 443, until {@link #listeningOn} names the bound ones
    * @param publish           receives each new cluster state, on the context
-   * @param stateChanged      runs, on the context, when the API connection is lost or back, when the Gateway API
-   *                          kinds appear, and when a part of the cluster cannot be translated or translates again
+   * @param stateChanged      runs, on the context, when the API connection is lost or back, when Gateway API kinds
+   *                          appear (or why one is not followed changes), and when a part of the cluster cannot be
+   *                          translated or translates again
    * @param acme              whether ACME orders: then the Lease decides which replica does, even with no status to
    *                          write
    */
   public KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged, boolean acme) {
-    this(vertx, context, config, client, httpPort, httpsPort, publish, stateChanged, DEBOUNCE_MILLIS,
-        GATEWAY_API_CHECK_MILLIS, acme);
+      GatewayApiTranslator.EdgeListeners edge, Consumer<ClusterState> publish, Runnable stateChanged, boolean acme) {
+    this(vertx, context, config, client, edge, publish, stateChanged, DEBOUNCE_MILLIS, GATEWAY_API_CHECK_MILLIS,
+        acme);
   }
 
   /**
    * @param debounceMillis        how long after the first event of a burst the state is rebuilt
-   * @param gatewayApiCheckMillis how often a cluster without the Gateway API kinds is asked for them again
+   * @param gatewayApiCheckMillis how often a cluster without some of the Gateway API kinds is asked for them again
    */
   KubernetesSource(Vertx vertx, Context context, KubernetesConfig config, KubernetesClient client,
-      int httpPort, int httpsPort, Consumer<ClusterState> publish, Runnable stateChanged, long debounceMillis,
-      long gatewayApiCheckMillis, boolean acme) {
+      GatewayApiTranslator.EdgeListeners edge, Consumer<ClusterState> publish, Runnable stateChanged,
+      long debounceMillis, long gatewayApiCheckMillis, boolean acme) {
     this.vertx = vertx;
-    this.edge = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
+    this.edge = edge;
     this.context = context;
     this.config = config;
     this.client = client;
@@ -209,7 +223,7 @@ public final class KubernetesSource {
     List<Future<Void>> synced = new ArrayList<>();
     synced.add(startInformers(core));
     if (config.gatewayClass() != null) {
-      synced.add(followGatewayApi());
+      synced.add(lookForGatewayApi().onComplete(looked -> lookForGatewayApiLater()));
     }
     return Future.all(synced)
         .timeout(syncTimeoutMillis, TimeUnit.MILLISECONDS)
@@ -234,28 +248,62 @@ public final class KubernetesSource {
   }
 
   /**
-   * The Gateway API informers, when the cluster serves those kinds; else what is missing is logged (once) and
-   * looked for again later. Fails only when the API cannot be asked.
+   * Asks the cluster for the Gateway API kinds not followed yet and follows those it serves: the core kinds together
+   * once it serves all three, each optional kind on its own (asked for only with the core), beside the informers
+   * already running. What is not served is logged once and shown by status. Fails when the API cannot be asked or
+   * the core informers cannot start; an optional kind that cannot be followed is only asked for again.
    */
-  private Future<Void> followGatewayApi() {
-    return vertx.executeBlocking(this::missingGatewayApiKinds, false).compose(missing -> {
+  private Future<Void> lookForGatewayApi() {
+    List<GatewayApiKind> asking = Arrays.stream(GatewayApiKind.values()).filter(k -> !followed.contains(k)).toList();
+    int followedBefore = followed.size();
+    return vertx.executeBlocking(() -> GatewayApiKind.ask(client, asking), false).compose(answers -> {
       if (closed) {
         return Future.succeededFuture(); // the start timed out meanwhile: nothing more to start
       }
-      if (missing.isEmpty()) {
-        return startGatewayApi();
+      List<String> missing = answers.stream().filter(a -> a.kind().core() && !a.served())
+          .map(a -> a.kind().resource()).toList();
+      if (!missing.isEmpty()) {
+        coreMissing(missing);
+        return Future.succeededFuture();
       }
-      missingGatewayApi = missing;
+      Future<Void> core = followed.contains(GatewayApiKind.GATEWAYS) ? Future.succeededFuture() : followCore();
+      List<Future<GatewayApiKind.Answer>> optional = answers.stream().filter(a -> !a.kind().core())
+          .map(this::followOptional).toList();
+      return Future.join(core, Future.join(optional)).transform(done -> {
+        if (!closed) {
+          reportOptional(optional.stream().map(Future::result).toList()); // those never fail
+          if (followed.size() > followedBefore) {
+            rebuilds.request(); // the view reads more caches now
+          }
+        }
+        return core;
+      });
+    });
+  }
+
+  /** Asks again, after {@link #gatewayApiCheckMillis}, for the Gateway API kinds not followed yet, if any. */
+  private void lookForGatewayApiLater() {
+    if (!closed && followed.size() < GatewayApiKind.values().length) {
+      gatewayApiTimer = vertx.setTimer(gatewayApiCheckMillis,
+          id -> lookForGatewayApi().onComplete(looked -> lookForGatewayApiLater()));
+    }
+  }
+
+  /** The cluster does not serve (all) the core kinds: logged once, shown by status. */
+  private void coreMissing(List<String> missing) {
+    if (missingGatewayApi.isEmpty()) {
       LOG.warn("kubernetes: the cluster does not serve the Gateway API ({} not found: its CRDs are not installed);"
           + " gatewayClass {} is not served, {} are; looking for it again every {}", String.join(", ", missing),
           config.gatewayClass(), ingresses == null ? "Nodes and Services" : "Nodes, Services and Ingresses",
           Durations.format(Duration.ofMillis(gatewayApiCheckMillis)));
-      lookForGatewayApiLater();
-      return Future.succeededFuture();
-    });
+    }
+    if (!missing.equals(missingGatewayApi)) {
+      missingGatewayApi = missing; // some of the CRDs are there now
+      stateChanged.run();
+    }
   }
 
-  /** Starts informers; completes (on the context) once all are synced. */
+  /** Starts informers; completes (on the context) once all are synced. When one cannot start, all are stopped. */
   private Future<Void> startInformers(List<SharedIndexInformer<?>> starting) {
     List<Future<Void>> synced = new ArrayList<>();
     for (SharedIndexInformer<?> informer : starting) {
@@ -263,103 +311,133 @@ public final class KubernetesSource {
       informer.addEventHandler(onEvent);
       synced.add(Future.fromCompletionStage(informer.start(), context).onSuccess(v -> started.add(informer)));
     }
-    return Future.all(synced).mapEmpty();
+    return Future.all(synced).<Void>mapEmpty().onFailure(e -> {
+      starting.forEach(SharedIndexInformer::close);
+      informers.removeAll(starting);
+      started.removeAll(starting);
+    });
   }
 
-  /**
-   * Starts the Gateway API informers; the view reads their caches once all are synced. When they cannot start, they
-   * are stopped again.
-   */
-  private Future<Void> startGatewayApi() {
+  /** Starts the core Gateway API informers (and Namespaces'); the view reads their caches once all are synced. */
+  private Future<Void> followCore() {
     SharedIndexInformer<GatewayClass> classes = client.resources(GatewayClass.class).runnableInformer(0);
     SharedIndexInformer<io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway> gws =
         client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway.class).inAnyNamespace()
             .runnableInformer(0);
     SharedIndexInformer<HTTPRoute> routes = client.resources(HTTPRoute.class).inAnyNamespace().runnableInformer(0);
-    SharedIndexInformer<ReferenceGrant> grants = client.resources(ReferenceGrant.class).inAnyNamespace()
-        .runnableInformer(0);
     SharedIndexInformer<Namespace> ns = client.namespaces().runnableInformer(0);
-    List<SharedIndexInformer<?>> all = List.of(classes, gws, routes, grants, ns);
-    return startInformers(all).onFailure(e -> {
-      all.forEach(SharedIndexInformer::close);
-      informers.removeAll(all);
-      started.removeAll(all);
-    }).map(v -> {
+    return startInformers(List.of(classes, gws, routes, ns)).<Void>map(v -> {
       gatewayClasses = classes;
       gateways = gws;
       httpRoutes = routes;
-      referenceGrants = grants;
       namespaces = ns;
+      Arrays.stream(GatewayApiKind.values()).filter(GatewayApiKind::core).forEach(followed::add);
+      if (!missingGatewayApi.isEmpty()) {
+        LOG.info("kubernetes: the Gateway API is installed now: serving gatewayClass {}", config.gatewayClass());
+        missingGatewayApi = List.of();
+        stateChanged.run();
+      }
       return null;
+    }).onFailure(e -> {
+      if (!missingGatewayApi.isEmpty()) { // at the start, the start fails instead
+        LOG.warn("kubernetes: the Gateway API is installed now but cannot be followed ({}); trying again in {}",
+            describe(e), Durations.format(Duration.ofMillis(gatewayApiCheckMillis)));
+      }
     });
   }
 
   /**
-   * The Gateway API kinds edgeport reads that the cluster does not serve (a blocking call): a 404 means that their
-   * CRDs are not installed. Any other failure is thrown: the API cannot be asked.
+   * Follows an optional kind the cluster serves, at the version it serves: its cache joins the view once synced.
+   *
+   * @return {@code answer}, or, when its informer cannot start, why it is not followed
    */
-  private List<String> missingGatewayApiKinds() {
-    List<String> missing = new ArrayList<>();
-    for (Class<? extends HasMetadata> kind : GATEWAY_API_KINDS) {
-      try {
-        client.resources(kind).inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-          throw e;
+  private Future<GatewayApiKind.Answer> followOptional(GatewayApiKind.Answer answer) {
+    if (!answer.served()) {
+      return Future.succeededFuture(answer);
+    }
+    Future<Void> following = switch (answer.kind()) {
+      case GRPC_ROUTES -> follow(client.resources(GRPCRoute.class).inAnyNamespace().runnableInformer(0),
+          i -> grpcRoutes = i.getStore()::list);
+      case REFERENCE_GRANTS -> answer.version().equals("v1")
+          ? follow(client.resources(ReferenceGrant.class).inAnyNamespace().runnableInformer(0),
+              i -> referenceGrants = i.getStore()::list)
+          : follow(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class)
+              .inAnyNamespace().runnableInformer(0),
+              i -> referenceGrants = () -> i.getStore().list().stream().map(KubernetesSource::v1).toList());
+      case BACKEND_LB_POLICIES -> follow(client.genericKubernetesResources(answer.kind().at(answer.version()))
+          .inAnyNamespace().runnableInformer(0), i -> backendLBPolicies = i.getStore()::list);
+      default -> throw new IllegalArgumentException(answer.kind() + " is followed with the core kinds");
+    };
+    return following.map(v -> {
+      followed.add(answer.kind());
+      return answer;
+    }).otherwise(e -> new GatewayApiKind.Answer(answer.kind(), null, GatewayApiKind.Unserved.FAILED, describe(e)));
+  }
+
+  /** Starts {@code informer}; once it is synced, {@code use} takes it (the view reads its cache from then on). */
+  private <T> Future<Void> follow(SharedIndexInformer<T> informer, Consumer<SharedIndexInformer<T>> use) {
+    return startInformers(List.of(informer)).onSuccess(v -> use.accept(informer));
+  }
+
+  /** A v1beta1 ReferenceGrant as the v1 object the translator takes: the same fields. */
+  private static ReferenceGrant v1(io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant g) {
+    return new ReferenceGrant(GatewayApiTranslator.GROUP + "/v1", "ReferenceGrant", g.getMetadata(), g.getSpec());
+  }
+
+  /**
+   * Logs why each optional kind asked for is not followed, once (again when the reason changes: a 403 after a 404),
+   * and that one is followed now after it was not; status shows the former.
+   */
+  private void reportOptional(List<GatewayApiKind.Answer> answers) {
+    List<String> unserved = new ArrayList<>();
+    for (GatewayApiKind.Answer a : answers) {
+      GatewayApiKind.Answer before = loggedUnserved.get(a.kind());
+      if (a.served()) {
+        if (loggedUnserved.remove(a.kind()) != null) {
+          LOG.info("kubernetes: {}.{}/{} is served now: followed", a.kind().plural(), GatewayApiTranslator.GROUP,
+              a.version());
         }
-        missing.add(HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind) + "/"
-            + HasMetadata.getVersion(kind));
+        continue;
+      }
+      unserved.add(a.describe());
+      if (before == null || before.unserved() != a.unserved()) {
+        loggedUnserved.put(a.kind(), a);
+        String line = "kubernetes: " + a.describe() + "; looking for it again every "
+            + Durations.format(Duration.ofMillis(gatewayApiCheckMillis));
+        if (a.unserved() == GatewayApiKind.Unserved.NOT_FOUND) {
+          LOG.info(line);
+        } else {
+          LOG.warn(line);
+        }
       }
     }
-    return List.copyOf(missing);
+    if (!unserved.equals(unservedGatewayApi)) {
+      unservedGatewayApi = List.copyOf(unserved);
+      stateChanged.run();
+    }
   }
 
-  /** Asks again after a while whether the cluster serves the Gateway API kinds, and follows them once it does. */
-  private void lookForGatewayApiLater() {
-    gatewayApiTimer = vertx.setTimer(gatewayApiCheckMillis, id -> vertx.executeBlocking(this::missingGatewayApiKinds,
-        false).onComplete(asked -> {
-          if (closed) {
-            return;
-          }
-          if (asked.failed() || !asked.result().isEmpty()) {
-            if (asked.succeeded() && !asked.result().equals(missingGatewayApi)) {
-              missingGatewayApi = asked.result(); // some of the CRDs are there now
-              stateChanged.run();
-            }
-            lookForGatewayApiLater();
-            return;
-          }
-          startGatewayApi().onComplete(following -> {
-            if (closed) {
-              return;
-            }
-            if (following.failed()) {
-              LOG.warn("kubernetes: the Gateway API is installed now but cannot be followed ({}); trying again in {}",
-                  describe(following.cause()), Durations.format(Duration.ofMillis(gatewayApiCheckMillis)));
-              lookForGatewayApiLater();
-              return;
-            }
-            LOG.info("kubernetes: the Gateway API is installed now: serving gatewayClass {}", config.gatewayClass());
-            missingGatewayApi = List.of();
-            rebuilds.request();
-            stateChanged.run();
-          });
-        }));
-  }
-
-  /** The Gateway API kinds the cluster does not serve (their CRDs are not installed): for status. */
+  /** The core Gateway API kinds the cluster does not serve (their CRDs are not installed): for status. */
   public List<String> missingGatewayApi() {
     return missingGatewayApi;
   }
 
   /**
-   * edgeport's listener ports as bound now (a reload moved a listener, or port 0 picked one; {@code httpsPort} 0: no
-   * HTTPS listener): the Gateway listeners are checked against them from now on. On the context.
+   * The optional Gateway API kinds not followed while the core ones are, each with why and what is not served then
+   * ("grpcroutes.gateway.networking.k8s.io/v1 not found (its CRD is not installed): GRPCRoutes are not served"): for
+   * status.
+   */
+  public List<String> unservedGatewayApi() {
+    return unservedGatewayApi;
+  }
+
+  /**
+   * edgeport's listeners as bound now (a reload moved a listener or changed {@code listen.h2c}, or port 0 picked one):
+   * the Gateway listeners are checked against them from now on. On the context.
    *
    * @return the state for them, rebuilt at once when they changed; the caller applies it (it is not published)
    */
-  public ClusterState listeningOn(int httpPort, int httpsPort) {
-    GatewayApiTranslator.EdgeListeners bound = new GatewayApiTranslator.EdgeListeners(httpPort, httpsPort);
+  public ClusterState listeningOn(GatewayApiTranslator.EdgeListeners bound) {
     if (!bound.equals(edge)) {
       edge = bound;
       refresh();
@@ -397,13 +475,13 @@ public final class KubernetesSource {
    * cluster.
    */
   private void refresh() {
-    gatewayApi = translated(GATEWAY_API, this::translateGatewayApi, gatewayApi);
+    core = translated(CORE, () -> KubernetesTranslator.assemble(nodes.getStore().list(), services.getStore().list(),
+        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce), core);
+    gatewayApi = translated(GATEWAY_API, this::translateGatewayApi, gatewayApi); // after the core: its Services
     Set<String> wanted = wantedSecrets();
     if (!wanted.equals(secretsRead)) {
       readSecrets(wanted); // a rebuild follows once they are read
     }
-    core = translated(CORE, () -> KubernetesTranslator.assemble(nodes.getStore().list(), services.getStore().list(),
-        ingresses == null ? List.of() : ingresses.getStore().list(), secrets, config, this::noteOnce), core);
     if (core == null) {
       return; // nothing could be translated yet: the start fails
     }
@@ -441,7 +519,7 @@ public final class KubernetesSource {
     }
     if (gateways != null && !failing.containsKey(GATEWAY_API)) {
       status.gatewayApi(gatewayApi, gatewayClasses.getStore().list(), gateways.getStore().list(),
-          httpRoutes.getStore().list());
+          httpRoutes.getStore().list(), grpcRoutes.get());
     }
   }
 
@@ -484,16 +562,26 @@ public final class KubernetesSource {
   private record Failing(Instant since, String last, Set<String> logged) {}
 
   private GatewayApiTranslator.Result translateGatewayApi() {
+    GatewayApiTranslator.Inputs in = gatewayApiInputs();
+    return in == null ? GatewayApiTranslator.Result.EMPTY
+        : GatewayApiTranslator.build(in, config.gatewayClass(), edge, config.publishAddress());
+  }
+
+  /**
+   * The Gateway API objects as the informers hold them now (an optional kind not followed: none), with the Services
+   * as the core translated them last: while a Service breaks that translation, the Gateway API goes on following the
+   * cluster onto the Services as they were (before the first, they are translated here). Null while the core kinds
+   * are not followed. On the context.
+   */
+  GatewayApiTranslator.Inputs gatewayApiInputs() {
     if (gateways == null) {
-      return GatewayApiTranslator.Result.EMPTY;
+      return null;
     }
-    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant> grants = referenceGrants.getStore().list()
-        .stream().map(g -> new io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant(
-            "gateway.networking.k8s.io/v1", "ReferenceGrant", g.getMetadata(), g.getSpec())).toList();
-    return GatewayApiTranslator.build(new GatewayApiTranslator.Inputs(gatewayClasses.getStore().list(),
-        gateways.getStore().list(), httpRoutes.getStore().list(), List.of(), grants, List.of(),
-        namespaces.getStore().list(), ServiceTranslator.translate(services.getStore().list(), List.of()), secrets),
-        config.gatewayClass(), edge, config.publishAddress());
+    Map<String, ServiceInfo> translatedServices = core != null ? core.services()
+        : ServiceTranslator.translate(services.getStore().list(), List.of());
+    return new GatewayApiTranslator.Inputs(gatewayClasses.getStore().list(), gateways.getStore().list(),
+        httpRoutes.getStore().list(), grpcRoutes.get(), referenceGrants.get(), backendLBPolicies.get(),
+        namespaces.getStore().list(), translatedServices, secrets);
   }
 
   /** The Secrets that Ingress TLS and HTTPS Gateway listeners name. */

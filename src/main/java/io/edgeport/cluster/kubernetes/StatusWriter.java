@@ -192,12 +192,6 @@ final class StatusWriter {
     }
   }
 
-  /** Writes the Gateway API status of {@code translated} where the API holds another (no GRPCRoutes watched). */
-  void gatewayApi(GatewayApiTranslator.Result translated, List<GatewayClass> classes, List<Gateway> gateways,
-      List<HTTPRoute> routes) {
-    gatewayApi(translated, classes, gateways, routes, List.of());
-  }
-
   /** Writes the Gateway API status of {@code translated} where the API holds another. */
   void gatewayApi(GatewayApiTranslator.Result translated, List<GatewayClass> classes, List<Gateway> gateways,
       List<HTTPRoute> routes, List<GRPCRoute> grpcRoutes) {

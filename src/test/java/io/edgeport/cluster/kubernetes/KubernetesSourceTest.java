@@ -7,6 +7,7 @@ import io.edgeport.config.KubernetesConfig;
 import io.edgeport.model.AcmeRequest;
 import io.edgeport.model.ClusterState;
 import io.edgeport.translate.KubernetesTranslator;
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
@@ -46,8 +47,8 @@ class KubernetesSourceTest {
   void start(Vertx vertx, VertxTestContext ctx) {
     context = vertx.getOrCreateContext();
     // a long debounce, so that a whole burst certainly falls into one window
-    source = new KubernetesSource(vertx, context, CONFIG, client, 80, 0, published::add, () -> { }, 2000,
-        KubernetesSource.GATEWAY_API_CHECK_MILLIS, false);
+    source = new KubernetesSource(vertx, context, CONFIG, client, new GatewayApiTranslator.EdgeListeners(80, 0),
+        published::add, () -> { }, 2000, KubernetesSource.GATEWAY_API_CHECK_MILLIS, false);
     context.runOnContext(v -> source.start(10_000).onComplete(ctx.succeedingThenComplete()));
   }
 

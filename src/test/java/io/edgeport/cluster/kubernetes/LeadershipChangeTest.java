@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.translate.gatewayapi.GatewayApiTranslator;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -65,7 +66,8 @@ class LeadershipChangeTest {
   Replica replica() throws Exception {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     // the client is the source's (it closes it)
-    KubernetesSource source = new KubernetesSource(vertx, context, CONFIG, api.createClient(), 80, 0, s -> { },
+    KubernetesSource source = new KubernetesSource(vertx, context, CONFIG, api.createClient(),
+        new GatewayApiTranslator.EdgeListeners(80, 0), s -> { },
         () -> { }, false);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>();
     Replica r = new Replica(context, source, changes);
