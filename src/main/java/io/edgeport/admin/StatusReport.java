@@ -3,6 +3,7 @@ package io.edgeport.admin;
 import io.edgeport.Edgeport;
 import io.edgeport.acme.AcmeManager;
 import io.edgeport.balance.Endpoint;
+import io.edgeport.config.Durations;
 import io.edgeport.control.Status;
 import io.edgeport.health.CheckKey;
 import io.edgeport.health.NodeHealth;
@@ -213,7 +214,26 @@ final class StatusReport {
       out.put("rewrite", (f.rewrite().hostname() != null ? "host " + f.rewrite().hostname() + " " : "")
           + (f.rewrite().path() != null ? "path " + f.rewrite().path().value() : "").trim());
     }
+    if (!f.mirrors().isEmpty()) {
+      out.put("mirrors", String.join(", ", f.mirrors().stream().map(m -> (m.backend() == null ? "-"
+          : m.backend().toString()) + " " + m.numerator() + "/" + m.denominator()).toList()));
+    }
+    if (f.cors() != null) {
+      out.put("cors", "origins " + String.join(" ", f.cors().allowOrigins())
+          + (f.cors().allowCredentials() ? ", credentials" : ""));
+    }
+    if (rule.timeouts() != null) {
+      out.put("timeouts", "request " + timeout(rule.timeouts().request()) + ", backendRequest "
+          + timeout(rule.timeouts().backendRequest()));
+    }
+    if (rule.session() != null) {
+      out.put("session", rule.session().type().name().toLowerCase() + " " + rule.session().name());
+    }
     return out;
+  }
+
+  private static String timeout(java.time.Duration d) {
+    return d == null || d.isZero() ? "none" : Durations.format(d);
   }
 
   private static JsonObject route(PathRule rule, WeightedBackend backend, Route route, Status view,
@@ -228,6 +248,7 @@ final class StatusReport {
     }
     BackendResolver.Resolved resolved = (BackendResolver.Resolved) resolution;
     out.put("nodePort", resolved.nodePort()).put("loadBalancing", resolved.loadBalancing().configName())
+        .put("protocol", resolved.h2c() ? "h2c" : "http1")
         .put("healthCheck", resolved.healthCheck().isHttp()
             ? "HTTP GET " + resolved.healthCheck().path() + " on :" + resolved.healthCheck().portFor(resolved.nodePort())
             : "TCP connect");

@@ -230,6 +230,42 @@ class GatewayApiFeaturesEndToEndTest extends GatewayApiTestBase {
   }
 
   @Test
+  void aBackendLbPolicyGivesTheRulesOfItsServiceSessions() throws Exception {
+    GenericKubernetesResource policy = new GenericKubernetesResource();
+    policy.setApiVersion("gateway.networking.k8s.io/v1alpha2");
+    policy.setKind("BackendLBPolicy");
+    policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("sticky")
+        .withNamespace("default").build());
+    policy.setAdditionalProperties(Map.of("spec", Map.of(
+        "targetRefs", List.of(Map.of("group", "", "kind", "Service", "name", "api-service")),
+        "sessionPersistence", Map.of("type", "Cookie", "sessionName", "lb"))));
+    kube.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion("v1alpha2")
+        .withKind("BackendLBPolicy").withPlural("backendlbpolicies").withNamespaced(true).build())
+        .inNamespace("default").resource(policy).create();
+    serve("", ruleTo("api-service", "/").build());
+    RawHttp.Response first = send("GET", "/", null);
+    String setCookie = first.header("set-cookie");
+    assertNotNull(setCookie, "the Service's policy gives the rule its sessions");
+    assertTrue(setCookie.startsWith("lb="), setCookie);
+    String node = new JsonObject(first.text()).getString("node");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(node, nodeOf("/", "Cookie: " + setCookie.substring(0, setCookie.indexOf(';'))));
+    }
+  }
+
+  @Test
+  void aNamedRuleIsNamedInItsRoutesStatus() throws Exception {
+    gateway("default", "edge", listener("http", "HTTP", 80, null));
+    route("default", "api", List.of(HOST), "default/edge", ruleTo("api-service", "/").withName("cart")
+        .withFilters(new HTTPRouteFilterBuilder().withType("ExtensionRef").withNewExtensionRef().withGroup("example.com")
+            .withKind("Magic").withName("m").endExtensionRef().build()).build());
+    startGateway();
+    var status = routeStatus("default", "api", p -> has(p.getConditions(), "Accepted", "False", "UnsupportedValue"));
+    String message = condition(status.getConditions(), "Accepted").getMessage();
+    assertTrue(message.startsWith("rule 'cart': "), message);
+  }
+
+  @Test
   void aBackendRefsOwnFiltersEditOnlyItsRequests() throws Exception {
     HTTPRouteRule rule = new HTTPRouteRuleBuilder().withMatches(prefix("/"))
         .addToBackendRefs(new HTTPBackendRefBuilder().withName("api-service").withPort(80).withWeight(1)
