@@ -37,11 +37,4 @@ public record LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration
   public static final LimitsConfig DEFAULTS = new LimitsConfig(32 * 1024, Duration.ofSeconds(10),
       Duration.ofSeconds(30), 1000, 2_000, 0, 64,
       1024, Duration.ofSeconds(60), 16 * 1024 * 1024, 0, 64 * 1024);
-
-  public LimitsConfig(long maxHeaderBytes, Duration headerTimeout, Duration bodyTimeout, int maxRequestsPerConnection,
-      int maxConnections, int maxConnectionsPerIp, int ipv6Prefix, long minBodyRate, Duration sendTimeout,
-      long retryBufferBytes, long headBufferBytes) {
-    this(maxHeaderBytes, headerTimeout, bodyTimeout, maxRequestsPerConnection, maxConnections, maxConnectionsPerIp,
-        ipv6Prefix, minBodyRate, sendTimeout, retryBufferBytes, headBufferBytes, 64 * 1024);
-  }
 }

@@ -1,6 +1,7 @@
 package io.edgeport.control;
 
 import io.edgeport.config.KubernetesConfig;
+import io.edgeport.model.AppProtocol;
 import io.edgeport.model.BackendRef;
 import io.edgeport.model.ClusterState;
 import io.edgeport.model.HealthCheck;
@@ -47,34 +48,13 @@ public final class ServiceResolver implements BackendResolver {
     if (port.nodePort() == 0) {
       return new Unavailable("service " + svc.namespace() + "/" + svc.name() + " port " + port.port() + " has no nodePort");
     }
-    String app = port.appProtocol();
-    if (app != null && TLS_APP_PROTOCOLS.contains(app.toLowerCase(java.util.Locale.ROOT))) {
+    AppProtocol app = AppProtocol.of(port.appProtocol());
+    if (app == AppProtocol.TLS) {
       return new Unavailable("service " + svc.namespace() + "/" + svc.name() + " port " + port.port()
-          + " has appProtocol " + app + ": TLS to the nodes, which edgeport does not speak");
+          + " has appProtocol " + port.appProtocol() + ": TLS to the nodes, which edgeport does not speak");
     }
     return new Resolved(port.nodePort(), svc.clientIpAffinity() ? LoadBalancing.CLIENT_IP_HASH : ref.loadBalancing(),
-        check(svc, ref.healthCheck()), svc.sourceRanges(), h2c(app, ref.h2c()));
-  }
-
-  /** appProtocols that ask for TLS to the nodes (Kubernetes' and IANA's names). */
-  private static final java.util.Set<String> TLS_APP_PROTOCOLS = java.util.Set.of("kubernetes.io/wss", "https",
-      "grpcs", "tls", "h2");
-
-  /**
-   * The port's appProtocol decides the protocol where it names one: {@code kubernetes.io/h2c} (and {@code grpc},
-   * which charts commonly write) is cleartext HTTP/2, {@code kubernetes.io/ws} HTTP/1.1 (a WebSocket upgrade needs
-   * it); any other value ({@code http} says no version) or none leaves the backend's own choice: HTTP/1.1, or h2c for
-   * a GRPCRoute's and {@code protocol: h2c}.
-   */
-  private static boolean h2c(String appProtocol, boolean asked) {
-    if (appProtocol == null) {
-      return asked;
-    }
-    return switch (appProtocol.toLowerCase(java.util.Locale.ROOT)) {
-      case "kubernetes.io/h2c", "h2c", "grpc" -> true;
-      case "kubernetes.io/ws", "ws" -> false;
-      default -> asked;
-    };
+        check(svc, ref.healthCheck()), svc.sourceRanges(), app.h2c(ref.h2c()));
   }
 
   private static ServiceInfo.Port port(ServiceInfo svc, String wanted) {

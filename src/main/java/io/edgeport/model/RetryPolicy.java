@@ -53,8 +53,10 @@ public record RetryPolicy(int attempts, Set<On> on, long maxBodyBytes, int budge
       return on == STATUS ? null : on;
     }
 
+    /** The config file's choices: every reason but {@link #STATUS}, which is {@code 503} there. */
     public static String choices() {
-      return ConfigEnum.choices(On.class, ", ").replace(", status", "");
+      return java.util.Arrays.stream(values()).filter(o -> o != STATUS).map(On::configName)
+          .collect(java.util.stream.Collectors.joining(", "));
     }
   }
 

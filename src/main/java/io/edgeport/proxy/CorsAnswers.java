@@ -23,7 +23,10 @@ final class CorsAnswers {
     MultiMap in = request.headers();
     MultiMap out = request.response().headers();
     String origin = in.get("origin");
-    out.add("vary", "Origin");
+    vary(cors, out);
+    if (cors.echoes()) {
+      out.add("vary", "Access-Control-Request-Method, Access-Control-Request-Headers");
+    }
     if (cors.allows(origin)) {
       out.set("access-control-allow-origin", cors.allowOrigin(origin));
       if (cors.credentials()) {
@@ -39,13 +42,17 @@ final class CorsAnswers {
     request.response().setStatusCode(200).putHeader("content-length", "0").end();
   }
 
-  /** The CORS headers of an answer to a request from an allowed origin (any the node set are replaced). */
+  /**
+   * The CORS headers of an answer: the filter's for an allowed origin, none for another (the rule's filter owns CORS:
+   * what the node said of it is replaced or dropped), and {@code Vary: Origin} on every answer whose CORS headers
+   * depend on it, so that a shared cache never serves one origin's answer to another (nor one without an Origin).
+   */
   static void decorate(String origin, CorsPolicy cors, MultiMap out) {
-    if (origin == null) {
-      return;
-    }
-    out.add("vary", "Origin");
-    if (!cors.allows(origin)) {
+    vary(cors, out);
+    if (origin == null || !cors.allows(origin)) {
+      out.remove("access-control-allow-origin");
+      out.remove("access-control-allow-credentials");
+      out.remove("access-control-expose-headers");
       return;
     }
     out.set("access-control-allow-origin", cors.allowOrigin(origin));
@@ -55,6 +62,12 @@ final class CorsAnswers {
     String expose = cors.exposeHeaders();
     if (expose != null) {
       out.set("access-control-expose-headers", expose);
+    }
+  }
+
+  private static void vary(CorsPolicy cors, MultiMap out) {
+    if (!cors.sameForEveryOrigin()) {
+      out.add("vary", "Origin");
     }
   }
 }

@@ -22,8 +22,15 @@ final class ErrorReplies {
 
   private ErrorReplies() {}
 
-  /** A gRPC call: {@code content-type: application/grpc}, or {@code application/grpc+proto} and the like. */
+  /**
+   * A gRPC call: an HTTP/2 POST of {@code content-type: application/grpc} (or {@code application/grpc+proto} and the
+   * like). The type alone does not make one: over HTTP/1.1, or for a GET, a gRPC-shaped 200 would be an error a cache
+   * could keep as a success.
+   */
   static boolean isGrpc(HttpServerRequest request) {
+    if (request.version() != HttpVersion.HTTP_2 || request.method() != io.vertx.core.http.HttpMethod.POST) {
+      return false;
+    }
     String type = request.headers().get("content-type");
     return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16)
         && (type.length() == 16 || type.charAt(16) == '+' || type.charAt(16) == ';');
@@ -48,7 +55,7 @@ final class ErrorReplies {
     if (response.headWritten() || response.ended() || response.closed()) {
       return;
     }
-    response.setStatusCode(200).putHeader("content-type", "application/grpc")
+    response.setStatusCode(200).putHeader("content-type", "application/grpc").putHeader("cache-control", "no-store")
         .putHeader("grpc-status", Integer.toString(code)).putHeader("grpc-message", message).end();
   }
 

@@ -24,9 +24,11 @@ import java.util.List;
 final class MirrorCopy {
   /** Copies under way per event loop at most: with the body limit, what mirrors may hold of memory. */
   static final int MAX_PER_LOOP = 256;
-  private static final int ANSWERED = 0;
-  private static final int FAILED = 1;
-  private static final int SKIPPED = 2;
+  /**
+   * Body bytes a copy holds while its connection is not up yet; once it is, bytes go to the socket (a full write queue
+   * drops the copy). With {@link #MAX_PER_LOOP}, a loop's mirrors hold at most 16 MiB whatever limits.mirrorBodyBytes.
+   */
+  private static final int MAX_PENDING = 64 * 1024;
 
   private final ProxyContext ctx;
   private final long maxBody;
@@ -65,7 +67,7 @@ final class MirrorCopy {
       Backend backend = m.backend();
       List<Endpoint> endpoints = backend.balancer().endpoints();
       if (endpoints.isEmpty() || backend.unavailableReason() != null || declared > maxBody) {
-        ctx.traffic().mirrorEnded(SKIPPED, false);
+        ctx.traffic().mirrorEnded(Traffic.MIRROR_SKIPPED, false);
         continue;
       }
       if (!ctx.traffic().startMirror(MAX_PER_LOOP)) {
@@ -109,7 +111,7 @@ final class MirrorCopy {
       request.headers().remove("host");
       request.authority(HostAndPort.parseAuthority(authority, -1));
     } else {
-      request.headers().set("host", authority);
+      request.headers().set("host", authority).remove("te");
       if (chunked) {
         request.headers().remove("content-length");
         request.setChunked(true);
@@ -125,7 +127,7 @@ final class MirrorCopy {
       response.result().exceptionHandler(e -> fail());
       response.result().endHandler(v -> {
         if (bodyEnded) {
-          end(ANSWERED);
+          end(Traffic.MIRROR_ANSWERED);
         } else {
           fail(); // answered before its body was sent: the rest is not wanted, and the stream must not hang
         }
@@ -147,11 +149,11 @@ final class MirrorCopy {
       return;
     }
     bodyBytes += data.length();
-    if (bodyBytes > maxBody) {
-      fail();
+    if (bodyBytes > maxBody || up == null && bodyBytes > MAX_PENDING) {
+      fail(); // too long, or the mirror is slow to accept while the body arrives: what it would hold is bounded
     } else if (up == null) {
       if (pending == null) {
-        pending = Buffer.buffer((int) Math.min(maxBody, 16 * 1024));
+        pending = Buffer.buffer((int) Math.min(bodyBytes, MAX_PENDING));
       }
       pending.appendBuffer(data);
     } else {
@@ -188,7 +190,7 @@ final class MirrorCopy {
     if (!done && up != null) {
       up.reset();
     }
-    end(FAILED);
+    end(Traffic.MIRROR_FAILED);
   }
 
   private void end(int result) {

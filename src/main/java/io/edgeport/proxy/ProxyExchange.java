@@ -123,9 +123,8 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private String clientAddress;
   /** The backendRef's own header edits in this rule, or null. */
   private final RouteFilters backendFilters;
-  /** The session the request came with (its node is tried first), and its token; null without. */
+  /** The session the request came with (its node is tried first), or null. */
   private final SessionTable.Pin pin;
-  private final String sessionToken;
   /** Copies of this request under way to the rule's mirrors (null entries: not mirrored), or null: none. */
   private MirrorCopy[] mirrors;
   /**
@@ -137,10 +136,12 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private long deadlineTimer = -1;
   private long tryTimer = -1;
   private long retryTimer = -1;
+  /** The try's request went to the node whole: from then on a slow answer is the node's. */
+  private boolean bodySent;
 
   ProxyExchange(ProxyContext ctx, AccessLog accessLog, Forwarding forwarding, ResponseDeadlines deadlines,
       HttpServerRequest request, RequestTarget target, Route route, Backend backend, long startNanos,
-      SessionTable.Pin pin, String sessionToken) {
+      SessionTable.Pin pin) {
     this.ctx = ctx;
     this.accessLog = accessLog;
     this.startNanos = startNanos;
@@ -168,7 +169,6 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     this.maxAttempts = retry.revisit() ? retry.attempts() : Math.min(retry.attempts(), endpoints.size());
     this.backendFilters = backend.filters();
     this.pin = pin;
-    this.sessionToken = sessionToken;
     this.peer = request.remoteAddress().hostAddress();
     this.peerTrusted = forwarding.forwarded.isTrusted(peer);
   }
@@ -210,16 +210,8 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
 
   /** A Content-Length within {@code retry.maxBodyBytes}, or -1 (a chunked body of unknown length streams). */
   private long replayLength() {
-    String length = request.headers().get("content-length");
-    if (length == null || request.headers().contains("transfer-encoding")) {
-      return -1;
-    }
-    try {
-      long n = Long.parseLong(length.trim());
-      return n <= retry.maxBodyBytes() ? n : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    long n = Bodies.declaredLength(request.headers());
+    return n <= retry.maxBodyBytes() ? n : -1;
   }
 
   /**
@@ -265,8 +257,8 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     if (finished || attempts >= maxAttempts || failure != RetryPolicy.On.STATUS && !retry.retries(failure)) {
       return false;
     }
-    if (failure == RetryPolicy.On.CONNECT_FAILURE) {
-      return true; // nothing of it reached a node: no replay, and no extra load on the backend
+    if (failure == RetryPolicy.On.CONNECT_FAILURE && attempts < endpoints.size()) {
+      return true; // nothing of it reached a node, and another is untried: no replay, no extra load on the backend
     }
     if (!replayable()) {
       return false;
@@ -293,15 +285,20 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     releaseEndpoint();
     upstream = null;
     stopTryTimer();
+    afterBackoff(() -> startConnecting(System.nanoTime()));
+  }
+
+  /** Runs {@code next} after the rule's retry backoff (Gateway API retry.backoff), at once without one. */
+  private void afterBackoff(Runnable next) {
     long backoff = retry.backoff() == null ? 0 : retry.backoff().toMillis();
     if (backoff <= 0) {
-      startConnecting(System.nanoTime());
+      next.run();
       return;
     }
-    retryTimer = ctx.vertx().setTimer(backoff, id -> { // the rule's backoff (Gateway API retry.backoff)
+    retryTimer = ctx.vertx().setTimer(backoff, id -> {
       retryTimer = -1;
       if (!finished) {
-        startConnecting(System.nanoTime());
+        next.run();
       }
     });
   }
@@ -350,9 +347,12 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
       boolean again = mayRetry(RetryPolicy.On.CONNECT_FAILURE);
       ctx.failures().connectFailed(endpoint, ar.cause(), again);
       endpoint.reportFailure("connect failed: " + UpstreamFailures.describe(ar.cause()));
-      if (again) {
+      if (again && attempts <= endpoints.size() - 1) {
         ctx.traffic().retried(RetryPolicy.On.CONNECT_FAILURE);
         connect(); // nothing was sent: another node can take it
+      } else if (again) {
+        ctx.traffic().retried(RetryPolicy.On.CONNECT_FAILURE);
+        afterBackoff(this::connect); // round the nodes again: the rule's backoff first
       } else {
         fail(502);
       }
@@ -386,7 +386,7 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
       RuleEdits.apply(backendFilters.requestHeaders(), out);
     }
     if (deadlineAt != 0 && h2c && ErrorReplies.isGrpc(request)) {
-      out.set("grpc-timeout", GrpcTimeout.millis(deadlineAt - System.nanoTime())); // what is left, retries included
+      out.set("grpc-timeout", GrpcTimeout.encode(deadlineAt - System.nanoTime())); // what is left, retries included
     }
     if (h2c) {
       up.authority(HostAndPort.parseAuthority(upstreamAuthority, -1)); // HTTP/2's :authority, not a Host header
@@ -468,7 +468,11 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     MultiMap headers = io.vertx.core.http.HttpHeaders.headers();
     nodeHeaders(headers);
     headers.remove("expect"); // a copy's body is sent as it comes: no interim answer to wait for
-    long declared = !hasBody ? 0 : Bodies.declaredLength(request.headers());
+    if (HopByHop.namedIn(request.headers().getAll("te"), "trailers")) {
+      headers.set("te", "trailers"); // a gRPC client's, for an h2c mirror (MirrorCopy drops it for HTTP/1)
+    }
+    long declared = !hasBody || request.version() == HttpVersion.HTTP_2 && Http2Guard.clientEnded(request) ? 0
+        : Bodies.declaredLength(request.headers());
     mirrors = MirrorCopy.start(ctx, forwarding, route.mirrors(), this, request.method(), upstreamTarget,
         upstreamAuthority, headers, declared);
     if (!hasBody) {
@@ -666,8 +670,12 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     }
   }
 
-  /** The response timeout of {@code timeouts.response}; a rule with Gateway API timeouts has those instead. */
+  /**
+   * The try's request was sent whole: the response timeout of {@code timeouts.response} starts (a rule with Gateway
+   * API timeouts has those instead).
+   */
   private void startResponseTimer() {
+    bodySent = true;
     if (!responseStarted && !finished && route.timeouts() == null) {
       deadlines.add(this);
     }
@@ -678,8 +686,8 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     long nanos = route.timeouts() == null ? 0 : RouteTimeouts.nanos(route.timeouts().request());
     if (h2c) {
       String grpcTimeout = request.headers().get("grpc-timeout");
-      long grpc = grpcTimeout == null ? 0 : GrpcTimeout.nanos(grpcTimeout);
-      nanos = grpc > 0 && (nanos == 0 || grpc < nanos) ? grpc : nanos;
+      long grpc = grpcTimeout == null ? -1 : GrpcTimeout.nanos(grpcTimeout);
+      nanos = grpc >= 0 && (nanos == 0 || grpc < nanos) ? Math.max(1, grpc) : nanos;
     }
     if (nanos > 0) {
       deadlineAt = startNanos + nanos;
@@ -717,12 +725,16 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
     if (finished) {
       return;
     }
-    if (!responseStarted) {
-      responseTimedOut();
+    HttpClientRequest up = upstream;
+    if (!responseStarted && bodySent) {
+      responseTimedOut("no response within the rule's backendRequest timeout");
       return;
     }
-    HttpClientRequest up = upstream;
-    cutOff(false);
+    if (responseStarted) {
+      cutOff(false);
+    } else {
+      fail(504); // still sending the client's body: the client's slowness, never held against the node
+    }
     up.reset();
   }
 
@@ -747,9 +759,14 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
 
   /** The node did not answer within the response timeout. */
   void responseTimedOut() {
+    responseTimedOut("no response within the response timeout");
+  }
+
+  /** @param why what the node did not do in time, for passive health */
+  private void responseTimedOut(String why) {
     if (!responseStarted && !finished) {
       ctx.failures().responseTimedOut(endpoint);
-      endpoint.reportFailure("no response within the response timeout");
+      endpoint.reportFailure(why);
       HttpClientRequest late = upstream;
       if (mayRetry(RetryPolicy.On.TIMEOUT)) {
         retryElsewhere(RetryPolicy.On.TIMEOUT);
@@ -861,10 +878,9 @@ final class ProxyExchange implements PickContext, WriteStream<Buffer> {
   private void giveSession(MultiMap out) {
     SessionTable sessions = route.sessions();
     long now = System.currentTimeMillis() / 1000;
-    String token = sessions.renewal(endpoint, pin, SessionTable.seenSeconds(sessionToken), now);
-    if (token != null) {
-      boolean same = pin != null && pin.backend().balancer().endpoints().get(pin.index()) == endpoint;
-      SessionTokens.write(out, sessions, token, ctx.tls(), same ? pin.issuedSeconds() : now, now);
+    SessionTable.Renewal renewal = sessions.renewal(endpoint, pin, now);
+    if (renewal != null) {
+      SessionTokens.write(out, sessions, renewal.token(), ctx.tls(), renewal.issuedSeconds(), now);
     }
   }
 

@@ -93,7 +93,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     Forwarding forwarding = generation.forwarding();
     new ProxyExchange(ctx, generation.accessLog(), forwarding, deadlines(forwarding), request, target, route,
-        backend, start, pin, token).start();
+        backend, start, pin).start();
   }
 
   /**

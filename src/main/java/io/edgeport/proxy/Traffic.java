@@ -54,6 +54,9 @@ public final class Traffic {
    * declared body over the limit).
    */
   public static final List<String> MIRROR_RESULTS = List.of("answered", "failed", "skipped");
+  static final int MIRROR_ANSWERED = 0;
+  static final int MIRROR_FAILED = 1;
+  static final int MIRROR_SKIPPED = 2;
   private static final int OWN_SLOTS = MIRRORS + MIRROR_RESULTS.size();
   /** Retry reasons as metrics name them: the policy's names, and "stale" (a pooled connection the node had closed). */
   public static final List<String> RETRY_REASONS = reasons();
@@ -186,7 +189,7 @@ public final class Traffic {
     /** Starts a mirror copy if this loop has fewer than {@code max} under way; else counts it skipped. */
     boolean startMirror(int max) {
       if (read(own, MIRRORS_ACTIVE) >= max) {
-        add(own, MIRRORS + 2, 1);
+        add(own, MIRRORS + MIRROR_SKIPPED, 1);
         return false;
       }
       add(own, MIRRORS_ACTIVE, 1);

@@ -72,6 +72,16 @@ public final class CorsPolicy {
     return false;
   }
 
+  /** Is every answer the same whatever the Origin ({@code *} without credentials)? Else caches must Vary on it. */
+  public boolean sameForEveryOrigin() {
+    return anyOrigin && !credentials;
+  }
+
+  /** Do preflight answers echo what was asked ({@code *} with credentials)? Then caches must Vary on that too. */
+  public boolean echoes() {
+    return credentials && (anyMethod || anyHeader);
+  }
+
   /** The {@code Access-Control-Allow-Origin} for an allowed origin: {@code *} only where no credentials are sent. */
   public String allowOrigin(String origin) {
     return anyOrigin && !credentials ? "*" : origin;

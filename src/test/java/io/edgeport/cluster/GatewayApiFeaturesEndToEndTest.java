@@ -93,6 +93,23 @@ class GatewayApiFeaturesEndToEndTest extends GatewayApiTestBase {
   }
 
   @Test
+  void aSlowUploadPastTheBackendTimeoutIsNeverHeldAgainstTheNode() throws Exception {
+    serve("", byCase("upload").withNewTimeouts().withBackendRequest("300ms").endTimeouts().build());
+    try (RawHttp c = new RawHttp(gateway.port())) {
+      c.send("POST /upload HTTP/1.1\r\nHost: " + HOST + "\r\nx-case: upload\r\nContent-Length: 2000", null);
+      for (int i = 0; i < 20; i++) { // 100 bytes every 50 ms: 2 KB/s, above limits.minBodyRate, below the timeout
+        c.write("u".repeat(100).getBytes());
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // the client's pace
+      }
+      assertEquals(504, c.read(false).status(), "the try ran out while the client was still sending");
+    } catch (java.io.IOException closed) {
+      // edgeport answered and closed while the body was still coming: as good
+    }
+    assertTrue(gateway.health().statuses().values().stream().allMatch(st -> st == io.edgeport.health.NodeHealth
+        .Status.UP), "a client's slow body is never a node's failure: " + gateway.health().statuses());
+  }
+
+  @Test
   void retryCodesSendTheRequestToAnotherNode() throws Exception {
     String failing = nodes.addresses().get(0);
     serve("", byCase("retried").withNewRetry().withAttempts(2).withCodes(500).withBackoff("10ms").endRetry().build(),
@@ -133,12 +150,35 @@ class GatewayApiFeaturesEndToEndTest extends GatewayApiTestBase {
     Poll.until(() -> canary.lastEcho().getString("uri").equals("/all/after"), WAIT, "the next copy");
     assertEquals(7, canaryRequests(), "the long body was not mirrored, the next request was");
 
+    long failed = gateway.traffic().totals().mirrors().get("failed");
+    canary.close(); // a mirror that refuses every connection
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, send("GET", "/all/down", null).status(), "a mirror that is down changes nothing");
+    }
+    Poll.until(() -> gateway.traffic().totals().mirrors().get("failed") >= failed + 5, WAIT, "the copies failed");
+    canary = io.edgeport.support.TestNodes.start(vertx, 3);
+    kube.services().inNamespace("default").withName("api-canary").edit(svc -> {
+      svc.getSpec().getPorts().get(0).setNodePort(canary.port());
+      return svc;
+    });
+    Poll.until(() -> {
+      sendQuietly("/all/again");
+      return canaryRequests() > 0;
+    }, WAIT, "the mirror back on its new nodePort");
     canary.delayAll(30_000); // a mirror that takes 30 s to answer anything
     for (int i = 0; i < 20; i++) {
       long start = System.nanoTime();
       assertEquals(200, send("GET", "/all/fast", null).status());
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
       assertTrue(tookMillis < 5_000, "the primary does not wait for a slow mirror: " + tookMillis + " ms");
+    }
+  }
+
+  private void sendQuietly(String target) {
+    try {
+      send("GET", target, null);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -168,9 +208,13 @@ class GatewayApiFeaturesEndToEndTest extends GatewayApiTestBase {
     assertNull(refused.header("access-control-allow-origin"), "an origin not allowed gets no permission");
     assertEquals(before, nodes.requests(0) + nodes.requests(1) + nodes.requests(2), "preflights never reach a node");
 
+    assertEquals("Origin", preflight.header("vary"), "shared caches keep answers apart by Origin");
     RawHttp.Response allowed = send("GET", "/items", null, "Origin: https://a.b.example.org");
     assertEquals(200, allowed.status());
     assertEquals("https://a.b.example.org", allowed.header("access-control-allow-origin"));
+    assertEquals("Origin", allowed.header("vary"));
+    assertEquals("Origin", send("GET", "/items", null).header("vary"), "an answer without an Origin varies too: a"
+        + " cache must not serve it to a browser's cross-origin request");
     assertEquals("x-node", allowed.header("access-control-expose-headers"));
     RawHttp.Response other = send("GET", "/items", null, "Origin: https://evil.example.net");
     assertEquals(200, other.status());
@@ -312,12 +356,13 @@ class GatewayApiFeaturesEndToEndTest extends GatewayApiTestBase {
         .containsAll(List.of(HOST, "ingress.example.com")), WAIT); // api-wss is unavailable: serves() would wait
     assertEquals("HTTP_2", ask(HOST, "/h2c/x").getString("version"), "an HTTPRoute backend");
     assertEquals("HTTP_2", ask("ingress.example.com", "/y").getString("version"), "an Ingress backend");
-    assertEquals(503, request(HOST, "/wss/z").status(), "TLS to the nodes is not spoken: never sent in clear");
+    assertEquals(500, request(HOST, "/wss/z").status(), "TLS to the nodes is not spoken: an invalid backend's 500");
     routeStatus("default", "api", p -> has(p.getConditions(), "ResolvedRefs", "False", "UnsupportedProtocol"));
   }
 
   @Test
   void theGatewayClassListsItsFeaturesAndUnknownFieldsAreReported() throws Exception {
+    plainH2c = true; // GRPCRoute is claimed only where the HTTP listener can take it
     gateway("default", "edge", listener("http", "HTTP", 80, null));
     GenericKubernetesResource route = new GenericKubernetesResource();
     route.setApiVersion("gateway.networking.k8s.io/v1");

@@ -569,7 +569,7 @@ class ConfigLoaderTest {
         """ + NODES_AND_API).config();
     LimitsConfig d = LimitsConfig.DEFAULTS;
     assertEquals(new LimitsConfig(16 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(20), 100, 2_000, 0, 64,
-        d.minBodyRate(), d.sendTimeout(), d.retryBufferBytes(), 0), c.limits());
+        d.minBodyRate(), d.sendTimeout(), d.retryBufferBytes(), 0, d.mirrorBodyBytes()), c.limits());
     List<String> errors = errors("limits: {maxHeaderBytes: 100, headerTimout: 5s}\n" + NODES_AND_API);
     assertTrue(errors.contains("f.yaml:1:31: unknown key 'headerTimout' in limits (did you mean 'headerTimeout'?)"),
         errors.toString());

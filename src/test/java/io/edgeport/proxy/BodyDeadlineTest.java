@@ -18,7 +18,7 @@ class BodyDeadlineTest {
     LimitsConfig d = LimitsConfig.DEFAULTS;
     return new BodyDeadline(new LimitsConfig(d.maxHeaderBytes(), d.headerTimeout(), Duration.ofSeconds(timeoutSeconds),
         d.maxRequestsPerConnection(), d.maxConnections(), d.maxConnectionsPerIp(), d.ipv6Prefix(), minRate, d.sendTimeout(),
-        d.retryBufferBytes(), d.headBufferBytes()));
+        d.retryBufferBytes(), d.headBufferBytes(), d.mirrorBodyBytes()));
   }
 
   @Test

@@ -231,6 +231,25 @@ class GrpcEndToEndTest extends LiveNodesTest {
   }
 
   @Test
+  void aLongDeadlineIsPassedOnInAFormTheNodeReads() throws Exception {
+    try (GrpcClient client = plaintext()) {
+      SimpleResponse r = client.blocking().withDeadlineAfter(2, TimeUnit.DAYS).unaryRpc(request("later"));
+      assertEquals("later", GrpcNodes.text(r), "two days left: said in seconds, within the header's 8 digits");
+    }
+  }
+
+  @Test
+  void onlyAnHttp2PostIsAnsweredAsAGrpcCall() throws Exception {
+    startGateway("", "");
+    try (io.edgeport.support.RawHttp c = new io.edgeport.support.RawHttp(port)) {
+      io.edgeport.support.RawHttp.Response r = c.send("GET /app.js HTTP/1.1\r\nHost: unknown.example.com\r\n"
+          + "Content-Type: application/grpc", null).read(false);
+      assertEquals(404, r.status(), "an HTTP/1.1 GET with gRPC's type is no gRPC call: a cache would keep a 200");
+      assertEquals("no-store", r.header("cache-control"));
+    }
+  }
+
+  @Test
   void withAllNodesDownTheClientGetsUnavailableInATrailersOnlyGrpcResponse() throws Exception {
     try (GrpcClient client = plaintext()) {
       grpc.close();

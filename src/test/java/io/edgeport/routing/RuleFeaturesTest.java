@@ -108,15 +108,15 @@ class RuleFeaturesTest {
     SessionPersistence policy = new SessionPersistence(SessionPersistence.Type.COOKIE, "s", null, null, false);
     SessionTable sessions = new SessionTable(policy, List.of(api));
     Endpoint second = api.balancer().endpoints().get(1);
-    String token = sessions.renewal(second, null, 0, 1_000);
-    assertNotNull(token);
+    String token = sessions.renewal(second, null, 1_000).token();
     SessionTable.Pin pin = sessions.find(token, 1_000);
     assertEquals(1, pin.index());
-    assertNull(sessions.renewal(second, pin, 0, 2_000), "the client's token stays good: nothing to hand out");
+    assertNull(sessions.renewal(second, pin, 2_000), "the client's token stays good: nothing to hand out");
+    assertNotNull(sessions.renewal(api.balancer().endpoints().get(0), pin, 2_000), "another node answered: a new one");
     assertFalse(token.contains("127.0.0"), "the token names no address");
     Backend elsewhere = backend("default/api:80", "127.0.0.3");
     assertEquals(token, new SessionTable(policy, List.of(elsewhere)).renewal(elsewhere.balancer().endpoints().get(0),
-        null, 0, 5), "the same node gets the same token on every replica and generation");
+        null, 5).token(), "the same node gets the same token on every replica and generation");
     SessionTable withoutIt = new SessionTable(policy, List.of(backend("default/api:80", "127.0.0.2")));
     assertNull(withoutIt.find(token, 1_000), "its node takes no traffic now: a new session");
     assertNull(sessions.find("garbage", 1_000));
@@ -129,17 +129,25 @@ class RuleFeaturesTest {
     SessionTable sessions = new SessionTable(new SessionPersistence(SessionPersistence.Type.HEADER, "x-s",
         Duration.ofSeconds(100), Duration.ofSeconds(40), false), List.of(api));
     Endpoint node = api.balancer().endpoints().get(0);
-    String token = sessions.renewal(node, null, 0, 1_000);
+    SessionTable.Renewal first = sessions.renewal(node, null, 1_000);
+    String token = first.token();
+    assertEquals(1_000, first.issuedSeconds());
     assertNotNull(sessions.find(token, 1_039));
     assertNull(sessions.find(token, 1_040), "idle for its idle timeout");
-    SessionTable.Pin pin = sessions.find(token, 1_010);
-    assertNull(sessions.renewal(node, pin, SessionTable.seenSeconds(token), 1_004), "seen a moment ago");
-    String refreshed = sessions.renewal(node, pin, SessionTable.seenSeconds(token), 1_010);
+    SessionTable.Pin pin = sessions.find(token, 1_004);
+    assertNull(sessions.renewal(node, pin, 1_004), "seen a moment ago");
+    SessionTable.Renewal refreshed = sessions.renewal(node, sessions.find(token, 1_010), 1_010);
     assertNotNull(refreshed, "seen an eighth of the idle timeout ago: the token is refreshed");
-    assertEquals(1_000, sessions.find(refreshed, 1_030).issuedSeconds(), "the session keeps its start");
-    assertNotNull(sessions.find(refreshed, 1_045), "a refreshed token is good for another idle timeout");
-    assertNull(sessions.find(refreshed, 1_100), "its absolute timeout holds whatever the refreshes");
+    assertEquals(1_000, refreshed.issuedSeconds(), "the session keeps its start");
+    assertEquals(1_000, sessions.find(refreshed.token(), 1_030).issuedSeconds());
+    assertNotNull(sessions.find(refreshed.token(), 1_045), "a refreshed token is good for another idle timeout");
+    assertNull(sessions.find(refreshed.token(), 1_100), "its absolute timeout holds whatever the refreshes");
     assertNull(sessions.find(token.substring(0, 16), 1_001), "a timed policy wants its times");
+    String digest = token.substring(0, 16);
+    assertNull(sessions.find(digest + ".-1y2p0ij32e8e8.rs", 1_001), "no signs: a start before the epoch is no session");
+    assertNull(sessions.find(digest + "." + Long.toString(5_000, 36) + "." + Long.toString(5_000, 36), 1_001),
+        "a session from the future is none");
+    assertNull(sessions.find(digest + ".zzzzzzzzzzzzz.rs", 1_001), "too long to be a time");
   }
 
   @Test

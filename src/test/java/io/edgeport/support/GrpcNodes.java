@@ -65,22 +65,18 @@ public final class GrpcNodes implements AutoCloseable {
 
   /** Nodes on 127.0.0.2 … 127.0.0.(count+1), on one port that is free on all of them. */
   public static GrpcNodes start(int count) throws Exception {
-    List<String> addresses = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      addresses.add("127.0.0." + (i + 2));
-    }
-    for (int tries = 0; tries < 20; tries++) {
-      GrpcNodes nodes = new GrpcNodes(addresses, TestNodes.freePort(addresses.get(0)));
+    return TestNodes.onOnePort(count, (addresses, port) -> {
+      GrpcNodes nodes = new GrpcNodes(addresses, port);
       try {
         for (int i = 0; i < count; i++) {
           nodes.serve(i);
         }
         return nodes;
       } catch (IOException e) {
-        nodes.close(); // the port was taken on another address: pick another
+        nodes.close();
+        throw e;
       }
-    }
-    throw new IllegalStateException("no port free on all of " + addresses);
+    });
   }
 
   private void serve(int index) throws IOException {

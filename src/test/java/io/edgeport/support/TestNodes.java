@@ -66,19 +66,40 @@ public final class TestNodes implements AutoCloseable {
 
   /** Nodes 127.0.0.2 … 127.0.0.(count+1) on one port that is free on all of them. */
   public static TestNodes start(Vertx vertx, int count) throws Exception {
-    List<String> addresses = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      addresses.add("127.0.0." + (i + 2));
-    }
-    for (int tries = 0; tries < 20; tries++) {
-      TestNodes nodes = new TestNodes(vertx, addresses, freePort(addresses.get(0)));
+    return onOnePort(count, (addresses, port) -> {
+      TestNodes nodes = new TestNodes(vertx, addresses, port);
       try {
         for (int i = 0; i < count; i++) {
           nodes.start(i);
         }
         return nodes;
       } catch (Exception e) {
-        nodes.close(); // the port was taken on another address: pick another
+        nodes.close();
+        throw e;
+      }
+    });
+  }
+
+  /** Binds servers on every address it is given, at one port; closes what it bound if one fails. */
+  @FunctionalInterface
+  public interface Binder<T> {
+    T bind(List<String> addresses, int port) throws Exception;
+  }
+
+  /**
+   * Servers on 127.0.0.2 … 127.0.0.(count+1) sharing one port (a nodePort): a port free on the first address is
+   * tried, and another when it is taken on one of the others.
+   */
+  public static <T> T onOnePort(int count, Binder<T> binder) throws Exception {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      addresses.add("127.0.0." + (i + 2));
+    }
+    for (int tries = 0; tries < 20; tries++) {
+      try {
+        return binder.bind(List.copyOf(addresses), freePort(addresses.get(0)));
+      } catch (Exception e) {
+        // the port was taken on another address: pick another
       }
     }
     throw new IllegalStateException("no port free on all of " + addresses);

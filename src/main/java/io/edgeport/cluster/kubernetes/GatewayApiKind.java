@@ -41,6 +41,11 @@ public enum GatewayApiKind {
     this.versions = List.of(versions);
   }
 
+  /** The kind, as the API spells it ({@code GRPCRoute}). */
+  public String kind() {
+    return kind;
+  }
+
   /** The resource's plural, as RBAC rules name it. */
   public String plural() {
     return plural;

@@ -581,7 +581,8 @@ public final class KubernetesSource {
         : ServiceTranslator.translate(services.getStore().list(), List.of());
     return new GatewayApiTranslator.Inputs(gatewayClasses.getStore().list(), gateways.getStore().list(),
         httpRoutes.getStore().list(), grpcRoutes.get(), referenceGrants.get(), backendLBPolicies.get(),
-        namespaces.getStore().list(), translatedServices, secrets);
+        namespaces.getStore().list(), translatedServices, secrets,
+        followed.stream().filter(k -> !k.core()).map(GatewayApiKind::kind).collect(java.util.stream.Collectors.toSet()));
   }
 
   /** The Secrets that Ingress TLS and HTTPS Gateway listeners name. */

@@ -83,6 +83,8 @@ final class StatusWriter {
   private volatile boolean leading;
   /** Status writes under way (on the context). */
   private final Set<Future<Void>> writing = new HashSet<>();
+  /** GatewayClasses whose CRD dropped the supportedFeatures written (before Gateway API v1.4): not compared again. */
+  private final Set<String> withoutFeatures = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** The served LoadBalancer Services' status, with kubernetes.loadBalancer; else null. */
   private final LoadBalancerStatus services;
 
@@ -204,15 +206,23 @@ final class StatusWriter {
       if (ours == null) {
         continue;
       }
+      String name = gc.getMetadata().getName();
       GatewayClassStatus current = gc.getStatus() == null ? new GatewayClassStatus() : gc.getStatus();
-      GatewayClassStatus next = classStatus(ours, current, now);
+      GatewayClassStatus next = classStatus(ours, current, now, !withoutFeatures.contains(name));
       if (next != current) {
-        String name = gc.getMetadata().getName();
-        write("gatewayclass " + name, () -> client.resources(GatewayClass.class).withName(name).editStatus(c -> {
-          c.setStatus(new GatewayClassStatusBuilder(c.getStatus() == null ? new GatewayClassStatus() : c.getStatus())
-              .withConditions(next.getConditions()).withSupportedFeatures(next.getSupportedFeatures()).build());
-          return c;
-        }));
+        write("gatewayclass " + name, () -> {
+          GatewayClass written = client.resources(GatewayClass.class).withName(name).editStatus(c -> {
+            c.setStatus(new GatewayClassStatusBuilder(c.getStatus() == null ? new GatewayClassStatus() : c.getStatus())
+                .withConditions(next.getConditions()).withSupportedFeatures(next.getSupportedFeatures()).build());
+            return c;
+          });
+          if (!next.getSupportedFeatures().isEmpty() && (written.getStatus() == null
+              || written.getStatus().getSupportedFeatures() == null
+              || written.getStatus().getSupportedFeatures().isEmpty()) && withoutFeatures.add(name)) {
+            LOG.info("gatewayclass {}: its CRD has no status.supportedFeatures (Gateway API before v1.4):"
+                + " they are not written", name);
+          }
+        });
       }
     }
     for (Gateway g : gateways) {
@@ -244,13 +254,16 @@ final class StatusWriter {
   /**
    * The status a served GatewayClass should have: edgeport's conditions (transition times kept while unchanged) and
    * supported features, the rest of {@code current} kept; {@code current} itself when it already is that.
+   *
+   * @param features its CRD keeps supportedFeatures (false: they are not compared, or every change would write again)
    */
-  static GatewayClassStatus classStatus(ObjectStatus.GatewayClass ours, GatewayClassStatus current, Instant now) {
+  static GatewayClassStatus classStatus(ObjectStatus.GatewayClass ours, GatewayClassStatus current, Instant now,
+      boolean features) {
     GatewayClassStatus wanted = StatusObjects.of(ours);
     List<Condition> conditions = withTimes(wanted.getConditions(), current.getConditions(), now);
-    List<SupportedFeature> features = Objects.requireNonNullElse(current.getSupportedFeatures(), List.of());
+    List<SupportedFeature> have = Objects.requireNonNullElse(current.getSupportedFeatures(), List.of());
     if (conditions.equals(Objects.requireNonNullElse(current.getConditions(), List.of()))
-        && features.equals(wanted.getSupportedFeatures())) {
+        && (!features || have.equals(wanted.getSupportedFeatures()))) {
       return current;
     }
     return new GatewayClassStatusBuilder(current).withConditions(conditions)

@@ -2,6 +2,7 @@ package io.edgeport.translate.gatewayapi;
 
 import static io.edgeport.translate.gatewayapi.Condition.fails;
 
+import io.edgeport.model.AppProtocol;
 import io.edgeport.model.BackendRef;
 import io.edgeport.model.HealthCheck;
 import io.edgeport.model.LoadBalancing;
@@ -12,23 +13,16 @@ import io.edgeport.translate.gatewayapi.Condition.Reason;
 import io.edgeport.translate.gatewayapi.Condition.Type;
 import io.edgeport.translate.gatewayapi.GatewayApiTranslator.Inputs;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A backendRef of a route (or of a RequestMirror filter) → the {@link BackendRef} it names, or why it cannot be used.
- * A Service that does not exist, or whose port has an appProtocol edgeport does not speak, is kept (its requests are
- * answered 503, as the runtime finds no node it can use) and reported.
+ * A Service that does not exist is kept (its requests are answered 503, as for an Ingress: usually a rollout) and
+ * reported; one whose port has an appProtocol edgeport does not speak ({@link AppProtocol}) cannot be used (500, as
+ * GEP-1911 asks of an invalid backend).
  */
 final class BackendRefs {
   private BackendRefs() {}
-
-  /**
-   * appProtocols edgeport speaks to nodes: plain HTTP/1.1, cleartext HTTP/2 and WebSocket, and gRPC for GRPCRoutes
-   * (no TLS to nodes yet: not {@code https} nor {@code kubernetes.io/wss}).
-   */
-  private static final Set<String> SPOKEN = Set.of("http", "kubernetes.io/h2c", "kubernetes.io/ws");
 
   /**
    * The route that refers, for ReferenceGrants and the protocol its backends speak.
@@ -73,16 +67,14 @@ final class BackendRefs {
     }
     String appProtocol = service.ports().stream().filter(p -> p.port() == ref.getPort()).findFirst()
         .map(ServiceInfo.Port::appProtocol).orElse(null);
-    if (appProtocol != null && !speaks(appProtocol, from)) {
-      return new Resolved(backend, fails(Type.ResolvedRefs, Reason.UnsupportedProtocol, "service " + id + " port "
-          + ref.getPort() + " has appProtocol " + appProtocol + ", which edgeport does not speak to nodes (it speaks"
-          + " http, kubernetes.io/h2c, kubernetes.io/ws" + (from.grpc() ? ", grpc" : "") + ")"));
+    AppProtocol spoken = AppProtocol.of(appProtocol);
+    if (spoken == AppProtocol.TLS || spoken == AppProtocol.OTHER || from.grpc() && spoken == AppProtocol.WEBSOCKET) {
+      // GEP-1911: a backend that cannot be spoken to as it asks is invalid: its share is answered 500
+      return new Resolved(null, fails(Type.ResolvedRefs, Reason.UnsupportedProtocol, "service " + id + " port "
+          + ref.getPort() + " has appProtocol " + appProtocol + ", which edgeport does not speak to nodes"
+          + (from.grpc() ? " for gRPC" : "") + " (it speaks http, kubernetes.io/h2c, grpc"
+          + (from.grpc() ? "" : ", kubernetes.io/ws") + "; no TLS to nodes yet)"));
     }
     return new Resolved(backend, null);
-  }
-
-  private static boolean speaks(String appProtocol, Referrer from) {
-    String p = appProtocol.toLowerCase(Locale.ROOT);
-    return SPOKEN.contains(p) || from.grpc() && p.equals("grpc");
   }
 }

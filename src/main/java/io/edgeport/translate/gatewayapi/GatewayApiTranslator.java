@@ -93,9 +93,19 @@ public final class GatewayApiTranslator {
       "HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror", "HTTPRouteRequestTimeout",
       "HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant");
 
-  /** {@link #SUPPORTED_FEATURES}, with GatewayPort8080 where edgeport's HTTP listener is 8080: sorted. */
-  static List<String> supportedFeatures(EdgeListeners edge) {
+  /**
+   * {@link #SUPPORTED_FEATURES} as this edgeport serves them, sorted: GRPCRoute's only where GRPCRoutes are followed
+   * and the HTTP listener speaks h2c (conformance runs GRPCRoutes on an HTTP listener), ReferenceGrant only where
+   * it is followed, and GatewayPort8080 where edgeport's HTTP listener is 8080.
+   */
+  static List<String> supportedFeatures(EdgeListeners edge, Set<String> followed) {
     Set<String> out = new TreeSet<>(SUPPORTED_FEATURES);
+    if (!followed.contains("GRPCRoute") || !edge.h2c()) {
+      out.removeIf(f -> f.startsWith("GRPCRoute"));
+    }
+    if (!followed.contains("ReferenceGrant")) {
+      out.remove("ReferenceGrant");
+    }
     if (edge.httpPort() == 8080) {
       out.add("GatewayPort8080");
     }
@@ -129,10 +139,16 @@ public final class GatewayApiTranslator {
    * @param backendLBPolicies BackendLBPolicies ({@code v1alpha2}, which the typed model lacks), or none where the
    *                          cluster does not serve them
    * @param services          the cluster's Services by "namespace/name"
+   * @param followed          the optional kinds the source follows (GRPCRoute, ReferenceGrant, BackendLBPolicy):
+   *                          status.supportedFeatures claims none of the others
    */
   public record Inputs(List<GatewayClass> classes, List<Gateway> gateways, List<HTTPRoute> routes,
       List<GRPCRoute> grpcRoutes, List<ReferenceGrant> grants, List<GenericKubernetesResource> backendLBPolicies,
-      List<Namespace> namespaces, Map<String, ServiceInfo> services, SecretsRead secrets) {}
+      List<Namespace> namespaces, Map<String, ServiceInfo> services, SecretsRead secrets, Set<String> followed) {
+    public Inputs {
+      followed = Set.copyOf(followed);
+    }
+  }
 
   /**
    * @param domains      the hosts that attached routes serve ({@link Domain#gatewayApi()})
@@ -198,7 +214,7 @@ public final class GatewayApiTranslator {
     notes.addAll(policies.notes());
     notes.addAll(routes.notes());
     return new Result(routes.domains(), listeners.certificates(), listeners.acmeRequests(), listeners.secrets(),
-        Map.of(className, GatewayStatuses.of(ours, edge)), gatewayStatus,
+        Map.of(className, GatewayStatuses.of(ours, edge, in.followed())), gatewayStatus,
         routes.status().getOrDefault("HTTPRoute", Map.of()), routes.status().getOrDefault("GRPCRoute", Map.of()),
         notes);
   }

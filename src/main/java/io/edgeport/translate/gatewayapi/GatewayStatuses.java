@@ -16,10 +16,11 @@ import java.util.Map;
 final class GatewayStatuses {
   private GatewayStatuses() {}
 
-  static ObjectStatus.GatewayClass of(GatewayClass served, GatewayApiTranslator.EdgeListeners edge) {
+  static ObjectStatus.GatewayClass of(GatewayClass served, GatewayApiTranslator.EdgeListeners edge,
+      java.util.Set<String> followed) {
     return new ObjectStatus.GatewayClass(served.getMetadata().getGeneration(),
         List.of(new Condition(Type.Accepted, true, Reason.Accepted, "served by edgeport")),
-        GatewayApiTranslator.supportedFeatures(edge));
+        GatewayApiTranslator.supportedFeatures(edge, followed));
   }
 
   /**

@@ -183,7 +183,7 @@ final class RuleFilters {
    * hop. edgeport sets them itself; one set by a filter would make the two sides read the message differently
    * (Envoy refuses to let header mutations touch them, for the same reason).
    */
-  private static final Set<String> PROTECTED_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
+  static final Set<String> PROTECTED_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
       "host", "upgrade", "te", "trailer", "keep-alive", "proxy-connection");
 
   /** Why a header filter cannot be served (what it names, and why), or null. */

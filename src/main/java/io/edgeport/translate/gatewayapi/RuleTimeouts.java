@@ -40,15 +40,19 @@ final class RuleTimeouts {
    * response codes given; tries go round the nodes again when there are fewer nodes than tries. The default's
    * retry budget still caps them. Without {@code retry}: {@link RetryPolicy#DEFAULT}.
    *
-   * @throws Unsupported for negative attempts, a code that is not 400 to 599, or a backoff that is not a duration
+   * @throws Unsupported for attempts beyond 0 to {@value #MAX_RETRIES}, a code that is not 400 to 599, or a backoff
+   *     that is not a duration
    */
+  /** Retries of one request at most: more only multiplies a failing backend's load (the budget bounds the rest). */
+  static final int MAX_RETRIES = 10;
+
   static RetryPolicy retry(HTTPRouteRetry r, RouteTimeouts timeouts, String field) {
     RetryPolicy d = RetryPolicy.DEFAULT;
     if (r == null) {
       return d;
     }
-    if (r.getAttempts() != null && r.getAttempts() < 0) {
-      throw new Unsupported(field + ".attempts " + r.getAttempts() + " is negative");
+    if (r.getAttempts() != null && (r.getAttempts() < 0 || r.getAttempts() > MAX_RETRIES)) {
+      throw new Unsupported(field + ".attempts " + r.getAttempts() + " is not 0 to " + MAX_RETRIES);
     }
     int tries = r.getAttempts() == null ? d.attempts() : r.getAttempts() + 1;
     Set<RetryPolicy.On> on = EnumSet.of(RetryPolicy.On.CONNECT_FAILURE, RetryPolicy.On.RESET);

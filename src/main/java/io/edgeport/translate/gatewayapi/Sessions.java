@@ -27,6 +27,10 @@ import java.util.Set;
 final class Sessions {
   static final String COOKIE = "edgeport-session";
   static final String HEADER = "x-edgeport-session";
+  /** Headers of edgeport's own, besides the framing ones, that a Header session may not take over. */
+  private static final java.util.Set<String> EDGEPORTS_HEADERS = java.util.Set.of("cookie", "set-cookie",
+      "forwarded", "x-request-id", "strict-transport-security", "location", "vary", "content-type", "grpc-status",
+      "grpc-message", "grpc-timeout");
   private static final Set<String> POLICY_FIELDS = Set.of("targetRefs", "sessionPersistence");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -45,6 +49,12 @@ final class Sessions {
     String name = Objects.requireNonNullElse(s.getSessionName(), cookie ? COOKIE : HEADER);
     if (name.isEmpty() || HttpHeaderValidationUtil.validateToken(name) >= 0) {
       throw new Unsupported(field + ".sessionName '" + name + "' is not a " + (cookie ? "cookie" : "header") + " name");
+    }
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (!cookie && (RuleFilters.PROTECTED_HEADERS.contains(lower) || EDGEPORTS_HEADERS.contains(lower)
+        || lower.startsWith("x-forwarded-") || lower.startsWith("access-control-"))) {
+      throw new Unsupported(field + ".sessionName '" + name + "' names a header edgeport or HTTP itself sets (framing,"
+          + " hop-by-hop, cookies, forwarding, CORS): the session needs a header of its own");
     }
     Duration absolute = GatewayDurations.parseOrNone(s.getAbsoluteTimeout(), field + ".absoluteTimeout");
     Object idle = s.getAdditionalProperties() == null ? null : s.getAdditionalProperties().get("idleTimeout");

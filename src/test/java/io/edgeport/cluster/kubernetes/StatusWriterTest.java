@@ -159,13 +159,17 @@ class StatusWriterTest {
     assertEquals(GatewayApiTranslator.SUPPORTED_FEATURES, written.getStatus().getSupportedFeatures().stream()
         .map(SupportedFeature::getName).toList());
     assertEquals("Accepted", written.getStatus().getConditions().get(0).getType());
-    assertSame(written.getStatus(), StatusWriter.classStatus(ours, written.getStatus(), Instant.now()),
+    assertSame(written.getStatus(), StatusWriter.classStatus(ours, written.getStatus(), Instant.now(), true),
         "written once: the same status is not written again");
 
-    GatewayClassStatus fewer = StatusWriter.classStatus(new ObjectStatus.GatewayClass(1L, ours.conditions(),
-        List.of("Gateway", "HTTPRoute")), written.getStatus(), Instant.now());
+    ObjectStatus.GatewayClass fewerFeatures = new ObjectStatus.GatewayClass(1L, ours.conditions(),
+        List.of("Gateway", "HTTPRoute"));
+    GatewayClassStatus fewer = StatusWriter.classStatus(fewerFeatures, written.getStatus(), Instant.now(), true);
     assertEquals(List.of("Gateway", "HTTPRoute"), fewer.getSupportedFeatures().stream().map(SupportedFeature::getName)
         .toList(), "a change of features is written");
     assertEquals(written.getStatus().getConditions(), fewer.getConditions(), "unchanged conditions keep their times");
+    GatewayClassStatus dropped = new GatewayClassStatus(written.getStatus().getConditions(), List.of());
+    assertSame(dropped, StatusWriter.classStatus(ours, dropped, Instant.now(), false),
+        "a CRD without supportedFeatures (before v1.4) drops them: not written again and again");
   }
 }

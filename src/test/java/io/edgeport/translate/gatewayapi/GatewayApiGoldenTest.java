@@ -54,6 +54,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GatewayApiGoldenTest {
+  /** The optional kinds a case's cluster serves: all of them. */
+  static final Set<String> FOLLOWED = Set.of("GRPCRoute", "ReferenceGrant", "BackendLBPolicy");
+
   /** Strict: a misspelt parameter fails the case. */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -123,7 +126,7 @@ class GatewayApiGoldenTest {
             .filter(r -> r.getKind().equals("BackendLBPolicy")).toList(),
         objects.of(Namespace.class), ServiceTranslator.translate(objects.of(Service.class).stream()
             .map(s -> s.getSpec() != null ? s : new ServiceBuilder(s).withNewSpec().endSpec().build()).toList(), List.of()),
-        secrets);
+        secrets, FOLLOWED);
     return GatewayApiTranslator.build(inputs, p.gatewayClass(), new EdgeListeners(p.httpPort(), p.httpsPort(), p.h2c()),
         p.publishAddress());
   }

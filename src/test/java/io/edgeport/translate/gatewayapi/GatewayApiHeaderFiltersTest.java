@@ -48,7 +48,7 @@ class GatewayApiHeaderFiltersTest {
             .withPort(80).endListener().endSpec().build()),
         List.of(route), List.of(), List.of(), List.of(), List.of(), Map.of("default/api", new ServiceInfo("default",
             "api", "NodePort", List.of(new ServiceInfo.Port("http", 80, 30080, "TCP")), false, 0, false, List.of(),
-            null, 0, LoadBalancing.ROUND_ROBIN, null, Set.of())), SecretsRead.NONE);
+            null, 0, LoadBalancing.ROUND_ROBIN, null, Set.of())), SecretsRead.NONE, GatewayApiGoldenTest.FOLLOWED);
     Result result = GatewayApiTranslator.build(in, "edgeport", new EdgeListeners(80, 0), null);
     Condition accepted = result.routeStatus().get("default/r").parents().get(0).conditions().stream()
         .filter(c -> c.type() == Condition.Type.Accepted).findFirst().orElseThrow();
