@@ -82,6 +82,11 @@ final class GatewayListeners {
         String protocol = Objects.requireNonNullElse(l.getProtocol(), "");
         boolean https = protocol.equals("HTTPS");
         Condition refused = refused(protocol, port, edge);
+        if (refused == null && https && g.getSpec().getTls() != null && g.getSpec().getTls().getFrontend() != null) {
+          // client certificates asked for and not checked would be a hole, not a degraded service: not served
+          refused = fails(Type.Accepted, Reason.UnsupportedValue, "spec.tls.frontend (client certificate validation)"
+              + " is not supported: edgeport does not serve an HTTPS listener without what it asks");
+        }
         boolean conflicted = !seen.add(port + "/" + Objects.requireNonNullElse(l.getHostname(), ""));
         List<String> kinds = new ArrayList<>();
         Condition refs = kinds(l, https || edge.h2c(), kinds);
