@@ -304,6 +304,15 @@ public final class Edgeport {
    * {@code shutdown.keepAccepting} new connections are still served (while whatever routes here moves traffic
    * away), then the listener stops accepting and requests in flight finish within {@code shutdown.drain}.
    */
+  /**
+   * The longest a stop may take: {@code shutdown.keepAccepting} and {@code shutdown.drain}, and a margin for the close
+   * after them. A close that does not finish by then (a Vert.x pool that never lets go of a connect to a host that
+   * drops SYNs, seen with a blackholed mirror) must not keep the process alive.
+   */
+  public Duration stopBound() {
+    return config.shutdown().keepAccepting().plus(config.shutdown().drain()).plusSeconds(30);
+  }
+
   public Future<Void> drain() {
     return control.step(() -> {
       generation.set(generation.get().drained());

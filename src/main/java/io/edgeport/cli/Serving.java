@@ -4,6 +4,7 @@ import io.edgeport.Edgeport;
 import io.edgeport.config.ConfigException;
 import io.edgeport.config.ConfigFileWatcher;
 import io.edgeport.config.ConfigLoader;
+import io.edgeport.config.Durations;
 import io.edgeport.config.EdgeportConfig;
 import io.edgeport.config.Problem;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -127,13 +129,26 @@ final class Serving {
         Runtime.getRuntime().halt(1);
       }
       LOG.info("SIG{}: stopping gracefully", s.getName());
+      Duration bound = edgeport.stopBound();
+      Thread watchdog = new Thread(() -> {
+        try {
+          if (!stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("the stop did not finish within {}: exiting anyway", Durations.format(bound));
+            Runtime.getRuntime().halt(0); // the drain is over: what is left is a close that hangs
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "edgeport-stop-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
       edgeport.drain().transform(v -> edgeport.close()).transform(v -> vertx.close())
           .onComplete(v -> stopped.countDown());
     };
     Signal.handle(new Signal("TERM"), stop);
     Signal.handle(new Signal("INT"), stop);
     try {
-      stopped.await();
+      stopped.await(); // until a signal starts the stop
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

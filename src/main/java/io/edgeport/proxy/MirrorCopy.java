@@ -96,6 +96,9 @@ final class MirrorCopy {
   private void connected(AsyncResult<HttpClientRequest> ar, String authority, MultiMap headers, boolean h2c,
       boolean chunked) {
     if (ar.failed()) {
+      // as for any node: passive health takes a mirror node that refuses connections out, and its copies are then
+      // skipped cheaply instead of each paying for a failed connect (which cost twice a working mirror's CPU)
+      endpoint.reportFailure("mirror copy: connect failed: " + UpstreamFailures.describe(ar.cause()));
       fail();
       return;
     }
