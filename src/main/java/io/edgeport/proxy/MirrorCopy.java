@@ -31,6 +31,7 @@ final class MirrorCopy {
   private static final int MAX_PENDING = 64 * 1024;
 
   private final ProxyContext ctx;
+  private final MirrorTarget target;
   private final long maxBody;
   private final Endpoint endpoint;
   /** The copy's connection once it is up; until then its body waits in {@code pending}. */
@@ -41,8 +42,9 @@ final class MirrorCopy {
   private boolean done;
   private final long timer;
 
-  private MirrorCopy(ProxyContext ctx, long maxBody, Endpoint endpoint, long timeoutMillis) {
+  private MirrorCopy(ProxyContext ctx, MirrorTarget target, long maxBody, Endpoint endpoint, long timeoutMillis) {
     this.ctx = ctx;
+    this.target = target;
     this.maxBody = maxBody;
     this.endpoint = endpoint;
     this.timer = ctx.vertx().setTimer(Math.max(1, timeoutMillis), id -> fail());
@@ -61,7 +63,7 @@ final class MirrorCopy {
     long maxBody = forwarding.limits.mirrorBodyBytes();
     for (int i = 0; i < mirrors.size(); i++) {
       MirrorTarget m = mirrors.get(i);
-      if (!m.takesNext()) {
+      if (!m.takesNext(System.nanoTime())) {
         continue;
       }
       Backend backend = m.backend();
@@ -74,7 +76,7 @@ final class MirrorCopy {
         continue;
       }
       Endpoint endpoint = endpoints.get(backend.balancer().pick(pick));
-      MirrorCopy copy = new MirrorCopy(ctx, maxBody, endpoint, forwarding.responseTimeoutMillis);
+      MirrorCopy copy = new MirrorCopy(ctx, m, maxBody, endpoint, forwarding.responseTimeoutMillis);
       copy.connect(backend.h2c() ? ctx.h2cClient() : ctx.client(), method, uri, authority, headers, backend.h2c(),
           declared < 0, forwarding.connectTimeoutNanos / 1_000_000);
       if (out == null) {
@@ -96,12 +98,14 @@ final class MirrorCopy {
   private void connected(AsyncResult<HttpClientRequest> ar, String authority, MultiMap headers, boolean h2c,
       boolean chunked) {
     if (ar.failed()) {
-      // as for any node: passive health takes a mirror node that refuses connections out, and its copies are then
-      // skipped cheaply instead of each paying for a failed connect (which cost twice a working mirror's CPU)
+      // as for any node: passive health takes a mirror node that refuses connections out; and the mirror pauses, as
+      // its next copies would each pay for a failed connect too
       endpoint.reportFailure("mirror copy: connect failed: " + UpstreamFailures.describe(ar.cause()));
+      target.connectFailed(System.nanoTime());
       fail();
       return;
     }
+    target.connected();
     HttpClientRequest request = ar.result();
     if (done) {
       request.exceptionHandler(e -> { });

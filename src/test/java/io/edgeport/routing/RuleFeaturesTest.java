@@ -70,17 +70,25 @@ class RuleFeaturesTest {
     MirrorTarget quarter = new MirrorTarget(null, 1, 4);
     List<Boolean> taken = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      taken.add(quarter.takesNext());
+      taken.add(quarter.takesNext(0));
     }
     assertEquals(List.of(false, false, false, true, false, false, false, true), taken);
     MirrorTarget most = new MirrorTarget(null, 99, 100);
     int n = 0;
     for (int i = 0; i < 1000; i++) {
-      n += most.takesNext() ? 1 : 0;
+      n += most.takesNext(0) ? 1 : 0;
     }
     assertEquals(990, n);
-    assertTrue(new MirrorTarget(null, 1, 1).takesNext());
-    assertFalse(new MirrorTarget(null, 0, 100).takesNext());
+    assertTrue(new MirrorTarget(null, 1, 1).takesNext(0));
+    MirrorTarget refusing = new MirrorTarget(null, 1, 1);
+    refusing.connectFailed(1_000);
+    assertFalse(refusing.takesNext(1_000 + 99_000_000L), "paused 100 ms after a failed connect");
+    assertTrue(refusing.takesNext(1_000 + 100_000_000L));
+    refusing.connectFailed(2_000);
+    assertFalse(refusing.takesNext(2_000 + 199_000_000L), "doubled for a second failure in a row");
+    refusing.connected();
+    assertTrue(refusing.takesNext(2_001), "a copy through: at its share again");
+    assertFalse(new MirrorTarget(null, 0, 100).takesNext(0));
   }
 
   private static Backend backend(String name, String... nodes) {
