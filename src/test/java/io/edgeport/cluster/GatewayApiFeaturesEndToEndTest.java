@@ -155,7 +155,8 @@ class GatewayApiFeaturesEndToEndTest extends GatewayApiTestBase {
     for (int i = 0; i < 5; i++) {
       assertEquals(200, send("GET", "/all/down", null).status(), "a mirror that is down changes nothing");
     }
-    Poll.until(() -> gateway.traffic().totals().mirrors().get("failed") >= failed + 5, WAIT, "the copies failed");
+    Poll.until(() -> gateway.traffic().totals().mirrors().get("failed") >= failed + 1, WAIT, "a copy failed");
+    // (after a refused connect the mirror pauses, so not every one of them is copied: RuleFeaturesTest shows how long)
     canary = io.edgeport.support.TestNodes.start(vertx, 3);
     kube.services().inNamespace("default").withName("api-canary").edit(svc -> {
       svc.getSpec().getPorts().get(0).setNodePort(canary.port());
